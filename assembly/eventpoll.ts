@@ -1,0 +1,658 @@
+// Models fs/eventpoll.c (Linux 6.x): struct eventpoll, struct epitem, struct eppoll_entry;
+// ep_insert / ep_remove / ep_modify / ep_find, ep_poll_callback, ep_start_scan /
+// ep_done_scan, ep_send_events, __ep_eventpoll_poll, ep_loop_check, the do_epoll_ctl
+// errno decisions, and the 2012 EPOLL_CTL_DISABLE proposal (ep_disable).
+//
+// Locking: the core is single-threaded and every export runs to completion, so ep->lock
+// is implicit. ep->mtx is modelled by the host (held around epoll_ctl and ep_send_events).
+// Functions marked "ep->mtx held" assume the host took it.
+
+import {
+  EPOLLIN, EPOLLOUT, EPOLLERR, EPOLLHUP, EPOLLRDNORM, EPOLLET, EPOLLONESHOT, EPOLLWAKEUP,
+  EPOLLEXCLUSIVE, EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLL_CTL_MOD, EPOLL_CTL_DISABLE,
+  EBADF, EINVAL, EPERM, EEXIST, ENOENT, ENOMEM, ENOSPC, EFAULT, EBUSY, ELOOP,
+} from "../src/uapi";
+import {
+  INIT_LIST_HEAD, list_empty, list_add, list_add_tail, list_del_init,
+  list_splice, list_splice_init, lh,
+} from "./list";
+import {
+  RbRootCached, rb_link_node, rb_insert_color_cached, rb_erase_cached, rb_first, rb_next,
+} from "./rbtree";
+import {
+  KmemCache, kmem_cache_create, kmem_cache_alloc, kmem_cache_free, handle_of, from_handle,
+  alloc_bytes, free_top,
+} from "./slab";
+import { host_vfs_poll, host_remove_wait_queue, host_f_ep_link, host_wake_ep } from "./host";
+
+// ---- constants ----------------------------------------------------------------------
+
+/** Bits that are not poll events: they survive ONESHOT disarm and DISABLE. */
+export const EP_PRIVATE_BITS: u32 = <u32>EPOLLWAKEUP | <u32>EPOLLONESHOT | <u32>EPOLLET | <u32>EPOLLEXCLUSIVE;
+/** What EPOLLEXCLUSIVE may be combined with at ADD. */
+const EPOLLINOUT_BITS: u32 = <u32>EPOLLIN | <u32>EPOLLOUT;
+const EPOLLEXCLUSIVE_OK_BITS: u32 =
+  EPOLLINOUT_BITS | <u32>EPOLLERR | <u32>EPOLLHUP | <u32>EPOLLWAKEUP | <u32>EPOLLET | <u32>EPOLLEXCLUSIVE;
+/** Maximum nesting of epoll sets (fs/eventpoll.c EP_MAX_NESTS). */
+export const EP_MAX_NESTS: i32 = 4;
+/** INT_MAX / sizeof(struct epoll_event). */
+export const EP_MAX_EVENTS: i32 = 178956970;
+/** ovflist sentinel: "no transfer running". Any non-address works; the kernel uses -1L. */
+export const EP_UNACTIVE_PTR: usize = <usize>-1;
+/** Size of a packed x86-64 struct epoll_event { u32 events; u64 data; }. */
+export const EPOLL_EVENT_SIZE: usize = 12;
+
+// Flags the host passes to epoll_ctl describing the target fd (what do_epoll_ctl learns
+// from fdget and the file it finds).
+export const TF_HAS_EVENT: u32 = 1; // copy_from_user(event) succeeded
+export const TF_VALID: u32 = 2; // fd names an open file
+export const TF_CAN_POLL: u32 = 4; // file_can_poll()
+export const TF_SAME_FILE: u32 = 8; // the target is the epoll file itself
+export const TF_IS_EPOLL: u32 = 16; // target is an epoll file; tep names its EventPoll
+export const TF_NO_WAKEUP_CAP: u32 = 32; // caller lacks CAP_BLOCK_SUSPEND
+
+// ---- structures ---------------------------------------------------------------------
+
+/**
+ * struct eventpoll. Layout (bytes):
+ *   0 slab header | 4 rdllist | 12 ovflist | 16 rbr | 24 nitems | 28 wq_active
+ *   32 poll_active | 36 file | 40 gen | 44 loop_check_depth | 48 refs | 52 scanning
+ * Invariant: ovflist == EP_UNACTIVE_PTR unless a scan (ep_start_scan..ep_done_scan) runs.
+ */
+@unmanaged
+export class EventPoll {
+  hdr: u32 = 0;
+  rdl_next: usize = 0; // rdllist (struct list_head), addressed via rdllist_of()
+  rdl_prev: usize = 0;
+  ovflist: usize = 0;
+  rbr_node: usize = 0; // RbRootCached.rb_node
+  rbr_leftmost: usize = 0; // RbRootCached.rb_leftmost
+  nitems: u32 = 0;
+  wq_active: u32 = 0; // host: threads are queued on ep->wq
+  poll_active: u32 = 0; // host: entries are queued on ep->poll_wait
+  file: u32 = 0; // host id of the epoll file
+  gen: u32 = 0; // loop_check_gen stamp
+  loop_check_depth: i32 = 0;
+  refs: usize = 0; // items (in other sets) whose target is this set, linked by fllink
+  scanning: u32 = 0;
+}
+
+/**
+ * struct epitem. Layout (bytes):
+ *   0 slab header | 4 rbn (3 words) | 16 rdllink | 24 next (ovflist link) | 28 ffd.file
+ *   32 ffd.fd | 36 pwqlist | 40 ep | 44 event.events | 48 data lo | 52 data hi
+ *   56 tep (target EventPoll when the file is an epoll file) | 60 fllink (next in tep->refs)
+ */
+@unmanaged
+export class EpItem {
+  hdr: u32 = 0;
+  rb_parent_color: usize = 0;
+  rb_right: usize = 0;
+  rb_left: usize = 0;
+  rdl_next: usize = 0;
+  rdl_prev: usize = 0;
+  next: usize = 0;
+  file: u32 = 0;
+  fd: i32 = 0;
+  pwqlist: usize = 0;
+  ep: usize = 0;
+  events: u32 = 0;
+  data_lo: u32 = 0;
+  data_hi: u32 = 0;
+  tep: usize = 0;
+  fllink: usize = 0;
+}
+
+/** struct eppoll_entry: one per wait queue head the item is hooked on. */
+@unmanaged
+export class EppollEntry {
+  hdr: u32 = 0;
+  next: usize = 0; // next entry of the same item
+  base: usize = 0; // the EpItem
+}
+
+// @ts-ignore: decorator
+@inline export function EP(p: usize): EventPoll { return changetype<EventPoll>(p); }
+// @ts-ignore: decorator
+@inline export function EPI(p: usize): EpItem { return changetype<EpItem>(p); }
+// @ts-ignore: decorator
+@inline export function PWQ(p: usize): EppollEntry { return changetype<EppollEntry>(p); }
+// @ts-ignore: decorator
+@inline export function rdllist_of(ep: usize): usize { return ep + offsetof<EventPoll>("rdl_next"); }
+// @ts-ignore: decorator
+@inline export function rbr_of(ep: usize): RbRootCached { return changetype<RbRootCached>(ep + offsetof<EventPoll>("rbr_node")); }
+// @ts-ignore: decorator
+@inline export function rbn_of(epi: usize): usize { return epi + offsetof<EpItem>("rb_parent_color"); }
+// @ts-ignore: decorator
+@inline export function epi_of_rbn(n: usize): usize { return n - offsetof<EpItem>("rb_parent_color"); }
+// @ts-ignore: decorator
+@inline export function rdllink_of(epi: usize): usize { return epi + offsetof<EpItem>("rdl_next"); }
+// @ts-ignore: decorator
+@inline export function epi_of_rdllink(l: usize): usize { return l - offsetof<EpItem>("rdl_next"); }
+/** ep_is_linked(): the item is on rdllist (or on a txlist being transferred). */
+// @ts-ignore: decorator
+@inline export function ep_is_linked(epi: usize): bool { return !list_empty(rdllink_of(epi)); }
+
+export const ep_cache: KmemCache = kmem_cache_create(offsetof<EventPoll>());
+export const epi_cache: KmemCache = kmem_cache_create(offsetof<EpItem>());
+export const pwq_cache: KmemCache = kmem_cache_create(offsetof<EppollEntry>());
+
+/** percpu_counter user->epoll_watches and the max_user_watches sysctl. */
+export let epoll_watches: u32 = 0;
+export let max_user_watches: u32 = 0xffffffff;
+export function set_max_user_watches(n: u32): void { max_user_watches = n; }
+
+let loop_check_gen: u32 = 1;
+let inserting_into: usize = 0;
+
+// ---- lifetime -----------------------------------------------------------------------
+
+/** ep_alloc(): a new, empty eventpoll; 0 on ENOMEM. */
+export function ep_alloc(file: u32): usize {
+  const ep = kmem_cache_alloc(ep_cache);
+  if (ep == 0) return 0;
+  INIT_LIST_HEAD(rdllist_of(ep));
+  EP(ep).ovflist = EP_UNACTIVE_PTR;
+  EP(ep).file = file;
+  return ep;
+}
+
+/** ep_unregister_pollwait(): unhook every wait entry of the item and free them. */
+function ep_unregister_pollwait(epi: usize): void {
+  let pwq = EPI(epi).pwqlist;
+  while (pwq != 0) {
+    const next = PWQ(pwq).next;
+    host_remove_wait_queue(handle_of(pwq));
+    kmem_cache_free(pwq_cache, pwq);
+    pwq = next;
+  }
+  EPI(epi).pwqlist = 0;
+}
+
+/** Unlink epi from tep->refs (the f_ep list of an epoll target). */
+function unlink_ref(epi: usize): void {
+  const tep = EPI(epi).tep;
+  if (tep == 0) return;
+  let link = tep + offsetof<EventPoll>("refs");
+  while (load<usize>(link) != 0) {
+    const cur = load<usize>(link);
+    if (cur == epi) {
+      store<usize>(link, EPI(epi).fllink);
+      break;
+    }
+    link = cur + offsetof<EpItem>("fllink");
+  }
+  EPI(epi).fllink = 0;
+}
+
+/**
+ * ep_remove(): unhook, drop from the file's f_ep list, the tree and the ready list, free.
+ * ep->mtx held. Never called during a scan (the scan holds ep->mtx too), so the item is
+ * not on ovflist.
+ */
+export function ep_remove(ep: usize, epi: usize): void {
+  if (EP_DEBUG) assert(EPI(epi).next == EP_UNACTIVE_PTR, "ep_remove: item chained on ovflist");
+  ep_unregister_pollwait(epi);
+  host_f_ep_link(EPI(epi).file, handle_of(epi), 0);
+  unlink_ref(epi);
+  rb_erase_cached(rbn_of(epi), rbr_of(ep));
+  if (ep_is_linked(epi)) list_del_init(rdllink_of(epi));
+  EP(ep).nitems--;
+  kmem_cache_free(epi_cache, epi);
+  epoll_watches--;
+}
+
+/** ep_clear_and_put() + ep_free(): the epoll file's last reference is gone. */
+export function ep_free(ep: usize): void {
+  // First unhook everything, so no callback can queue an item while we tear down.
+  let n = rb_first(rbr_of(ep));
+  while (n != 0) {
+    ep_unregister_pollwait(epi_of_rbn(n));
+    n = rb_next(n);
+  }
+  while ((n = rb_first(rbr_of(ep))) != 0) ep_remove(ep, epi_of_rbn(n));
+  if (EP_DEBUG) assert(EP(ep).refs == 0, "ep_free: still watched by another set");
+  kmem_cache_free(ep_cache, ep);
+}
+
+// ---- lookup -------------------------------------------------------------------------
+
+/** ep_cmp_ffd(): order by file, then fd. */
+// @ts-ignore: decorator
+@inline function ep_cmp_ffd(f1: u32, fd1: i32, f2: u32, fd2: i32): i32 {
+  return f1 > f2 ? 1 : f1 < f2 ? -1 : fd1 - fd2;
+}
+
+/** ep_find(): the item for (file, fd), or 0. ep->mtx held. */
+export function ep_find(ep: usize, file: u32, fd: i32): usize {
+  let n = EP(ep).rbr_node;
+  while (n != 0) {
+    const epi = epi_of_rbn(n);
+    const k = ep_cmp_ffd(file, fd, EPI(epi).file, EPI(epi).fd);
+    if (k > 0) n = load<usize>(n, 4); // rb_right
+    else if (k < 0) n = load<usize>(n, 8); // rb_left
+    else return epi;
+  }
+  return 0;
+}
+
+function ep_rbtree_insert(ep: usize, epi: usize): void {
+  let link = ep + offsetof<EventPoll>("rbr_node");
+  let parent: usize = 0;
+  let leftmost = true;
+  while (load<usize>(link) != 0) {
+    parent = load<usize>(link);
+    const epic = epi_of_rbn(parent);
+    const k = ep_cmp_ffd(EPI(epi).file, EPI(epi).fd, EPI(epic).file, EPI(epic).fd);
+    if (k > 0) {
+      link = parent + 4;
+      leftmost = false;
+    } else {
+      link = parent + 8;
+    }
+  }
+  rb_link_node(rbn_of(epi), parent, link);
+  rb_insert_color_cached(rbn_of(epi), rbr_of(ep), leftmost);
+}
+
+// ---- polling ------------------------------------------------------------------------
+
+/**
+ * ep_item_poll(): current readiness of the item's file, masked by the item's events.
+ * With `queue` set this is the registration poll of ep_insert (hooks wait entries).
+ */
+export function ep_item_poll(epi: usize, queue: bool, depth: i32): u32 {
+  const events = EPI(epi).events;
+  let res: u32;
+  const tep = EPI(epi).tep;
+  if (tep != 0 && !queue) res = __ep_eventpoll_poll(tep, depth);
+  else res = host_vfs_poll(EPI(epi).file, queue ? handle_of(epi) : 0, events, depth);
+  return res & events;
+}
+
+/** Set while an ep_insert registration poll may allocate entries; cleared on ENOMEM. */
+let queue_ok: bool = true;
+
+/**
+ * ep_ptable_queue_proc(): called (through the host's poll_wait) once per wait queue head
+ * during the registration poll. Returns the new EppollEntry handle, or 0 if the item is
+ * gone or memory ran out (ep_insert then fails with ENOMEM).
+ */
+export function ep_ptable_queue_proc(epi_h: i32): i32 {
+  const epi = from_handle(epi_cache, epi_h);
+  if (epi == 0 || !queue_ok) return 0;
+  const pwq = kmem_cache_alloc(pwq_cache);
+  if (pwq == 0) {
+    queue_ok = false;
+    return 0;
+  }
+  PWQ(pwq).base = epi;
+  PWQ(pwq).next = EPI(epi).pwqlist;
+  EPI(epi).pwqlist = pwq;
+  return handle_of(pwq);
+}
+
+/**
+ * __ep_eventpoll_poll(): an epoll file is readable when its ready list holds an item that
+ * is really ready now. Items found not ready are dropped from the ready list; nothing is
+ * consumed. ep->mtx held (nested at `depth`).
+ */
+export function __ep_eventpoll_poll(ep: usize, depth: i32): u32 {
+  const txlist = txlist_alloc();
+  ep_start_scan(ep, txlist);
+  let res: u32 = 0;
+  let l = lh(txlist).next;
+  while (l != txlist) {
+    const next = lh(l).next;
+    const epi = epi_of_rdllink(l);
+    if (ep_item_poll(epi, false, depth + 1) != 0) {
+      res = <u32>EPOLLIN | <u32>EPOLLRDNORM;
+      break;
+    }
+    list_del_init(l);
+    l = next;
+  }
+  ep_done_scan(ep, txlist);
+  txlist_release(txlist);
+  return res;
+}
+
+// ---- the ready list -----------------------------------------------------------------
+
+// Transfer lists are stack-allocated in the kernel (LIST_HEAD(txlist)); here a small
+// pool of list heads serves nested scans (depth <= EP_MAX_NESTS + 1).
+const TXLIST_POOL: i32 = 16;
+let txlist_base: usize = 0;
+let txlist_depth: i32 = 0;
+
+function txlist_alloc(): usize {
+  if (txlist_base == 0) {
+    txlist_base = alloc_bytes(<usize>TXLIST_POOL * 8);
+    assert(txlist_base != 0, "no memory for transfer lists");
+  }
+  assert(txlist_depth < TXLIST_POOL, "scan nesting too deep");
+  const t = txlist_base + <usize>txlist_depth * 8;
+  txlist_depth++;
+  INIT_LIST_HEAD(t);
+  return t;
+}
+
+function txlist_release(t: usize): void {
+  txlist_depth--;
+  if (EP_DEBUG) assert(t == txlist_base + <usize>txlist_depth * 8, "txlist released out of order");
+}
+
+/** ep_start_scan(): steal the ready list; callbacks now chain onto ovflist. */
+export function ep_start_scan(ep: usize, txlist: usize): void {
+  list_splice_init(rdllist_of(ep), txlist);
+  EP(ep).ovflist = 0;
+  EP(ep).scanning++;
+}
+
+/**
+ * ep_done_scan(): move what arrived on ovflist (LIFO) back to the front of rdllist in
+ * FIFO order, skipping items already linked, then put the untransferred rest of txlist
+ * in front of everything.
+ */
+export function ep_done_scan(ep: usize, txlist: usize): void {
+  let epi = EP(ep).ovflist;
+  while (epi != 0) {
+    const nepi = EPI(epi).next;
+    EPI(epi).next = EP_UNACTIVE_PTR;
+    if (!ep_is_linked(epi)) list_add(rdllink_of(epi), rdllist_of(ep));
+    epi = nepi;
+  }
+  EP(ep).ovflist = EP_UNACTIVE_PTR;
+  EP(ep).scanning--;
+  list_splice(txlist, rdllist_of(ep));
+  INIT_LIST_HEAD(txlist);
+  if (!list_empty(rdllist_of(ep)) && EP(ep).wq_active != 0) host_wake_ep(handle_of(ep), 0, 0);
+}
+
+/** ep_events_available() */
+export function ep_events_available(ep: usize): bool {
+  return !list_empty(rdllist_of(ep)) || EP(ep).ovflist != EP_UNACTIVE_PTR;
+}
+
+/** Wake ep->wq waiters and note whether poll_wait watchers must be woken afterwards. */
+// @ts-ignore: decorator
+@inline function ep_notify_ready(ep: usize): bool {
+  if (EP(ep).wq_active != 0) host_wake_ep(handle_of(ep), 0, 0);
+  return EP(ep).poll_active != 0;
+}
+
+/** ep_poll_safewake(): wake watchers of the epoll file itself (poll(), outer sets). */
+function ep_poll_safewake(ep: usize): void {
+  host_wake_ep(handle_of(ep), 1, <u32>EPOLLIN);
+}
+
+/**
+ * ep_poll_callback(): a watched file's wait queue was woken with `key` (0 = no key).
+ * Returns 1 if this wakeup counts against an exclusive wake's budget (ewake).
+ */
+export function ep_poll_callback(pwq: usize, key: u32): i32 {
+  const epi = PWQ(pwq).base;
+  const ep = EPI(epi).ep;
+  const events = EPI(epi).events;
+  let ewake: i32 = 0;
+  let pwake = false;
+  // A mask holding no poll event is a disabled item (ONESHOT fired, or DISABLE).
+  if ((events & ~EP_PRIVATE_BITS) != 0 && (key == 0 || (key & events) != 0)) {
+    if (EP(ep).ovflist != EP_UNACTIVE_PTR) {
+      // A transfer is running: chain on ovflist unless already chained.
+      if (EPI(epi).next == EP_UNACTIVE_PTR) {
+        EPI(epi).next = EP(ep).ovflist;
+        EP(ep).ovflist = epi;
+      }
+    } else if (!ep_is_linked(epi)) {
+      list_add_tail(rdllink_of(epi), rdllist_of(ep));
+    }
+    if (EP(ep).wq_active != 0) {
+      if ((events & <u32>EPOLLEXCLUSIVE) != 0) {
+        const io = key & EPOLLINOUT_BITS;
+        if (io == <u32>EPOLLIN) ewake = (events & <u32>EPOLLIN) != 0 ? 1 : 0;
+        else if (io == <u32>EPOLLOUT) ewake = (events & <u32>EPOLLOUT) != 0 ? 1 : 0;
+        else if (io == 0) ewake = 1;
+      }
+      host_wake_ep(handle_of(ep), 0, 0);
+    }
+    pwake = EP(ep).poll_active != 0;
+  }
+  if (pwake) ep_poll_safewake(ep);
+  if ((events & <u32>EPOLLEXCLUSIVE) == 0) ewake = 1;
+  return ewake;
+}
+
+// ---- insert / modify / disable -------------------------------------------------------
+
+/** ep_insert(). ep->mtx held. Returns 0 or -errno with nothing left behind. */
+function ep_insert(ep: usize, events: u32, data_lo: u32, data_hi: u32, file: u32, fd: i32, tep: usize): i32 {
+  if (epoll_watches >= max_user_watches) return -ENOSPC;
+  const epi = kmem_cache_alloc(epi_cache);
+  if (epi == 0) return -ENOMEM;
+  epoll_watches++;
+  INIT_LIST_HEAD(rdllink_of(epi));
+  EPI(epi).ep = ep;
+  EPI(epi).file = file;
+  EPI(epi).fd = fd;
+  EPI(epi).events = events;
+  EPI(epi).data_lo = data_lo;
+  EPI(epi).data_hi = data_hi;
+  EPI(epi).next = EP_UNACTIVE_PTR;
+  EPI(epi).tep = tep;
+  if (tep != 0) {
+    EPI(epi).fllink = EP(tep).refs;
+    EP(tep).refs = epi;
+  }
+  host_f_ep_link(file, handle_of(epi), 1);
+  ep_rbtree_insert(ep, epi);
+  EP(ep).nitems++;
+
+  // Hook the item on the file's wait queues and read its current state.
+  queue_ok = true;
+  const revents = ep_item_poll(epi, true, 1);
+  if (!queue_ok) {
+    queue_ok = true;
+    ep_remove(ep, epi);
+    return -ENOMEM;
+  }
+  // Already ready: queue it now (the 2002 thread's "report what is ready at ADD").
+  if (revents != 0 && !ep_is_linked(epi)) {
+    list_add_tail(rdllink_of(epi), rdllist_of(ep));
+    if (ep_notify_ready(ep)) ep_poll_safewake(ep);
+  }
+  return 0;
+}
+
+/** ep_modify(). ep->mtx held. */
+function ep_modify(ep: usize, epi: usize, events: u32, data_lo: u32, data_hi: u32): i32 {
+  EPI(epi).events = events;
+  EPI(epi).data_lo = data_lo;
+  EPI(epi).data_hi = data_hi;
+  if (ep_item_poll(epi, false, 1) != 0 && !ep_is_linked(epi)) {
+    list_add_tail(rdllink_of(epi), rdllist_of(ep));
+    if (ep_notify_ready(ep)) ep_poll_safewake(ep);
+  }
+  return 0;
+}
+
+/** ep_disable() from the 2012 proposal: 0 if the item was queued (now dequeued), else -EBUSY. */
+function ep_disable(epi: usize): i32 {
+  let res: i32 = 0;
+  if (ep_is_linked(epi)) list_del_init(rdllink_of(epi));
+  else res = -EBUSY;
+  EPI(epi).events &= EP_PRIVATE_BITS;
+  return res;
+}
+
+// ---- loop check ---------------------------------------------------------------------
+
+/** Depth of epoll nesting below `ep` (cached per check generation); > EP_MAX_NESTS = loop. */
+function ep_loop_check_proc(ep: usize, depth: i32): i32 {
+  if (EP(ep).gen == loop_check_gen) return EP(ep).loop_check_depth;
+  EP(ep).gen = loop_check_gen;
+  let result: i32 = 0;
+  let n = rb_first(rbr_of(ep));
+  while (n != 0) {
+    const tovisit = EPI(epi_of_rbn(n)).tep;
+    if (tovisit != 0) {
+      if (tovisit == inserting_into || depth > EP_MAX_NESTS) result = EP_MAX_NESTS + 1;
+      else result = max(result, ep_loop_check_proc(tovisit, depth + 1) + 1);
+      if (result > EP_MAX_NESTS) break;
+    }
+    n = rb_next(n);
+  }
+  EP(ep).loop_check_depth = result;
+  return result;
+}
+
+/** How many sets lie above `ep` (through tep->refs), cached like the downward walk. */
+function ep_get_upwards_depth_proc(ep: usize, depth: i32): i32 {
+  if (EP(ep).gen == loop_check_gen) return EP(ep).loop_check_depth;
+  let result: i32 = 0;
+  let epi = EP(ep).refs;
+  while (epi != 0) {
+    result = max(result, ep_get_upwards_depth_proc(EPI(epi).ep, depth + 1) + 1);
+    epi = EPI(epi).fllink;
+  }
+  EP(ep).gen = loop_check_gen;
+  EP(ep).loop_check_depth = result;
+  return result;
+}
+
+/** ep_loop_check(): would adding `to` into `ep` close a cycle or nest too deep? */
+function ep_loop_check(ep: usize, to: usize): bool {
+  inserting_into = ep;
+  const depth = ep_loop_check_proc(to, 0);
+  let bad = depth > EP_MAX_NESTS;
+  if (!bad) bad = depth + 1 + ep_get_upwards_depth_proc(ep, 0) > EP_MAX_NESTS;
+  inserting_into = 0;
+  loop_check_gen++;
+  return bad;
+}
+
+// ---- syscalls -----------------------------------------------------------------------
+
+/**
+ * do_epoll_ctl(): every errno decision, in Linux's order. `ep_h` is the EventPoll handle
+ * of epfd's file, 0 when epfd is open but not an epoll file, -EBADF when epfd is not open.
+ * `tflags` describes fd (TF_*); `tep_h` is its EventPoll when it is an epoll file.
+ * Must be called with ep->mtx held (the host takes it before calling).
+ */
+export function do_epoll_ctl(ep_h: i32, op: i32, file: u32, fd: i32, tflags: u32, tep_h: i32,
+  events_in: u32, data_lo: u32, data_hi: u32): i32 {
+  // ep_op_has_event() is "op != DEL" in Linux; DISABLE (our extension) carries no event.
+  const has_event = op != EPOLL_CTL_DEL && op != EPOLL_CTL_DISABLE;
+  if (has_event && (tflags & TF_HAS_EVENT) == 0) return -EFAULT;
+  if (ep_h == -EBADF) return -EBADF;
+  if ((tflags & TF_VALID) == 0) return -EBADF;
+  if ((tflags & TF_CAN_POLL) == 0) return -EPERM;
+  let events = events_in;
+  // ep_take_care_of_epollwakeup(): silently dropped without CAP_BLOCK_SUSPEND.
+  if (has_event && (events & <u32>EPOLLWAKEUP) != 0 && (tflags & TF_NO_WAKEUP_CAP) != 0) events &= ~<u32>EPOLLWAKEUP;
+  if ((tflags & TF_SAME_FILE) != 0 || ep_h <= 0) return -EINVAL;
+  const ep = from_handle(ep_cache, ep_h);
+  if (ep == 0) return -EBADF; // stale handle from the host: refuse, never dereference
+  let tep: usize = 0;
+  if ((tflags & TF_IS_EPOLL) != 0) {
+    tep = from_handle(ep_cache, tep_h);
+    if (tep == 0) return -EBADF;
+  }
+  if (has_event && (events & <u32>EPOLLEXCLUSIVE) != 0) {
+    if (op == EPOLL_CTL_MOD) return -EINVAL;
+    if (op == EPOLL_CTL_ADD && (tep != 0 || (events & ~EPOLLEXCLUSIVE_OK_BITS) != 0)) return -EINVAL;
+  }
+  if (op == EPOLL_CTL_ADD && tep != 0 && ep_loop_check(ep, tep)) return -ELOOP;
+
+  const epi = ep_find(ep, file, fd);
+  switch (op) {
+    case EPOLL_CTL_ADD:
+      if (epi != 0) return -EEXIST;
+      return ep_insert(ep, events | <u32>EPOLLERR | <u32>EPOLLHUP, data_lo, data_hi, file, fd, tep);
+    case EPOLL_CTL_DEL:
+      if (epi == 0) return -ENOENT;
+      ep_remove(ep, epi);
+      return 0;
+    case EPOLL_CTL_MOD:
+      if (epi == 0) return -ENOENT;
+      if ((EPI(epi).events & <u32>EPOLLEXCLUSIVE) != 0) return -EINVAL;
+      return ep_modify(ep, epi, events | <u32>EPOLLERR | <u32>EPOLLHUP, data_lo, data_hi);
+    case EPOLL_CTL_DISABLE:
+      if (epi == 0) return -ENOENT;
+      return ep_disable(epi);
+    default:
+      return -EINVAL;
+  }
+}
+
+// ---- event transfer -----------------------------------------------------------------
+
+let evbuf: usize = 0;
+let evbuf_cap: u32 = 0;
+
+/** The events buffer, large enough for `n` packed struct epoll_event; 0 on ENOMEM. */
+export function events_buffer(n: u32): usize {
+  if (n > evbuf_cap) {
+    let cap = max<u32>(n, evbuf_cap * 2);
+    if (cap < 64) cap = 64;
+    if (evbuf != 0) free_top(evbuf, <usize>evbuf_cap * EPOLL_EVENT_SIZE);
+    let p = alloc_bytes(<usize>cap * EPOLL_EVENT_SIZE);
+    if (p == 0 && cap > n) {
+      cap = n;
+      p = alloc_bytes(<usize>cap * EPOLL_EVENT_SIZE);
+    }
+    if (p == 0) {
+      // Re-take the old buffer if it was given back; it is still the top of the heap.
+      if (evbuf != 0) alloc_bytes(<usize>evbuf_cap * EPOLL_EVENT_SIZE);
+      return 0;
+    }
+    evbuf = p;
+    evbuf_cap = cap;
+  }
+  return evbuf;
+}
+
+/**
+ * ep_send_events(): the 2007 single-pass transfer. Splice rdllist to a private txlist,
+ * re-poll each item, report revents (already masked by the item's events, which always
+ * hold ERR|HUP), re-queue level-triggered items at the tail of rdllist, leave ET items
+ * off, disarm ONESHOT items to their private bits, stop at maxevents; ep_done_scan puts
+ * back what was not transferred. `fault` models an unwritable user buffer: the first
+ * event that would be copied fails with EFAULT and its item is put back untouched.
+ * ep->mtx held. Writes into events_buffer(); returns the count or -errno.
+ */
+export function ep_send_events(ep: usize, maxevents: i32, fault: bool): i32 {
+  const cap = <u32>min<i32>(maxevents, <i32>EP(ep).nitems);
+  const buf = events_buffer(cap == 0 ? 1 : cap);
+  if (buf == 0) return -ENOMEM;
+  const txlist = txlist_alloc();
+  ep_start_scan(ep, txlist);
+  let res: i32 = 0;
+  let l = lh(txlist).next;
+  while (l != txlist) {
+    if (res >= maxevents) break;
+    const next = lh(l).next;
+    const epi = epi_of_rdllink(l);
+    list_del_init(l);
+    const revents = ep_item_poll(epi, false, 1);
+    if (revents != 0) {
+      if (fault) {
+        list_add(l, txlist);
+        if (res == 0) res = -EFAULT;
+        break;
+      }
+      const out = buf + <usize>res * EPOLL_EVENT_SIZE;
+      store<u32>(out, revents);
+      store<u32>(out, EPI(epi).data_lo, 4);
+      store<u32>(out, EPI(epi).data_hi, 8);
+      res++;
+      const ev = EPI(epi).events;
+      if ((ev & <u32>EPOLLONESHOT) != 0) EPI(epi).events = ev & EP_PRIVATE_BITS;
+      else if ((ev & <u32>EPOLLET) == 0) list_add_tail(l, rdllist_of(ep));
+    }
+    l = next;
+  }
+  ep_done_scan(ep, txlist);
+  txlist_release(txlist);
+  return res;
+}

@@ -1,0 +1,107 @@
+// The debug core's invariant walk, run by the tests after every operation they care about.
+// Returns 0 when everything holds, otherwise the number of the first violated rule:
+//
+//   1  rb-tree colour / black-height / parent-link rule broken
+//   2  rb-tree keys not strictly increasing by (file, fd) in order
+//   3  rb_leftmost is not the minimum
+//   4  tree size differs from ep->nitems
+//   5  an item in the tree belongs to another set or is not live
+//   6  rdllist links inconsistent (next->prev != self) or too long (cycle)
+//   7  an item on rdllist is not an item of this set
+//   8  ovflist active, or an item chained on it, outside a scan
+//   9  an EppollEntry does not point back to its item, or is not live
+//  10  cache accounting: live objects differ from what the sets reach
+//  11  tep->refs holds an item that does not target tep
+//  12  the root is red
+
+import { rb_check_subtree, rb_is_black, rb_next } from "./rbtree";
+import { live_slot, SLAB_LIVE } from "./slab";
+import {
+  ep_cache, epi_cache, pwq_cache, EP, EPI, PWQ, rdllist_of, rbr_of, epi_of_rbn,
+  epi_of_rdllink, EP_UNACTIVE_PTR, epoll_watches,
+} from "./eventpoll";
+import { lh } from "./list";
+
+function check_ep(ep: usize): i32 {
+  const root = EP(ep).rbr_node;
+  if (rb_check_subtree(root, 0) < 0) return 1;
+  if (!rb_is_black(root)) return 12;
+  // In-order walk from the cached leftmost.
+  let n = rbr_of(ep).rb_leftmost;
+  if (root == 0 && n != 0) return 3;
+  if (root != 0) {
+    let m = root;
+    while (load<usize>(m, 8) != 0) m = load<usize>(m, 8);
+    if (m != n) return 3;
+  }
+  let count: u32 = 0;
+  let prev: usize = 0;
+  while (n != 0) {
+    const epi = epi_of_rbn(n);
+    if ((load<u32>(epi) & SLAB_LIVE) == 0 || EPI(epi).ep != ep) return 5;
+    if (prev != 0) {
+      const pf = EPI(prev).file;
+      const f = EPI(epi).file;
+      if (pf > f || (pf == f && EPI(prev).fd >= EPI(epi).fd)) return 2;
+    }
+    if (EPI(epi).next != EP_UNACTIVE_PTR) return 8;
+    let pwq = EPI(epi).pwqlist;
+    while (pwq != 0) {
+      if ((load<u32>(pwq) & SLAB_LIVE) == 0 || PWQ(pwq).base != epi) return 9;
+      pwq = PWQ(pwq).next;
+    }
+    prev = epi;
+    count++;
+    n = rb_next(n);
+  }
+  if (count != EP(ep).nitems) return 4;
+  // Ready list: well linked, short enough, only our items.
+  const head = rdllist_of(ep);
+  let l = lh(head).next;
+  let steps: u32 = 0;
+  if (lh(lh(head).next).prev != head) return 6;
+  while (l != head) {
+    if (lh(lh(l).next).prev != l) return 6;
+    if (++steps > count) return 6;
+    const epi = epi_of_rdllink(l);
+    if ((load<u32>(epi) & SLAB_LIVE) == 0 || EPI(epi).ep != ep) return 7;
+    l = lh(l).next;
+  }
+  if (EP(ep).ovflist != EP_UNACTIVE_PTR || EP(ep).scanning != 0) return 8;
+  let r = EP(ep).refs;
+  while (r != 0) {
+    if ((load<u32>(r) & SLAB_LIVE) == 0 || EPI(r).tep != ep) return 11;
+    r = EPI(r).fllink;
+  }
+  return 0;
+}
+
+export function check_invariants(): i32 {
+  let items: u32 = 0;
+  let pwqs: u32 = 0;
+  let eps: u32 = 0;
+  for (let i: u32 = 1; i <= ep_cache.top; i++) {
+    const ep = live_slot(ep_cache, i);
+    if (ep == 0) continue;
+    eps++;
+    const rc = check_ep(ep);
+    if (rc != 0) return rc;
+    items += EP(ep).nitems;
+  }
+  for (let i: u32 = 1; i <= pwq_cache.top; i++) if (live_slot(pwq_cache, i) != 0) pwqs++;
+  if (eps != ep_cache.live || items != epi_cache.live || items != epoll_watches) return 10;
+  if (pwqs != pwq_cache.live) return 10;
+  // Every live entry must hang off a live item's pwqlist (walk from the items' side).
+  let reached: u32 = 0;
+  for (let i: u32 = 1; i <= epi_cache.top; i++) {
+    const epi = live_slot(epi_cache, i);
+    if (epi == 0) continue;
+    let pwq = EPI(epi).pwqlist;
+    while (pwq != 0) {
+      reached++;
+      pwq = PWQ(pwq).next;
+    }
+  }
+  if (reached != pwqs) return 10;
+  return 0;
+}
