@@ -1,0 +1,31 @@
+// The epoll file (anon inode "[eventpoll]"): its private data is an EventPoll in the core.
+// ep->wq (threads sleeping in epoll_wait) and ep->poll_wait (poll() callers and outer
+// epoll sets) are host wait queues; the core is told when either becomes (in)active so
+// the event path calls out to the host only when somebody listens.
+import { OpenFile, O_RDWR, pollWait, type PollTable } from "../kernel/file.js";
+import { WaitQueueHead } from "../kernel/waitqueue.js";
+import type { CoreExports } from "../core/loader.js";
+
+export class EpollFile extends OpenFile {
+  readonly kind = "epoll";
+  readonly wq = new WaitQueueHead();
+  readonly pollWaitHead = new WaitQueueHead();
+  /** The EventPoll handle; set right after the core allocates it. */
+  ep = 0;
+
+  constructor(private readonly core: CoreExports) {
+    super(O_RDWR);
+    this.wq.onActive = (on) => core.set_waitqueue_active(this.ep, 0, on ? 1 : 0);
+    this.pollWaitHead.onActive = (on) => core.set_waitqueue_active(this.ep, 1, on ? 1 : 0);
+  }
+
+  /** ep_eventpoll_poll(): readable when a queued item is really ready; never consumes. */
+  override poll(pt: PollTable | null, depth: number): number {
+    pollWait(pt, this.pollWaitHead);
+    return this.core.eventpoll_poll(this.ep, depth);
+  }
+
+  override release(): void {
+    this.core.epoll_release(this.ep);
+  }
+}

@@ -1,0 +1,41 @@
+// Models memfd_create(): an anonymous regular (shmem) file. It has no f_op->poll, so
+// epoll_ctl(ADD) refuses it with EPERM and poll() reports DEFAULT_POLLMASK.
+import { OpenFile, O_LARGEFILE, O_RDWR } from "../kernel/file.js";
+
+export const MFD_CLOEXEC = 1;
+export const MFD_ALLOW_SEALING = 2;
+export const MFD_HUGETLB = 4;
+export const MFD_NOEXEC_SEAL = 8;
+export const MFD_EXEC = 0x10;
+/** Longest name accepted (NAME_MAX minus the "memfd:" prefix). */
+export const MFD_NAME_MAX = 249;
+
+export class MemFdFile extends OpenFile {
+  readonly kind = "memfd";
+  private data = new Uint8Array(0);
+  private size = 0;
+  constructor(readonly name: string) {
+    super(O_RDWR | O_LARGEFILE);
+  }
+  override get canPoll(): boolean {
+    return false;
+  }
+  override read(buf: Uint8Array, count: number): number {
+    const n = Math.max(0, Math.min(count, this.size - this.pos));
+    buf.set(this.data.subarray(this.pos, this.pos + n), 0);
+    this.pos += n;
+    return n;
+  }
+  override write(buf: Uint8Array, count: number): number {
+    const end = this.pos + count;
+    if (end > this.data.length) {
+      const grown = new Uint8Array(Math.max(end, this.data.length * 2));
+      grown.set(this.data.subarray(0, this.size));
+      this.data = grown;
+    }
+    this.data.set(buf.subarray(0, count), this.pos);
+    this.pos = end;
+    if (end > this.size) this.size = end;
+    return count;
+  }
+}

@@ -1,0 +1,177 @@
+// Models fs/pipe.c for anonymous pipes (pipe2): a ring of at most 16 page-sized buffers.
+//
+// Capacity is counted in buffers, not bytes: a write merges into the last buffer only if
+// it fits there (and only its sub-page remainder does), otherwise it takes fresh buffers,
+// so a pipe holds 65536 bytes of 1-byte writes but only 61441 after a 4097-byte write
+// followed by 4096-byte writes. EPOLLOUT means "a buffer is free", so reading 1 byte from
+// a full pipe does not make it writable. Writes of at most PIPE_BUF bytes are atomic.
+// O_DIRECT on the write end makes "packet" buffers: one write per buffer, one per read.
+import {
+  EAGAIN, EPIPE, EPOLLERR, EPOLLHUP, EPOLLIN, EPOLLOUT, EPOLLRDNORM, EPOLLWRNORM,
+} from "../uapi.js";
+import { OpenFile, O_RDONLY, O_WRONLY, pollWait, type PollTable } from "../kernel/file.js";
+import { WaitQueueHead } from "../kernel/waitqueue.js";
+
+export const PAGE_SIZE = 4096;
+export const PIPE_BUF = 4096;
+export const PIPE_DEF_BUFFERS = 16;
+export const O_DIRECT = 0x4000;
+
+interface PipeBuffer {
+  page: Uint8Array;
+  offset: number;
+  len: number;
+  packet: boolean;
+}
+
+export class PipeInode {
+  readonly bufs: PipeBuffer[] = []; // tail first; length <= maxUsage
+  readers = 0;
+  writers = 0;
+  readonly rdWait = new WaitQueueHead();
+  readonly wrWait = new WaitQueueHead();
+  /** Set once anybody polls: from then on every write wakes readers ("epoll nonsense"). */
+  pollUsage = false;
+  readonly maxUsage = PIPE_DEF_BUFFERS;
+  private tmpPage: Uint8Array | null = null;
+
+  get empty(): boolean {
+    return this.bufs.length === 0;
+  }
+  get full(): boolean {
+    return this.bufs.length >= this.maxUsage;
+  }
+  /** Bytes held (FIONREAD). */
+  get size(): number {
+    let n = 0;
+    for (const b of this.bufs) n += b.len;
+    return n;
+  }
+
+  newBuffer(packet: boolean): PipeBuffer {
+    const page = this.tmpPage ?? new Uint8Array(PAGE_SIZE);
+    this.tmpPage = null;
+    const buf = { page, offset: 0, len: 0, packet };
+    this.bufs.push(buf);
+    return buf;
+  }
+
+  releaseTail(): void {
+    const b = this.bufs.shift()!;
+    if (!this.tmpPage) this.tmpPage = b.page; // keep one page, as pipe->tmp_page does
+  }
+}
+
+export class PipeFile extends OpenFile {
+  readonly kind = "pipe";
+  constructor(readonly pipe: PipeInode, flags: number) {
+    super(flags);
+  }
+
+  override poll(pt: PollTable | null): number {
+    const pipe = this.pipe;
+    pipe.pollUsage = true;
+    if (this.readable) pollWait(pt, pipe.rdWait);
+    if (this.writable) pollWait(pt, pipe.wrWait);
+    let mask = 0;
+    if (this.readable) {
+      if (!pipe.empty) mask |= EPOLLIN | EPOLLRDNORM;
+      if (pipe.writers === 0) mask |= EPOLLHUP;
+    }
+    if (this.writable) {
+      if (!pipe.full) mask |= EPOLLOUT | EPOLLWRNORM;
+      if (pipe.readers === 0) mask |= EPOLLERR;
+    }
+    return mask;
+  }
+
+  override read(buf: Uint8Array, count: number): number {
+    const pipe = this.pipe;
+    if (count === 0) return 0;
+    const wasFull = pipe.full;
+    let ret = 0;
+    let want = count;
+    while (!pipe.empty) {
+      const b = pipe.bufs[0];
+      const chars = Math.min(b.len, want);
+      buf.set(b.page.subarray(b.offset, b.offset + chars), ret);
+      ret += chars;
+      b.offset += chars;
+      b.len -= chars;
+      if (b.packet) {
+        // A packet is consumed whole; what did not fit in the reader's buffer is lost.
+        want = chars;
+        b.len = 0;
+      }
+      if (b.len === 0) pipe.releaseTail();
+      want -= chars;
+      if (want === 0) break;
+    }
+    if (ret === 0) {
+      if (pipe.writers === 0) return 0; // EOF
+      // MODEL: a blocking read in the synchronous layer returns -EAGAIN instead of sleeping.
+      return -EAGAIN;
+    }
+    if (wasFull) pipe.wrWait.wakeUp(EPOLLOUT | EPOLLWRNORM, 1);
+    return ret;
+  }
+
+  override write(buf: Uint8Array, count: number): number {
+    const pipe = this.pipe;
+    if (count === 0) return 0;
+    if (pipe.readers === 0) return -EPIPE; // (SIGPIPE is not modelled)
+    const packet = (this.flags & O_DIRECT) !== 0;
+    const wasEmpty = pipe.empty;
+    let ret = 0;
+    // Merge the sub-page remainder into the last buffer when it fits there entirely.
+    const chars = count & (PAGE_SIZE - 1);
+    if (chars && !wasEmpty) {
+      const last = pipe.bufs[pipe.bufs.length - 1];
+      const off = last.offset + last.len;
+      if (!last.packet && off + chars <= PAGE_SIZE) {
+        last.page.set(buf.subarray(0, chars), off);
+        last.len += chars;
+        ret = chars;
+      }
+    }
+    while (ret < count) {
+      if (pipe.full) break;
+      const b = pipe.newBuffer(packet);
+      const n = Math.min(PAGE_SIZE, count - ret);
+      b.page.set(buf.subarray(ret, ret + n), 0);
+      b.len = n;
+      ret += n;
+    }
+    // Readers are woken even when nothing fit (-EAGAIN): once the pipe has been polled,
+    // every write attempt wakes rd_wait, and an edge-triggered reader sees a new edge.
+    if (wasEmpty || pipe.pollUsage) pipe.rdWait.wakeUp(EPOLLIN | EPOLLRDNORM, 1);
+    // MODEL: a blocking write that would wait for room returns what it wrote (or -EAGAIN)
+    // in the synchronous layer; threads (issue 5) block instead.
+    return ret === 0 ? -EAGAIN : ret;
+  }
+
+  override setflAllowed(): boolean {
+    return true; // pipes accept O_DIRECT (packet mode) through F_SETFL
+  }
+
+  override release(): void {
+    const pipe = this.pipe;
+    if (this.readable) pipe.readers--;
+    if (this.writable) pipe.writers--;
+    // Last reader or last writer gone while the other side remains: wake everybody.
+    if (!pipe.readers !== !pipe.writers) {
+      pipe.rdWait.wakeUp(0, 0);
+      pipe.wrWait.wakeUp(0, 0);
+    }
+  }
+}
+
+/** create_pipe_files(): the read end gets O_NONBLOCK, the write end O_NONBLOCK and O_DIRECT. */
+export function createPipe(flags: number): [PipeFile, PipeFile] {
+  const inode = new PipeInode();
+  inode.readers = 1;
+  inode.writers = 1;
+  const r = new PipeFile(inode, O_RDONLY | (flags & 0x800));
+  const w = new PipeFile(inode, O_WRONLY | (flags & (0x800 | O_DIRECT)));
+  return [r, w];
+}

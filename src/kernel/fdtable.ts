@@ -1,0 +1,98 @@
+// The process's fd table (struct files_struct): slots holding a reference to an open file
+// description plus the per-fd close-on-exec flag. New fds take the lowest free number;
+// RLIMIT_NOFILE caps them (EMFILE).
+import { EBADF, EINVAL, EMFILE } from "../uapi.js";
+import type { OpenFile } from "./file.js";
+
+interface Slot {
+  file: OpenFile;
+  cloexec: boolean;
+}
+
+export class FdTable {
+  private readonly slots: (Slot | undefined)[] = [];
+  private lowestFree = 0;
+
+  constructor(public maxFds: number, private readonly onLastRef: (f: OpenFile) => void) {}
+
+  get(fd: unknown): OpenFile | undefined {
+    if (typeof fd !== "number" || !Number.isInteger(fd) || fd < 0) return undefined;
+    return this.slots[fd]?.file;
+  }
+  getCloexec(fd: number): boolean {
+    return this.slots[fd]?.cloexec ?? false;
+  }
+  setCloexec(fd: number, on: boolean): void {
+    const s = this.slots[fd];
+    if (s) s.cloexec = on;
+  }
+  /** Open fds in increasing order. */
+  fds(): number[] {
+    const out: number[] = [];
+    this.slots.forEach((s, fd) => s && out.push(fd));
+    return out;
+  }
+
+  /** The lowest free fd >= min, or -EMFILE. */
+  findFree(min = 0): number {
+    let fd = Math.max(min, this.lowestFree); // every fd below lowestFree is in use
+    while (this.slots[fd]) fd++;
+    return fd >= this.maxFds ? -EMFILE : fd;
+  }
+
+  /** Install `file` at the lowest free fd >= min (takes a reference). Returns fd or -EMFILE. */
+  install(file: OpenFile, cloexec: boolean, min = 0): number {
+    const fd = this.findFree(min);
+    if (fd < 0) return fd;
+    this.installAt(fd, file, cloexec);
+    return fd;
+  }
+
+  private installAt(fd: number, file: OpenFile, cloexec: boolean): void {
+    file.refs++;
+    this.slots[fd] = { file, cloexec };
+    if (fd === this.lowestFree) {
+      while (this.slots[this.lowestFree]) this.lowestFree++;
+    }
+  }
+
+  /** close(): drop the slot and its reference; the file goes when no reference is left. */
+  close(fd: number): number {
+    const s = this.get(fd) ? this.slots[fd] : undefined;
+    if (!s) return -EBADF;
+    this.slots[fd] = undefined;
+    if (fd < this.lowestFree) this.lowestFree = fd;
+    this.put(s.file);
+    return 0;
+  }
+
+  private put(file: OpenFile): void {
+    if (--file.refs === 0) this.onLastRef(file);
+  }
+
+  /** dup2/dup3 core (do_dup2): replace newfd atomically, closing what it held. */
+  replace(oldfd: number, newfd: number, cloexec: boolean): number {
+    const s = this.slots[oldfd];
+    if (!s) return -EBADF;
+    if (!Number.isInteger(newfd) || newfd < 0 || newfd >= this.maxFds) return -EBADF;
+    const prev = this.slots[newfd];
+    s.file.refs++;
+    this.slots[newfd] = { file: s.file, cloexec };
+    if (newfd === this.lowestFree) {
+      while (this.slots[this.lowestFree]) this.lowestFree++;
+    }
+    if (prev) this.put(prev.file);
+    return newfd;
+  }
+
+  /** Every fd, closed in increasing order (process exit). */
+  closeAll(): void {
+    for (const fd of this.fds()) this.close(fd);
+  }
+
+  setLimit(n: number): number {
+    if (!Number.isInteger(n) || n < 3) return -EINVAL;
+    this.maxFds = n;
+    return 0;
+  }
+}

@@ -1,0 +1,94 @@
+// An open file description (struct file): what an fd points at. Several fds (dup) and
+// several fd tables may share one; it is released when the last reference goes, and
+// only then does epoll forget it (eventpoll_release), which is why closing one of two
+// dup'ed fds leaves its epoll registration alive.
+import { EBADF, EINVAL, EPOLLIN, EPOLLOUT, EPOLLRDNORM, EPOLLWRNORM } from "../uapi.js";
+import type { WaitQueueHead } from "./waitqueue.js";
+
+export const O_ACCMODE = 3;
+export const O_RDONLY = 0;
+export const O_WRONLY = 1;
+export const O_RDWR = 2;
+export const O_LARGEFILE = 0x8000;
+
+/** Poll mask of files without f_op->poll (regular files, /dev/null): DEFAULT_POLLMASK. */
+export const DEFAULT_POLLMASK = EPOLLIN | EPOLLOUT | EPOLLRDNORM | EPOLLWRNORM;
+
+/** The poll_table handed to f_op->poll: `queue` is poll_wait's hook; `key` is pt->_key. */
+export interface PollTable {
+  readonly key: number;
+  queue(head: WaitQueueHead): void;
+}
+
+/** poll_wait(): register on `head` if the caller wants to be woken. */
+export function pollWait(pt: PollTable | null, head: WaitQueueHead): void {
+  if (pt) pt.queue(head);
+}
+
+export abstract class OpenFile {
+  private static nextId = 1;
+  /** Identity; also the rb-tree key's "file" half (Linux compares struct file pointers). */
+  readonly id = OpenFile.nextId++;
+  /** References held by fd table slots. */
+  refs = 0;
+  /** epitem handles watching this file (file->f_ep). */
+  readonly fEp = new Set<number>();
+  /** Position for seekable files. */
+  pos = 0;
+
+  constructor(public flags: number) {}
+
+  abstract readonly kind: "pipe" | "eventfd" | "memfd" | "null" | "epoll";
+
+  /** file_can_poll(): epoll refuses files without f_op->poll (EPERM). */
+  get canPoll(): boolean {
+    return true;
+  }
+  get readable(): boolean {
+    return (this.flags & O_ACCMODE) !== O_WRONLY;
+  }
+  get writable(): boolean {
+    return (this.flags & O_ACCMODE) !== O_RDONLY;
+  }
+  get nonblock(): boolean {
+    return (this.flags & 0x800) !== 0;
+  }
+
+  /** f_op->poll. `depth` is the epoll nesting depth of the caller (epoll files use it). */
+  poll(_pt: PollTable | null, _depth: number): number {
+    return DEFAULT_POLLMASK;
+  }
+  /** f_op->read: bytes read, or -errno. `buf` is at least `count` bytes. */
+  read(_buf: Uint8Array, _count: number): number {
+    return -EINVAL;
+  }
+  /** f_op->write: bytes written, or -errno. */
+  write(_buf: Uint8Array, _count: number): number {
+    return -EINVAL;
+  }
+  /** F_SETFL may set these status flags on this file (O_DIRECT only on pipes). */
+  setflAllowed(flag: number): boolean {
+    return flag !== 0x4000;
+  }
+  /** f_op->release: the last reference is gone. */
+  release(): void {}
+}
+
+/** The file behind fds 0, 1, 2 of a new process: a null device (reads EOF, writes vanish). */
+export class NullFile extends OpenFile {
+  readonly kind = "null";
+  constructor() {
+    super(O_RDWR | O_LARGEFILE);
+  }
+  override get canPoll(): boolean {
+    return false;
+  }
+  override read(): number {
+    return 0;
+  }
+  override write(_buf: Uint8Array, count: number): number {
+    return count;
+  }
+}
+
+export const notOpen = -EBADF;

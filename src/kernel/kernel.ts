@@ -1,0 +1,212 @@
+// A Kernel: one core instance, one process (fd table), one clock. Wires the core's
+// imports (vfs_poll, remove_wait_queue, f_ep_link, wake_ep) to host files and wait queues.
+import { instantiateCore, instantiateCoreSync, type CoreExports, type CoreImports, type CoreKind, CoreAbortError } from "../core/loader.js";
+import { Clock, type ClockMode } from "./clock.js";
+import { FdTable } from "./fdtable.js";
+import { NullFile, type OpenFile, type PollTable } from "./file.js";
+import { WaitEntry, type WaitQueueHead } from "./waitqueue.js";
+import { EpollFile } from "../files/epoll.js";
+import { EPOLLEXCLUSIVE } from "../uapi.js";
+import { Sys } from "../sys.js";
+
+export interface KernelOptions {
+  /** "virtual" (default): time moves only when a caller sleeps. "real": the host's clock. */
+  clock?: ClockMode;
+  /** The only source of scheduling randomness (threads). Default 1. */
+  seed?: number;
+  /** max_user_watches; default: Linux's formula applied to the core's memory budget. */
+  maxUserWatches?: number;
+  /** Cap on the core's linear memory in bytes (ENOMEM past it). Default: 4 GiB - 64 KiB. */
+  maxMemoryBytes?: number;
+  /** RLIMIT_NOFILE; default 1024. */
+  maxFds?: number;
+  /** Which core build to run: "release" (default) or "debug" (assertions, invariant walks).
+   *  The environment variable EPOLL_WASM_CORE overrides the default. */
+  core?: CoreKind;
+}
+
+const WASM32_MAX_BYTES = 0xffff0000;
+/** Bytes of core memory per watch (EpItem 64 + one EppollEntry 12): Linux's EP_ITEM_COST. */
+export const EP_ITEM_COST = 76;
+const SLOT_MASK = 0x7fffff;
+
+function defaultCoreKind(): CoreKind {
+  // No Node built-ins: read process.env only where a `process` global exists.
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.EPOLL_WASM_CORE;
+  return env === "debug" ? "debug" : "release";
+}
+
+function checkOptions(o: KernelOptions): void {
+  const bad = (what: string) => {
+    throw new TypeError(`createKernel: invalid option ${what}`);
+  };
+  if (o === null || typeof o !== "object") bad("object");
+  if (o.clock !== undefined && o.clock !== "virtual" && o.clock !== "real") bad("clock");
+  if (o.seed !== undefined && !Number.isSafeInteger(o.seed)) bad("seed");
+  if (o.maxUserWatches !== undefined && !(Number.isInteger(o.maxUserWatches) && o.maxUserWatches >= 0 && o.maxUserWatches <= 0xffffffff)) bad("maxUserWatches");
+  if (o.maxMemoryBytes !== undefined && !(Number.isInteger(o.maxMemoryBytes) && o.maxMemoryBytes > 0)) bad("maxMemoryBytes");
+  if (o.maxFds !== undefined && !(Number.isInteger(o.maxFds) && o.maxFds >= 3 && o.maxFds <= 1 << 20)) bad("maxFds");
+  if (o.core !== undefined && o.core !== "debug" && o.core !== "release") bad("core");
+}
+
+export class Kernel {
+  readonly sys: Sys;
+  readonly clock: Clock;
+  readonly fdt: FdTable;
+  readonly core!: CoreExports;
+  readonly coreKind: CoreKind;
+  readonly seed: number;
+  /** Set once the core aborted: the kernel refuses every further call. */
+  dead: CoreAbortError | null = null;
+  /** Files that exist (have references), by id: the core names files by id. */
+  private readonly files = new Map<number, OpenFile>();
+  private readonly epolls = new Map<number, EpollFile>();
+  /** Host wait entries of EppollEntry handles, by slab slot. */
+  private readonly pwqEntries: (WaitEntry | undefined)[] = [];
+
+  /** Use createKernel() / createKernelSync(). */
+  constructor(options: KernelOptions, core: CoreExports | ((imports: CoreImports, onAbort: (e: CoreAbortError) => void) => CoreExports)) {
+    this.coreKind = options.core ?? defaultCoreKind();
+    this.seed = options.seed ?? 1;
+    this.clock = new Clock(options.clock ?? "virtual");
+    this.fdt = new FdTable(options.maxFds ?? 1024, (f) => this.lastRef(f));
+    (this as { core: CoreExports }).core = typeof core === "function" ? core(this.imports(), (e) => (this.dead = e)) : core;
+    const mem = options.maxMemoryBytes ?? WASM32_MAX_BYTES;
+    if (this.core.set_memory_limit(Math.min(mem, WASM32_MAX_BYTES)) < 0) {
+      throw new RangeError(`createKernel: maxMemoryBytes ${mem} is below the core's initial ${this.core.memory_bytes()} bytes`);
+    }
+    this.core.set_max_user_watches(options.maxUserWatches ?? Math.floor(Math.min(mem, WASM32_MAX_BYTES) / 25 / EP_ITEM_COST));
+    this.sys = new Sys(this);
+    const nul = new NullFile();
+    for (let i = 0; i < 3; i++) this.fdt.install(this.track(nul), false);
+  }
+
+  /** CLOCK_MONOTONIC now, in nanoseconds. */
+  now(): bigint {
+    return this.clock.now();
+  }
+
+  /** Register a new open file description so the core can name it. */
+  track<F extends OpenFile>(f: F): F {
+    this.files.set(f.id, f);
+    return f;
+  }
+
+  /** Create an epoll file with its EventPoll; -ENOMEM if the core is out of memory. */
+  newEpoll(): EpollFile | number {
+    const f = new EpollFile(this.core);
+    const ep = this.core.epoll_create(f.id);
+    if (ep < 0) return ep;
+    f.ep = ep;
+    this.epolls.set(ep, f);
+    return this.track(f);
+  }
+
+  /** __fput(): eventpoll_release() first (drop every epoll item on this file), then release. */
+  private lastRef(f: OpenFile): void {
+    for (const epi of [...f.fEp]) this.core.epitem_release(epi);
+    f.release();
+    if (f instanceof EpollFile) this.epolls.delete(f.ep);
+    this.files.delete(f.id);
+  }
+
+  /** Throws if the core has aborted before. */
+  guard(): void {
+    if (this.dead) throw new Error(`epoll-wasm kernel refuses calls after a core abort: ${this.dead.message}`, { cause: this.dead });
+  }
+
+  // ---- debugging and accounting ----
+
+  /** The debug core's invariant walk: 0 = all hold; a rule number otherwise; -ENOSYS on release. */
+  invariants(): number {
+    return this.core.invariants();
+  }
+  /** Live core objects: EventPolls, EpItems, EppollEntries. */
+  liveObjects(): { eventpoll: number; epitem: number; eppollEntry: number } {
+    return { eventpoll: this.core.cache_live(0), epitem: this.core.cache_live(1), eppollEntry: this.core.cache_live(2) };
+  }
+  /** Host wait entries still linked for epoll items. */
+  hostWaitEntries(): number {
+    return this.pwqEntries.reduce((n, e) => (e ? n + 1 : n), 0);
+  }
+  /** Watches counted against max_user_watches. */
+  userWatches(): number {
+    return this.core.user_watches();
+  }
+  coreMemoryBytes(): number {
+    return this.core.memory_bytes();
+  }
+
+  // ---- the core's imports ----
+
+  private imports(): CoreImports {
+    return {
+      vfs_poll: (fileId, epi, events, depth) => {
+        const f = this.files.get(fileId);
+        if (!f) return 0;
+        return f.poll(epi ? this.queueTable(epi, events) : null, depth) >>> 0;
+      },
+      remove_wait_queue: (pwq) => {
+        const slot = pwq & SLOT_MASK;
+        const e = this.pwqEntries[slot];
+        if (e) {
+          e.head?.remove(e);
+          this.pwqEntries[slot] = undefined;
+        }
+      },
+      f_ep_link: (fileId, epi, linked) => {
+        const f = this.files.get(fileId);
+        if (!f) return;
+        if (linked) f.fEp.add(epi);
+        else f.fEp.delete(epi);
+      },
+      wake_ep: (ep, which, key) => {
+        const f = this.epolls.get(ep);
+        if (!f) return;
+        if (which === 0) f.wq.wakeUp(key, 1);
+        else f.pollWaitHead.wakeUp(key, 1);
+      },
+    };
+  }
+
+  /** ep_ptable_queue_proc's poll table: each poll_wait links an entry calling ep_poll_callback. */
+  private queueTable(epi: number, events: number): PollTable {
+    const core = this.core;
+    return {
+      key: events,
+      queue: (head: WaitQueueHead) => {
+        const pwq = core.ptable_queue_proc(epi);
+        if (pwq <= 0) return; // ENOMEM: ep_insert notices and fails
+        const entry = new WaitEntry((key) => core.poll_callback(pwq, key), (events & EPOLLEXCLUSIVE) !== 0);
+        head.add(entry);
+        this.pwqEntries[pwq & SLOT_MASK] = entry;
+      },
+    };
+  }
+}
+
+/** createKernel(): a new, independent kernel (its own core instance, fd table, clock). */
+export async function createKernel(options: KernelOptions = {}): Promise<Kernel> {
+  checkOptions(options);
+  const kind = options.core ?? defaultCoreKind();
+  let pending: { imports: CoreImports; onAbort: (e: CoreAbortError) => void } | undefined;
+  // Compile asynchronously, then bind the instance to the kernel's imports.
+  const imports: CoreImports = {
+    vfs_poll: (...a) => pending!.imports.vfs_poll(...a),
+    remove_wait_queue: (...a) => pending!.imports.remove_wait_queue(...a),
+    f_ep_link: (...a) => pending!.imports.f_ep_link(...a),
+    wake_ep: (...a) => pending!.imports.wake_ep(...a),
+  };
+  const core = await instantiateCore(kind, imports, (e) => pending!.onAbort(e));
+  return new Kernel({ ...options, core: kind }, (imp, onAbort) => {
+    pending = { imports: imp, onAbort };
+    return core;
+  });
+}
+
+/** createKernelSync(): the same, compiled synchronously (tests, workers, Node). */
+export function createKernelSync(options: KernelOptions = {}): Kernel {
+  checkOptions(options);
+  const kind = options.core ?? defaultCoreKind();
+  return new Kernel({ ...options, core: kind }, (imp, onAbort) => instantiateCoreSync(kind, imp, onAbort));
+}

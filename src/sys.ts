@@ -1,0 +1,424 @@
+// kernel.sys: the synchronous syscall layer of CONTRACT.md §2. Numbers in, numbers out:
+// every call returns >= 0 or -errno, validates all of its arguments before touching any
+// state, and never throws for bad user input (only a core abort throws).
+import * as U from "./uapi.js";
+import type { Kernel } from "./kernel/kernel.js";
+import type { OpenFile } from "./kernel/file.js";
+import { EpollFile } from "./files/epoll.js";
+import { createPipe, O_DIRECT } from "./files/pipe.js";
+import { EFD_SEMAPHORE, EventFdFile } from "./files/eventfd.js";
+import { MemFdFile, MFD_ALLOW_SEALING, MFD_CLOEXEC, MFD_EXEC, MFD_NAME_MAX, MFD_NOEXEC_SEAL } from "./files/memfd.js";
+
+/** What epoll_wait fills in: `events` unsigned, `data` the full 64-bit value. */
+export interface EpollEvent {
+  events: number;
+  data: bigint;
+}
+export interface EpollEventIn {
+  events: number;
+  data?: bigint | number;
+}
+export interface PollFd {
+  fd: number;
+  events: number;
+  revents: number;
+}
+export interface Timespec {
+  tv_sec: number;
+  tv_nsec: number;
+}
+
+const O_CLOEXEC = 0x80000;
+const O_NONBLOCK = 0x800;
+const O_NOTIFICATION_PIPE = 0x80; // = O_EXCL
+const ENOPKG = 65;
+const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_DUPFD_CLOEXEC = 1030;
+const FD_CLOEXEC = 1;
+/** F_SETFL may change these (O_APPEND, O_NONBLOCK, FASYNC, O_DIRECT, O_NOATIME). */
+const SETFL_MASK = 0x400 | O_NONBLOCK | 0x2000 | O_DIRECT | 0x40000;
+const TF_HAS_EVENT = 1, TF_VALID = 2, TF_CAN_POLL = 4, TF_SAME_FILE = 8, TF_IS_EPOLL = 16;
+const EPOLL_EVENT_SIZE = 12;
+const NS_PER_MS = 1000000n;
+
+const isInt = (x: unknown): x is number => typeof x === "number" && Number.isInteger(x);
+/** A C `int` argument. */
+const isCInt = (x: unknown): x is number => isInt(x) && x >= -0x80000000 && x <= 0x7fffffff;
+/** A C `unsigned int` given either signed or unsigned. */
+const isCUint = (x: unknown): x is number => isInt(x) && x >= -0x80000000 && x <= 0xffffffff;
+/** An array the call may store into (the user buffer is writable). */
+const writableArray = (a: unknown): a is unknown[] => Array.isArray(a) && Object.isExtensible(a) && !Object.isFrozen(a);
+
+/** Reads a struct epoll_event from the caller; undefined when it cannot be read (EFAULT). */
+function readEvent(ev: unknown): { events: number; lo: number; hi: number } | undefined {
+  if (ev === null || typeof ev !== "object") return undefined;
+  let events: unknown, data: unknown;
+  try {
+    ({ events, data } = ev as EpollEventIn);
+  } catch {
+    return undefined; // a throwing getter or proxy trap: the struct cannot be read
+  }
+  if (!isCUint(events)) return undefined;
+  let d: bigint;
+  if (data === undefined) d = 0n;
+  else if (typeof data === "bigint") d = BigInt.asUintN(64, data);
+  else if (isInt(data) && Number.isSafeInteger(data)) d = BigInt.asUintN(64, BigInt(data));
+  else return undefined;
+  return { events: events >>> 0, lo: Number(d & 0xffffffffn), hi: Number(d >> 32n) };
+}
+
+/** A struct timespec: undefined if unreadable (EFAULT); `valid` false if out of range (EINVAL). */
+function readTimespec(ts: unknown): { ns: bigint; valid: boolean } | undefined {
+  if (ts === null || typeof ts !== "object") return undefined;
+  let s: unknown, n: unknown;
+  try {
+    ({ tv_sec: s, tv_nsec: n } = ts as Timespec);
+  } catch {
+    return undefined;
+  }
+  if (!isInt(s) || !isInt(n)) return undefined;
+  const valid = s >= 0 && n >= 0 && n < 1e9;
+  return { ns: valid ? BigInt(s) * 1000000000n + BigInt(n) : 0n, valid };
+}
+
+export class Sys {
+  constructor(private readonly k: Kernel) {}
+
+  private file(fd: unknown): OpenFile | undefined {
+    return this.k.fdt.get(fd);
+  }
+
+  // ---- epoll ----
+
+  epoll_create(size: number): number {
+    this.k.guard();
+    if (!isCInt(size) || size <= 0) return -U.EINVAL;
+    return this.do_epoll_create(0);
+  }
+
+  epoll_create1(flags: number): number {
+    this.k.guard();
+    if (!isCInt(flags) || (flags & ~U.EPOLL_CLOEXEC) !== 0) return -U.EINVAL;
+    return this.do_epoll_create(flags);
+  }
+
+  private do_epoll_create(flags: number): number {
+    if (this.k.fdt.findFree() < 0) return -U.EMFILE;
+    const f = this.k.newEpoll();
+    if (typeof f === "number") return f;
+    return this.k.fdt.install(f, (flags & U.EPOLL_CLOEXEC) !== 0);
+  }
+
+  epoll_ctl(epfd: number, op: number, fd: number, event: EpollEventIn | null): number {
+    this.k.guard();
+    const opv = isCInt(op) ? op : -1;
+    const ev = readEvent(event);
+    const epf = this.file(epfd);
+    const tf = this.file(fd);
+    let tflags = ev ? TF_HAS_EVENT : 0;
+    let tep = 0;
+    if (tf) {
+      tflags |= TF_VALID;
+      if (tf.canPoll) tflags |= TF_CAN_POLL;
+      if (tf === epf) tflags |= TF_SAME_FILE;
+      if (tf instanceof EpollFile) {
+        tflags |= TF_IS_EPOLL;
+        tep = tf.ep;
+      }
+    }
+    const ep = !epf ? -U.EBADF : epf instanceof EpollFile ? epf.ep : 0;
+    return this.k.core.epoll_ctl(ep, opv, tf ? tf.id : 0, isCInt(fd) ? fd : -1, tflags, tep,
+      ev ? ev.events : 0, ev ? ev.lo : 0, ev ? ev.hi : 0);
+  }
+
+  epoll_wait(epfd: number, events: EpollEvent[], maxevents: number, timeout: number): number {
+    this.k.guard();
+    if (!isCInt(timeout)) return -U.EINVAL;
+    return this.do_epoll_wait(epfd, events, maxevents, timeout < 0 ? -1n : BigInt(timeout) * NS_PER_MS);
+  }
+
+  epoll_pwait(epfd: number, events: EpollEvent[], maxevents: number, timeout: number, sigmask: unknown): number {
+    this.k.guard();
+    if (sigmask !== null && sigmask !== undefined && typeof sigmask !== "object" && typeof sigmask !== "bigint") return -U.EFAULT;
+    return this.epoll_wait(epfd, events, maxevents, timeout);
+  }
+
+  epoll_pwait2(epfd: number, events: EpollEvent[], maxevents: number, timeout: Timespec | null, sigmask: unknown): number {
+    this.k.guard();
+    let ns = -1n;
+    if (timeout !== null && timeout !== undefined) {
+      const ts = readTimespec(timeout);
+      if (!ts) return -U.EFAULT;
+      if (!ts.valid) return -U.EINVAL;
+      ns = ts.ns;
+    }
+    if (sigmask !== null && sigmask !== undefined && typeof sigmask !== "object" && typeof sigmask !== "bigint") return -U.EFAULT;
+    return this.do_epoll_wait(epfd, events, maxevents, ns);
+  }
+
+  /** do_epoll_wait + ep_poll for the synchronous layer. `timeoutNs` < 0 = infinite. */
+  private do_epoll_wait(epfd: number, events: EpollEvent[], maxevents: number, timeoutNs: bigint): number {
+    const core = this.k.core;
+    const f = this.file(epfd);
+    if (!f) return -U.EBADF;
+    if (!isCInt(maxevents) || core.epoll_wait_check(maxevents) < 0) return -U.EINVAL;
+    if (!(f instanceof EpollFile)) return -U.EINVAL;
+    // An unwritable events array behaves like a bad user pointer: the first event that
+    // would be copied faults (EFAULT) and stays queued; "nothing ready" still returns 0.
+    const fault = writableArray(events) ? 0 : 1;
+    let timedOut = timeoutNs === 0n;
+    for (;;) {
+      if (core.events_available(f.ep)) {
+        const res = core.epoll_send_events(f.ep, maxevents, fault);
+        if (res !== 0) {
+          if (res > 0) this.copyEvents(events, res);
+          return res;
+        }
+      }
+      if (timedOut) return 0;
+      const slept = this.sleep(timeoutNs);
+      if (slept < 0) return slept;
+      // MODEL: nothing can queue an event while the single synchronous caller sleeps
+      // (no timers exist yet), so the wait ends by timeout without harvesting, as ep_poll
+      // does when its timer fires while it is still on ep->wq.
+      return 0;
+    }
+  }
+
+  private copyEvents(out: EpollEvent[], n: number): void {
+    const core = this.k.core;
+    const dv = new DataView(core.memory.buffer, core.events_ptr(), n * EPOLL_EVENT_SIZE);
+    for (let i = 0; i < n; i++) {
+      const o = i * EPOLL_EVENT_SIZE;
+      const lo = dv.getUint32(o + 4, true);
+      const hi = dv.getUint32(o + 8, true);
+      out[i] = { events: dv.getUint32(o, true), data: hi === 0 ? BigInt(lo) : (BigInt(hi) << 32n) | BigInt(lo) };
+    }
+  }
+
+  /** The synchronous layer's sleep: virtual time advances; real time cannot block (EAGAIN). */
+  private sleep(ns: bigint): number {
+    if (this.k.clock.mode === "real") return -U.EAGAIN;
+    if (ns < 0n) return -U.EDEADLK; // nothing could ever wake this caller
+    this.k.clock.advance(ns);
+    return 0;
+  }
+
+  poll(fds: PollFd[], nfds: number, timeout: number): number {
+    this.k.guard();
+    if (!isInt(nfds) || nfds < 0 || nfds > this.k.fdt.maxFds) return -U.EINVAL;
+    if (!isCInt(timeout)) return -U.EINVAL;
+    if (!Array.isArray(fds) || fds.length < nfds) return -U.EFAULT;
+    const req: { fd: number; events: number }[] = [];
+    for (let i = 0; i < nfds; i++) {
+      const p = fds[i];
+      if (p === null || typeof p !== "object" || Object.isFrozen(p)) return -U.EFAULT;
+      let fd: unknown, ev: unknown;
+      try {
+        ({ fd, events: ev } = p);
+      } catch {
+        return -U.EFAULT;
+      }
+      if (!isCInt(fd) || !isInt(ev)) return -U.EFAULT;
+      req.push({ fd, events: ev & 0xffff });
+    }
+    const scan = (): number[] =>
+      req.map(({ fd, events }) => {
+        if (fd < 0) return 0;
+        const f = this.file(fd);
+        if (!f) return U.EPOLLNVAL;
+        return f.poll(null, 0) & (events | U.EPOLLERR | U.EPOLLHUP);
+      });
+    let revents = scan();
+    let count = revents.filter((r) => r !== 0).length;
+    if (count === 0 && timeout !== 0) {
+      const slept = this.sleep(timeout < 0 ? -1n : BigInt(timeout) * NS_PER_MS);
+      if (slept < 0) return slept;
+      revents = scan();
+      count = revents.filter((r) => r !== 0).length;
+    }
+    for (let i = 0; i < nfds; i++) fds[i].revents = revents[i];
+    return count;
+  }
+
+  // ---- files ----
+
+  pipe2(fds: number[], flags: number): number {
+    this.k.guard();
+    if (!isCInt(flags) || (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT | O_NOTIFICATION_PIPE)) !== 0) return -U.EINVAL;
+    // MODEL: like this machine's kernel, built without CONFIG_WATCH_QUEUE.
+    if (flags & O_NOTIFICATION_PIPE) return -ENOPKG;
+    const fdt = this.k.fdt;
+    const r = fdt.findFree();
+    if (r < 0) return r;
+    // Both fds must fit before either is installed.
+    let w = r + 1;
+    while (fdt.get(w)) w++;
+    if (w >= fdt.maxFds) return -U.EMFILE;
+    if (!writableArray(fds)) return -U.EFAULT;
+    const [rf, wf] = createPipe(flags);
+    const cloexec = (flags & O_CLOEXEC) !== 0;
+    fds[0] = fdt.install(this.k.track(rf), cloexec);
+    fds[1] = fdt.install(this.k.track(wf), cloexec);
+    return 0;
+  }
+
+  pipe(fds: number[]): number {
+    return this.pipe2(fds, 0);
+  }
+
+  eventfd(initval: number, flags: number): number {
+    this.k.guard();
+    if (!isCUint(initval)) return -U.EINVAL;
+    if (!isCInt(flags) || (flags & ~(EFD_SEMAPHORE | O_CLOEXEC | O_NONBLOCK)) !== 0) return -U.EINVAL;
+    if (this.k.fdt.findFree() < 0) return -U.EMFILE;
+    const f = new EventFdFile(BigInt(initval >>> 0), (flags & EFD_SEMAPHORE) !== 0, flags & O_NONBLOCK);
+    return this.k.fdt.install(this.k.track(f), (flags & O_CLOEXEC) !== 0);
+  }
+
+  eventfd2(initval: number, flags: number): number {
+    return this.eventfd(initval, flags);
+  }
+
+  memfd_create(name: string, flags: number): number {
+    this.k.guard();
+    if (!isCUint(flags)) return -U.EINVAL;
+    const allowed = MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_NOEXEC_SEAL | MFD_EXEC;
+    if ((flags & ~allowed) !== 0) return -U.EINVAL;
+    if ((flags & MFD_EXEC) && (flags & MFD_NOEXEC_SEAL)) return -U.EINVAL;
+    if (typeof name !== "string") return -U.EFAULT;
+    if (new TextEncoder().encode(name).length > MFD_NAME_MAX) return -U.EINVAL;
+    if (this.k.fdt.findFree() < 0) return -U.EMFILE;
+    return this.k.fdt.install(this.k.track(new MemFdFile(name)), (flags & MFD_CLOEXEC) !== 0);
+  }
+
+  read(fd: number, buf: Uint8Array, count: number): number {
+    this.k.guard();
+    const f = this.file(fd);
+    if (!f || !f.readable) return -U.EBADF;
+    if (f instanceof EpollFile) return -U.EINVAL; // no f_op->read
+    if (!(buf instanceof Uint8Array)) return -U.EFAULT;
+    // MODEL: size_t cannot be negative in C; a negative or fractional count is EINVAL here.
+    if (!isInt(count) || count < 0) return -U.EINVAL;
+    // MODEL: the whole user range must lie inside `buf`, checked up front.
+    if (count > buf.byteLength) return -U.EFAULT;
+    return f.read(buf, count);
+  }
+
+  write(fd: number, buf: Uint8Array, count: number): number {
+    this.k.guard();
+    const f = this.file(fd);
+    if (!f || !f.writable) return -U.EBADF;
+    if (f instanceof EpollFile) return -U.EINVAL; // no f_op->write
+    if (!(buf instanceof Uint8Array)) return -U.EFAULT;
+    if (!isInt(count) || count < 0) return -U.EINVAL;
+    if (count > buf.byteLength) return -U.EFAULT;
+    return f.write(buf, count);
+  }
+
+  shutdown(fd: number, how: number): number {
+    this.k.guard();
+    const f = this.file(fd);
+    if (!f) return -U.EBADF;
+    void how;
+    return -U.ENOTSOCK; // AF_UNIX sockets arrive with issue 4; nothing here is a socket
+  }
+
+  socketpair(_domain: number, _type: number, _protocol: number, _sv: number[]): number {
+    this.k.guard();
+    return -U.ENOSYS; // AF_UNIX stream sockets arrive with issue 4
+  }
+
+  timerfd_create(_clockid: number, _flags: number): number {
+    this.k.guard();
+    return -U.ENOSYS; // timerfd arrives with issue 4
+  }
+
+  timerfd_settime(_fd: number, _flags: number, _newValue: unknown, _oldValue: unknown): number {
+    this.k.guard();
+    return -U.ENOSYS;
+  }
+
+  fdinfo(_fd: number): string | number {
+    this.k.guard();
+    return -U.ENOSYS; // /proc/self/fdinfo text arrives with issue 4
+  }
+
+  // ---- fd table ----
+
+  close(fd: number): number {
+    this.k.guard();
+    if (!isCInt(fd)) return -U.EBADF;
+    return this.k.fdt.close(fd);
+  }
+
+  dup(fd: number): number {
+    this.k.guard();
+    const f = this.file(fd);
+    if (!f) return -U.EBADF;
+    return this.k.fdt.install(f, false);
+  }
+
+  dup2(oldfd: number, newfd: number): number {
+    this.k.guard();
+    if (oldfd === newfd) return this.file(oldfd) ? newfd : -U.EBADF;
+    return this.dup3impl(oldfd, newfd, 0);
+  }
+
+  dup3(oldfd: number, newfd: number, flags: number): number {
+    this.k.guard();
+    if (!isCInt(flags) || (flags & ~O_CLOEXEC) !== 0) return -U.EINVAL;
+    if (oldfd === newfd) return -U.EINVAL;
+    return this.dup3impl(oldfd, newfd, flags);
+  }
+
+  private dup3impl(oldfd: number, newfd: number, flags: number): number {
+    if (!isCInt(newfd) || newfd < 0 || newfd >= this.k.fdt.maxFds) return -U.EBADF;
+    if (!this.file(oldfd)) return -U.EBADF;
+    return this.k.fdt.replace(oldfd, newfd, (flags & O_CLOEXEC) !== 0);
+  }
+
+  fcntl(fd: number, cmd: number, arg?: number): number {
+    this.k.guard();
+    const f = this.file(fd);
+    if (!f) return -U.EBADF;
+    const fdt = this.k.fdt;
+    switch (cmd) {
+      case F_DUPFD:
+      case F_DUPFD_CLOEXEC:
+        if (!isCInt(arg) || arg < 0 || arg >= fdt.maxFds) return -U.EINVAL;
+        return fdt.install(f, cmd === F_DUPFD_CLOEXEC, arg);
+      case F_GETFD:
+        return fdt.getCloexec(fd) ? FD_CLOEXEC : 0;
+      case F_SETFD:
+        if (!isCInt(arg)) return -U.EINVAL;
+        fdt.setCloexec(fd, (arg & FD_CLOEXEC) !== 0);
+        return 0;
+      case F_GETFL:
+        return f.flags;
+      case F_SETFL: {
+        if (!isCInt(arg)) return -U.EINVAL;
+        if ((arg & O_DIRECT) && !f.setflAllowed(O_DIRECT)) return -U.EINVAL;
+        f.flags = (arg & SETFL_MASK) | (f.flags & ~SETFL_MASK);
+        return 0;
+      }
+      default:
+        return -U.EINVAL;
+    }
+  }
+
+  // ---- time ----
+
+  nanosleep(req: Timespec): number {
+    this.k.guard();
+    const ts = readTimespec(req);
+    if (!ts) return -U.EFAULT;
+    if (!ts.valid) return -U.EINVAL;
+    return this.sleep(ts.ns);
+  }
+
+  usleep(usec: number): number {
+    this.k.guard();
+    if (!isInt(usec) || usec < 0) return -U.EINVAL;
+    return this.sleep(BigInt(usec) * 1000n);
+  }
+}

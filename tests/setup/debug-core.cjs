@@ -1,0 +1,1 @@
+process.env.EPOLL_WASM_CORE = "debug";
