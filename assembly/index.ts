@@ -131,3 +131,12 @@ export function pwq_item(pwq_h: i32): i32 {
   if (pwq == 0) return -EBADF;
   return handle_of(PWQ(pwq).base);
 }
+
+/**
+ * Debug build only: fail an assertion on purpose, so tests can check that an abort inside
+ * the core reaches the host as an error naming this file and line. Release: -ENOSYS.
+ */
+export function debug_selftest_abort(): i32 {
+  if (EP_DEBUG) assert(false, "selftest abort requested by the host");
+  return -ENOSYS;
+}

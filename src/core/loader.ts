@@ -30,6 +30,7 @@ export interface CoreExports {
   invariants(): number;
   epitem_events(epi: number): number;
   pwq_item(pwq: number): number;
+  debug_selftest_abort(): number;
 }
 
 /** What the core imports (assembly/host.ts). */

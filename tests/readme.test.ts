@@ -1,0 +1,24 @@
+// The README's usage example really runs: its code block is executed with Node against
+// the built package (self-referenced as "epoll-wasm") and must print the README's output.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const root = join(__dirname, "..");
+
+test("README example prints what the README says", () => {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const m = /<!-- readme-example[^>]*-->\s*```js\n([\s\S]*?)```\s*Output:\s*```\n([\s\S]*?)```/.exec(readme);
+  expect(m).not.toBeNull();
+  const [, code, expected] = m!;
+  expect(code.trim().split("\n").length).toBeLessThanOrEqual(15);
+  mkdirSync(join(root, "build"), { recursive: true });
+  const file = join(root, "build", "readme-example.mjs");
+  writeFileSync(file, code);
+  const out = execFileSync(process.execPath, [file], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, EPOLL_WASM_CORE: process.env.EPOLL_WASM_CORE },
+  });
+  expect(out).toBe(expected);
+});
