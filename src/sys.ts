@@ -293,26 +293,27 @@ export class Sys {
 
   read(fd: number, buf: Uint8Array, count: number): number {
     this.k.guard();
+    const f = this.rwFile(fd, buf, count, "read");
+    return typeof f === "number" ? f : f.read(buf, count);
+  }
+
+  write(fd: number, buf: Uint8Array, count: number): number {
+    this.k.guard();
+    const f = this.rwFile(fd, buf, count, "write");
+    return typeof f === "number" ? f : f.write(buf, count);
+  }
+
+  /** vfs_read/vfs_write checks, in Linux's order: mode (EBADF), no such op (EINVAL), buffer. */
+  private rwFile(fd: number, buf: Uint8Array, count: number, dir: "read" | "write"): OpenFile | number {
     const f = this.file(fd);
-    if (!f || !f.readable) return -U.EBADF;
-    if (f instanceof EpollFile) return -U.EINVAL; // no f_op->read
+    if (!f || !(dir === "read" ? f.readable : f.writable)) return -U.EBADF;
+    if (f instanceof EpollFile) return -U.EINVAL; // no f_op->read / f_op->write
     if (!(buf instanceof Uint8Array)) return -U.EFAULT;
     // MODEL: size_t cannot be negative in C; a negative or fractional count is EINVAL here.
     if (!isInt(count) || count < 0) return -U.EINVAL;
     // MODEL: the whole user range must lie inside `buf`, checked up front.
     if (count > buf.byteLength) return -U.EFAULT;
-    return f.read(buf, count);
-  }
-
-  write(fd: number, buf: Uint8Array, count: number): number {
-    this.k.guard();
-    const f = this.file(fd);
-    if (!f || !f.writable) return -U.EBADF;
-    if (f instanceof EpollFile) return -U.EINVAL; // no f_op->write
-    if (!(buf instanceof Uint8Array)) return -U.EFAULT;
-    if (!isInt(count) || count < 0) return -U.EINVAL;
-    if (count > buf.byteLength) return -U.EFAULT;
-    return f.write(buf, count);
+    return f;
   }
 
   shutdown(fd: number, how: number): number {
