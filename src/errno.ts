@@ -5,7 +5,6 @@ const names = new Map<number, string>();
 for (const [k, v] of Object.entries(U)) {
   if (/^E[A-Z0-9]+$/.test(k) && !k.startsWith("EPOLL") && typeof v === "number" && !names.has(v)) names.set(v, k);
 }
-names.set(65, "ENOPKG");
 
 /** `9` or `-9` → `"EBADF"`; unknown values → `"E<n>"`. */
 export function errnoName(n: number): string {

@@ -31,13 +31,13 @@ export interface Timespec {
 const O_CLOEXEC = 0x80000;
 const O_NONBLOCK = 0x800;
 const O_NOTIFICATION_PIPE = 0x80; // = O_EXCL
-const ENOPKG = 65;
 const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_DUPFD_CLOEXEC = 1030;
 const FD_CLOEXEC = 1;
 /** F_SETFL may change these (O_APPEND, O_NONBLOCK, FASYNC, O_DIRECT, O_NOATIME). */
 const SETFL_MASK = 0x400 | O_NONBLOCK | 0x2000 | O_DIRECT | 0x40000;
 const TF_HAS_EVENT = 1, TF_VALID = 2, TF_CAN_POLL = 4, TF_SAME_FILE = 8, TF_IS_EPOLL = 16;
 const EPOLL_EVENT_SIZE = 12;
+const EMPTY = new Uint8Array(0);
 const NS_PER_MS = 1000000n;
 
 const isInt = (x: unknown): x is number => typeof x === "number" && Number.isInteger(x);
@@ -47,6 +47,22 @@ const isCInt = (x: unknown): x is number => isInt(x) && x >= -0x80000000 && x <=
 const isCUint = (x: unknown): x is number => isInt(x) && x >= -0x80000000 && x <= 0xffffffff;
 /** An array the call may store into (the user buffer is writable). */
 const writableArray = (a: unknown): a is unknown[] => Array.isArray(a) && Object.isExtensible(a) && !Object.isFrozen(a);
+
+/** Whether `revents` can be stored into a pollfd object without throwing. */
+function canStoreRevents(p: object): boolean {
+  try {
+    const own = Object.getOwnPropertyDescriptor(p, "revents");
+    if (own) return own.set !== undefined || own.writable === true;
+    // Absent or inherited: the store creates an own property (unless a setter takes it).
+    for (let o = Object.getPrototypeOf(p); o; o = Object.getPrototypeOf(o)) {
+      const d = Object.getOwnPropertyDescriptor(o, "revents");
+      if (d) return d.set !== undefined || (d.writable === true && Object.isExtensible(p));
+    }
+    return Object.isExtensible(p);
+  } catch {
+    return false; // a proxy whose traps throw
+  }
+}
 
 /** Reads a struct epoll_event from the caller; undefined when it cannot be read (EFAULT). */
 function readEvent(ev: unknown): { events: number; lo: number; hi: number } | undefined {
@@ -207,11 +223,12 @@ export class Sys {
     this.k.guard();
     if (!isInt(nfds) || nfds < 0 || nfds > this.k.fdt.maxFds) return -U.EINVAL;
     if (!isCInt(timeout)) return -U.EINVAL;
-    if (!Array.isArray(fds) || fds.length < nfds) return -U.EFAULT;
+    // nfds 0 reads nothing: poll(NULL, 0, timeout) is the classic portable sleep.
+    if (nfds > 0 && (!Array.isArray(fds) || fds.length < nfds)) return -U.EFAULT;
     const req: { fd: number; events: number }[] = [];
     for (let i = 0; i < nfds; i++) {
       const p = fds[i];
-      if (p === null || typeof p !== "object" || Object.isFrozen(p)) return -U.EFAULT;
+      if (p === null || typeof p !== "object" || !canStoreRevents(p)) return -U.EFAULT;
       let fd: unknown, ev: unknown;
       try {
         ({ fd, events: ev } = p);
@@ -246,7 +263,7 @@ export class Sys {
     this.k.guard();
     if (!isCInt(flags) || (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT | O_NOTIFICATION_PIPE)) !== 0) return -U.EINVAL;
     // MODEL: like this machine's kernel, built without CONFIG_WATCH_QUEUE.
-    if (flags & O_NOTIFICATION_PIPE) return -ENOPKG;
+    if (flags & O_NOTIFICATION_PIPE) return -U.ENOPKG;
     const fdt = this.k.fdt;
     const r = fdt.findFree();
     if (r < 0) return r;
@@ -294,13 +311,13 @@ export class Sys {
   read(fd: number, buf: Uint8Array, count: number): number {
     this.k.guard();
     const f = this.rwFile(fd, buf, count, "read");
-    return typeof f === "number" ? f : f.read(buf, count);
+    return typeof f === "number" ? f : f.read(buf ?? EMPTY, count);
   }
 
   write(fd: number, buf: Uint8Array, count: number): number {
     this.k.guard();
     const f = this.rwFile(fd, buf, count, "write");
-    return typeof f === "number" ? f : f.write(buf, count);
+    return typeof f === "number" ? f : f.write(buf ?? EMPTY, count);
   }
 
   /** vfs_read/vfs_write checks, in Linux's order: mode (EBADF), no such op (EINVAL), buffer. */
@@ -308,11 +325,13 @@ export class Sys {
     const f = this.file(fd);
     if (!f || !(dir === "read" ? f.readable : f.writable)) return -U.EBADF;
     if (f instanceof EpollFile) return -U.EINVAL; // no f_op->read / f_op->write
+    if (!isInt(count)) return -U.EINVAL; // MODEL: C has no NaN or fractional size_t
+    // A NULL buffer is fine for a zero-length transfer (access_ok(NULL, 0) passes).
+    if ((buf === null || buf === undefined) && count === 0) return f;
     if (!(buf instanceof Uint8Array)) return -U.EFAULT;
-    // MODEL: size_t cannot be negative in C; a negative or fractional count is EINVAL here.
-    if (!isInt(count) || count < 0) return -U.EINVAL;
-    // MODEL: the whole user range must lie inside `buf`, checked up front.
-    if (count > buf.byteLength) return -U.EFAULT;
+    // A negative count is a huge size_t: access_ok fails. MODEL: the whole user range must
+    // lie inside `buf`, checked up front (Linux may fault part-way through a copy).
+    if (count < 0 || count > buf.byteLength) return -U.EFAULT;
     return f;
   }
 
