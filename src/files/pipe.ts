@@ -88,7 +88,8 @@ export class PipeFile extends OpenFile {
   override read(buf: Uint8Array, count: number): number {
     const pipe = this.pipe;
     if (count === 0) return 0;
-    const wasFull = pipe.full;
+    // Writers are woken only when this read frees a buffer of a full pipe.
+    let wakeWriter = false;
     let ret = 0;
     let want = count;
     while (!pipe.empty) {
@@ -103,7 +104,10 @@ export class PipeFile extends OpenFile {
         want = chars;
         b.len = 0;
       }
-      if (b.len === 0) pipe.releaseTail();
+      if (b.len === 0) {
+        wakeWriter ||= pipe.full;
+        pipe.releaseTail();
+      }
       want -= chars;
       if (want === 0) break;
     }
@@ -112,7 +116,7 @@ export class PipeFile extends OpenFile {
       // MODEL: a blocking read in the synchronous layer returns -EAGAIN instead of sleeping.
       return -EAGAIN;
     }
-    if (wasFull) pipe.wrWait.wakeUp(EPOLLOUT | EPOLLWRNORM, 1);
+    if (wakeWriter) pipe.wrWait.wakeUp(EPOLLOUT | EPOLLWRNORM, 1);
     return ret;
   }
 

@@ -1,0 +1,69 @@
+// `npm run fuzz:diff -- --runs N --seed S [--max-ops M]`: a long differential campaign.
+// Programs are drawn in batches of 2000 (batch i uses seed S + i), run on Linux in one
+// oracle process per batch and on the model; every diverging program is counted, and the
+// first of each batch is shrunk by fast-check and printed with a paste-ready regression.
+// Progress goes to stderr; the summary (programs, operations, divergences) ends stdout.
+import fc from "fast-check";
+import { programArb } from "./generator";
+import { oraclePath, runLinux, runLinuxBatch } from "./native";
+import { describeMismatch, firstMismatch, opToLine, programToText, runModel, type Program } from "./program";
+
+function arg(name: string, def: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return def;
+  const v = Number(process.argv[i + 1]);
+  if (!Number.isSafeInteger(v) || v < 0) {
+    console.error(`fuzz:diff: --${name} needs a non-negative integer`);
+    process.exit(2);
+  }
+  return v;
+}
+
+const runs = arg("runs", 20000);
+const seed = arg("seed", Date.now() % 1000000);
+const maxOps = arg("max-ops", 60);
+const BATCH = 2000;
+
+if (!oraclePath()) {
+  console.error("fuzz:diff needs Linux and a C compiler (cc) for the native oracle");
+  process.exit(2);
+}
+
+const arb = programArb(maxOps);
+let programs = 0;
+let operations = 0;
+let divergences = 0;
+const started = Date.now();
+
+for (let batch = 0; programs < runs; batch++) {
+  const n = Math.min(BATCH, runs - programs);
+  const bseed = seed + batch;
+  const sample = fc.sample(arb, { seed: bseed, numRuns: n });
+  const linux = runLinuxBatch(sample);
+  let firstBad = -1;
+  sample.forEach((p, i) => {
+    operations += p.length;
+    if (firstMismatch(p, linux[i], runModel(p))) {
+      divergences++;
+      if (firstBad < 0) firstBad = i;
+    }
+  });
+  programs += n;
+  if (firstBad >= 0) {
+    const cache = new Map<string, string[]>();
+    sample.forEach((p, i) => cache.set(programToText(p), linux[i]));
+    const linuxOf = (p: Program) => cache.get(programToText(p)) ?? runLinux(p);
+    const r = fc.check(fc.property(arb, (p) => firstMismatch(p, linuxOf(p), runModel(p)) === null), { seed: bseed, numRuns: n });
+    const [p] = r.counterexample ?? [sample[firstBad]];
+    const lx = linuxOf(p);
+    const model = runModel(p);
+    console.log(`\n--- divergence (batch seed ${bseed}; rerun: DIFF_SEED=${bseed} DIFF_RUNS=${n} npx jest tests/diff -t random --selectProjects release)`);
+    console.log(describeMismatch(p, lx, model, firstMismatch(p, lx, model)!));
+    console.log(`regression program:\n${p.map(opToLine).join("\n")}\nlinux: ${JSON.stringify(lx)}`);
+  }
+  const secs = (Date.now() - started) / 1000;
+  process.stderr.write(`\rfuzz:diff ${programs}/${runs} programs, ${operations} ops, ${divergences} divergences, ${secs.toFixed(1)} s   `);
+}
+process.stderr.write("\n");
+console.log(`programs: ${programs}, operations: ${operations}, divergences: ${divergences} (seed ${seed}, max ops ${maxOps})`);
+process.exit(divergences ? 1 : 0);

@@ -1,0 +1,210 @@
+// fast-check arbitrary of differential programs, biased towards interesting states:
+// full pipes, ET/ONESHOT items re-armed by MOD, dup'ed-then-closed fds, maxevents below the
+// ready count, invalid arguments and nested epoll sets.
+//
+// Excluded on purpose (intentional model differences, CONTRACT.md):
+// - EPOLL_CTL op 4 (EPOLL_CTL_DISABLE in the model, EINVAL in Linux);
+// - blocking reads/writes: pipes and eventfds are always created non-blocking and F_SETFL
+//   always keeps O_NONBLOCK, so no read/write ever sleeps;
+// - fds 0..2 (pipes in the oracle, null devices in the model) are never referenced;
+// - timeouts are always 0.
+import fc from "fast-check";
+import type { Op, Program } from "./program";
+
+const O_NONBLOCK = 0x800, O_DIRECT = 0x4000, O_CLOEXEC = 0x80000;
+const EPOLLIN = 0x1, EPOLLPRI = 0x2, EPOLLOUT = 0x4, EPOLLERR = 0x8, EPOLLHUP = 0x10;
+const EPOLLRDNORM = 0x40, EPOLLRDBAND = 0x80, EPOLLWRNORM = 0x100, EPOLLWRBAND = 0x200;
+const EPOLLMSG = 0x400, EPOLLRDHUP = 0x2000;
+const EPOLLEXCLUSIVE = 1 << 28, EPOLLWAKEUP = 1 << 29, EPOLLONESHOT = 1 << 30, EPOLLET = 1 << 31;
+
+const w = <T>(weight: number, arbitrary: fc.Arbitrary<T>) => ({ weight, arbitrary });
+
+type Kind = "epoll" | "pr" | "pw" | "efd" | "memfd";
+
+/**
+ * A reference to an fd, resolved against a static simulation of the fd table when the
+ * abstract program is made concrete (so shrinking keeps references meaningful):
+ * "pref" = an open fd of the op's preferred kinds, "any" = any open fd,
+ * "epoll" = an open epoll fd (nested sets), "bad" = -1, 999 or a closed low fd.
+ */
+interface FdRef { mode: "pref" | "any" | "epoll" | "bad"; n: number }
+const fdRefArb: fc.Arbitrary<FdRef> = fc.record({
+  mode: fc.oneof(w(14, fc.constant("pref" as const)), w(4, fc.constant("any" as const)), w(1, fc.constant("epoll" as const)), w(1, fc.constant("bad" as const))),
+  n: fc.nat({ max: 31 }),
+});
+
+const creators: fc.Arbitrary<Abs> = fc.oneof(
+  w(5, fc.record({ op: fc.constant("epc" as const), flags: fc.oneof(w(10, fc.constantFrom(0, O_CLOEXEC)), w(1, fc.constantFrom(1, -1))) })),
+  w(6, fc.record({
+    op: fc.constant("pipe" as const),
+    flags: fc.oneof(
+      w(10, fc.constantFrom(O_NONBLOCK, O_NONBLOCK, O_NONBLOCK | O_DIRECT, O_NONBLOCK | O_CLOEXEC)),
+      w(1, fc.constantFrom(O_NONBLOCK | 1, O_NONBLOCK | 0x40)),
+    ),
+  })),
+  w(4, fc.record({
+    op: fc.constant("efd" as const),
+    init: fc.constantFrom(0, 0, 1, 2, 7, 0xfffffffe),
+    flags: fc.oneof(w(10, fc.constantFrom(0x800, 0x801, 0x800 | O_CLOEXEC)), w(1, fc.constantFrom(0x802))),
+  })),
+  w(1, fc.record({ op: fc.constant("memfd" as const), flags: fc.constantFrom(0, 1) })),
+);
+
+const singleBits = [EPOLLIN, EPOLLPRI, EPOLLOUT, EPOLLERR, EPOLLHUP, EPOLLRDNORM, EPOLLRDBAND, EPOLLWRNORM,
+  EPOLLWRBAND, EPOLLMSG, EPOLLRDHUP];
+const flagBits = [EPOLLET, EPOLLONESHOT, EPOLLWAKEUP];
+
+const eventsArb: fc.Arbitrary<number> = fc.oneof(
+  w(8, fc.constantFrom(EPOLLIN, EPOLLOUT, EPOLLIN | EPOLLOUT, EPOLLIN | EPOLLET, EPOLLOUT | EPOLLET,
+    EPOLLIN | EPOLLOUT | EPOLLET, EPOLLIN | EPOLLONESHOT, EPOLLIN | EPOLLET | EPOLLONESHOT,
+    EPOLLIN | EPOLLEXCLUSIVE, EPOLLIN | EPOLLOUT | EPOLLEXCLUSIVE | EPOLLET, EPOLLRDNORM | EPOLLWRNORM,
+    EPOLLIN | EPOLLRDHUP, 0)),
+  w(4, fc.tuple(fc.subarray(singleBits), fc.subarray(flagBits), fc.nat({ max: 5 }))
+    .map(([a, b, x]) => ([...a, ...b].reduce((p, q) => p | q, 0) | (x === 0 ? EPOLLEXCLUSIVE : 0)) >>> 0)),
+  w(1, fc.integer({ min: 0, max: 0xffffffff })),
+);
+
+const dataArb: fc.Arbitrary<bigint> = fc.oneof(
+  w(10, fc.bigInt({ min: 0n, max: 20n })),
+  w(1, fc.constantFrom(0xdeadbeefcafebaben, 0xffffffffffffffffn, 0x100000000n)),
+);
+
+const ctlArb = fc.record({
+  op: fc.constant("ctl" as const),
+  epfd: fdRefArb,
+  // ADD weighted high; MOD re-arms ET/ONESHOT; never 4 (EPOLL_CTL_DISABLE, model extension).
+  ctl: fc.oneof(w(20, fc.constantFrom(1, 1, 1, 2, 3, 3)), w(1, fc.constantFrom(0, 5))),
+  fd: fdRefArb,
+  event: fc.oneof(w(20, fc.record({ events: eventsArb, data: dataArb })), w(1, fc.constant(null))),
+});
+
+const waitArb = fc.record({
+  op: fc.constant("wait" as const),
+  epfd: fdRefArb,
+  max: fc.oneof(w(10, fc.constantFrom(1, 2, 3, 64)), w(1, fc.constantFrom(0, -1))),
+});
+
+const pollArb = fc.record({
+  op: fc.constant("poll" as const),
+  fds: fc.array(fc.record({
+    fd: fc.oneof(w(10, fdRefArb), w(1, fc.constant(-1))),
+    events: fc.oneof(w(8, fc.constantFrom(EPOLLIN, EPOLLOUT, EPOLLIN | EPOLLOUT, EPOLLPRI | EPOLLRDHUP, 0)), w(1, fc.integer({ min: 0, max: 0xffff }))),
+  }), { minLength: 1, maxLength: 4 }),
+});
+
+const readArb = fc.record({
+  op: fc.constant("read" as const),
+  fd: fdRefArb,
+  n: fc.constantFrom(0, 1, 4, 8, 8, 16, 100, 4096, 65536),
+});
+
+const valArb: fc.Arbitrary<bigint> = fc.oneof(
+  w(10, fc.bigInt({ min: 0n, max: 5n })),
+  w(2, fc.constantFrom(0xfffffffffffffffen, 0xffffffffffffffffn, 0xfffffffffffffff0n, 0xfffffffeffffffffn)),
+);
+
+const writeArb = fc.record({
+  op: fc.constant("write" as const),
+  fd: fdRefArb,
+  n: fc.constantFrom(0, 1, 8, 8, 8, 100, 4096, 4097, 65536, 65536),
+  val: valArb,
+});
+
+const fdOps = fc.oneof(
+  w(3, fc.record({ op: fc.constant("dup" as const), fd: fdRefArb })),
+  w(2, fc.record({ op: fc.constant("dup2" as const), oldfd: fdRefArb, newfd: fdRefArb })),
+  w(5, fc.record({ op: fc.constant("close" as const), fd: fdRefArb })),
+  w(1, fc.record({ op: fc.constant("getfl" as const), fd: fdRefArb })),
+  // F_SETFL always keeps O_NONBLOCK (no blocking reads/writes); O_DIRECT is sometimes refused.
+  w(1, fc.record({ op: fc.constant("setfl" as const), fd: fdRefArb, flags: fc.constantFrom(O_NONBLOCK, O_NONBLOCK | O_DIRECT, O_NONBLOCK | 0x400) })),
+);
+
+const absOpArb: fc.Arbitrary<Abs> = fc.oneof(
+  w(5, creators),
+  w(12, ctlArb),
+  w(8, waitArb),
+  w(2, pollArb),
+  w(5, readArb),
+  w(6, writeArb),
+  w(5, fdOps),
+);
+
+/** An abstract op: an Op whose fd fields are FdRefs (poll entries may hold a literal -1). */
+type Abs = { op: Op["op"] } & Record<string, unknown>;
+
+const ALL: Kind[] = ["epoll", "pr", "pw", "efd", "memfd"];
+const PREF: Record<string, Record<string, Kind[]>> = {
+  ctl: { epfd: ["epoll"], fd: ["pr", "pw", "efd"] },
+  wait: { epfd: ["epoll"] },
+  read: { fd: ["pr", "efd"] },
+  write: { fd: ["pw", "efd"] },
+};
+
+/** Static simulation of the fd table (creations with valid flags always succeed). */
+class Sim {
+  open = new Map<number, Kind>();
+  lowest(): number {
+    let fd = 3;
+    while (this.open.has(fd)) fd++;
+    return fd;
+  }
+  resolve(r: FdRef | number, pref: Kind[]): number {
+    if (typeof r === "number") return r;
+    const pick = (kinds: Kind[]) => {
+      const c = [...this.open.entries()].filter(([, k]) => kinds.includes(k)).map(([fd]) => fd).sort((a, b) => a - b);
+      return c.length ? c[r.n % c.length] : undefined;
+    };
+    switch (r.mode) {
+      case "bad": return [-1, 999, this.lowest(), 3 + (r.n % 16)][r.n % 4];
+      case "epoll": return pick(["epoll"]) ?? pick(ALL) ?? 3 + (r.n % 8);
+      case "any": return pick(ALL) ?? 3 + (r.n % 8);
+      case "pref": return pick(pref) ?? pick(ALL) ?? 3 + (r.n % 8);
+    }
+  }
+  /** Applies the effect an op has if it succeeds the way the simulation expects. */
+  apply(o: Op): void {
+    const add = (k: Kind) => this.open.set(this.lowest(), k);
+    switch (o.op) {
+      case "epc": if ((o.flags & ~O_CLOEXEC) === 0) add("epoll"); break;
+      case "pipe": if ((o.flags & ~(O_NONBLOCK | O_DIRECT | O_CLOEXEC)) === 0) { add("pr"); add("pw"); } break;
+      case "efd": if ((o.flags & ~(1 | O_NONBLOCK | O_CLOEXEC)) === 0) add("efd"); break;
+      case "memfd": add("memfd"); break;
+      case "close": this.open.delete(o.fd); break;
+      case "dup": { const k = this.open.get(o.fd); if (k) add(k); break; }
+      case "dup2": {
+        const k = this.open.get(o.oldfd);
+        if (k && o.newfd >= 0 && o.newfd < 1024) this.open.set(o.newfd, k);
+        break;
+      }
+      default: break;
+    }
+  }
+}
+
+export function concretize(abs: Abs[]): Program {
+  const sim = new Sim();
+  return abs.map((a) => {
+    const pref = PREF[a.op] ?? {};
+    const o: Record<string, unknown> = { ...a };
+    for (const key of ["epfd", "fd", "oldfd"]) if (key in a) o[key] = sim.resolve(a[key] as FdRef, pref[key] ?? ALL);
+    if (a.op === "dup2") {
+      const r = a.newfd as FdRef;
+      o.newfd = r.mode === "pref" ? 3 + (r.n % 14) : sim.resolve(r, ALL);
+    }
+    if (a.op === "poll") o.fds = (a.fds as { fd: FdRef | number; events: number }[]).map((p) => ({ fd: sim.resolve(p.fd, ALL), events: p.events }));
+    const op = o as unknown as Op;
+    sim.apply(op);
+    return op;
+  });
+}
+
+/** A program: a few creations (so fd numbers are mostly live), then a mixed body. */
+export function programArb(maxOps = 60): fc.Arbitrary<Program> {
+  return fc
+    .tuple(
+      fc.constantFrom(0, O_CLOEXEC).map((flags): Abs => ({ op: "epc", flags })),
+      fc.array(creators, { minLength: 0, maxLength: 5 }),
+      fc.array(absOpArb, { minLength: 0, maxLength: maxOps - 6, size: "max" }),
+    )
+    .map(([e, a, b]) => concretize([e, ...a, ...b]));
+}

@@ -1,0 +1,180 @@
+// Differential programs: a list of syscalls over raw fd numbers (the model allocates the
+// lowest free fd from 3 exactly like Linux, so both sides see the same numbers).
+// The text form (one op per line) is what tests/native/oracle.c reads; runModel() executes
+// the same ops on a fresh model kernel through kernel.sys and prints the same result lines.
+import { createKernelSync, type Kernel, type EpollEvent, type PollFd } from "../../src/index";
+
+export type Op =
+  | { op: "epc"; flags: number }
+  | { op: "pipe"; flags: number }
+  | { op: "efd"; init: number; flags: number }
+  | { op: "memfd"; flags: number }
+  /** event null = NULL struct epoll_event pointer */
+  | { op: "ctl"; epfd: number; ctl: number; fd: number; event: { events: number; data: bigint } | null }
+  | { op: "wait"; epfd: number; max: number }
+  | { op: "poll"; fds: { fd: number; events: number }[] }
+  | { op: "read"; fd: number; n: number }
+  /** n bytes: `val` as u64 little-endian (truncated if n < 8), then 0x5a fill */
+  | { op: "write"; fd: number; n: number; val: bigint }
+  | { op: "dup"; fd: number }
+  | { op: "dup2"; oldfd: number; newfd: number }
+  | { op: "close"; fd: number }
+  | { op: "getfl"; fd: number }
+  | { op: "setfl"; fd: number; flags: number };
+
+export type Program = Op[];
+
+/** Largest events buffer of the oracle: maxevents is capped at this on both sides. */
+export const MAX_EVENTS = 64;
+/** Flags/masks as unsigned hex (the oracle casts back to the C type). */
+const hex = (n: number | bigint) => "0x" + (typeof n === "bigint" ? BigInt.asUintN(64, n) : n >>> 0).toString(16);
+
+export function opToLine(o: Op): string {
+  switch (o.op) {
+    case "epc": return `epc ${hex(o.flags)}`;
+    case "pipe": return `pipe ${hex(o.flags)}`;
+    case "efd": return `efd ${o.init} ${hex(o.flags)}`;
+    case "memfd": return `memfd ${hex(o.flags)}`;
+    case "ctl":
+      return `ctl ${o.epfd} ${o.ctl} ${o.fd} ` + (o.event ? `${hex(o.event.events >>> 0)} ${o.event.data}` : "null");
+    case "wait": return `wait ${o.epfd} ${o.max}`;
+    case "poll": return ["poll", ...o.fds.map((p) => `${p.fd}:${hex(p.events)}`)].join(" ");
+    case "read": return `read ${o.fd} ${o.n}`;
+    case "write": return `write ${o.fd} ${o.n} ${hex(o.val)}`;
+    case "dup": return `dup ${o.fd}`;
+    case "dup2": return `dup2 ${o.oldfd} ${o.newfd}`;
+    case "close": return `close ${o.fd}`;
+    case "getfl": return `getfl ${o.fd}`;
+    case "setfl": return `setfl ${o.fd} ${hex(o.flags)}`;
+  }
+}
+
+export const programToText = (p: Program): string => p.map(opToLine).join("\n");
+
+/** Parses the text form back (corpus replay, regression snippets). */
+export function lineToOp(line: string): Op {
+  const w = line.trim().split(/\s+/);
+  const n = (i: number) => Number(w[i]) | 0; // C int arguments (hex flags wrap to signed)
+  switch (w[0]) {
+    case "epc": return { op: "epc", flags: n(1) };
+    case "pipe": return { op: "pipe", flags: n(1) };
+    case "efd": return { op: "efd", init: Number(w[1]), flags: n(2) };
+    case "memfd": return { op: "memfd", flags: n(1) };
+    case "ctl":
+      return { op: "ctl", epfd: n(1), ctl: n(2), fd: n(3), event: w[4] === "null" ? null : { events: Number(w[4]) >>> 0, data: BigInt(w[5]) } };
+    case "wait": return { op: "wait", epfd: n(1), max: n(2) };
+    case "poll":
+      return { op: "poll", fds: w.slice(1).map((s) => { const [fd, ev] = s.split(":"); return { fd: Number(fd), events: Number(ev) }; }) };
+    case "read": return { op: "read", fd: n(1), n: n(2) };
+    case "write": return { op: "write", fd: n(1), n: n(2), val: BigInt(w[3]) };
+    case "dup": return { op: "dup", fd: n(1) };
+    case "dup2": return { op: "dup2", oldfd: n(1), newfd: n(2) };
+    case "close": return { op: "close", fd: n(1) };
+    case "getfl": return { op: "getfl", fd: n(1) };
+    case "setfl": return { op: "setfl", fd: n(1), flags: n(2) };
+    default: throw new Error(`unknown op line: ${line}`);
+  }
+}
+
+export const textToProgram = (t: string): Program => t.split("\n").filter((l) => l.trim() !== "").map(lineToOp);
+
+function fnv(b: Uint8Array, n: number): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ b[i], 16777619) >>> 0;
+  return h.toString(16).padStart(8, "0");
+}
+
+function writeBuf(n: number, val: bigint): Uint8Array {
+  const b = new Uint8Array(n).fill(0x5a);
+  for (let i = 0; i < Math.min(n, 8); i++) b[i] = Number((val >> BigInt(8 * i)) & 0xffn);
+  return b;
+}
+
+/** Executes one op on the model; returns the oracle's result line for it. */
+export function runOp(k: Kernel, o: Op): string {
+  const s = k.sys;
+  switch (o.op) {
+    case "epc": return String(s.epoll_create1(o.flags));
+    case "pipe": {
+      const fds: number[] = [];
+      const r = s.pipe2(fds, o.flags);
+      return r === 0 ? `0 ${fds[0]} ${fds[1]}` : String(r);
+    }
+    case "efd": return String(s.eventfd(o.init, o.flags));
+    case "memfd": return String(s.memfd_create("m", o.flags));
+    case "ctl": return String(s.epoll_ctl(o.epfd, o.ctl, o.fd, o.event ? { events: o.event.events, data: o.event.data } : null));
+    case "wait": {
+      const out: EpollEvent[] = [];
+      const r = s.epoll_wait(o.epfd, out, Math.min(o.max, MAX_EVENTS), 0);
+      let line = String(r);
+      for (let i = 0; i < r; i++) line += ` ${hex(out[i].events >>> 0)}:${BigInt.asUintN(64, out[i].data)}`;
+      return line;
+    }
+    case "poll": {
+      const fds: PollFd[] = o.fds.map((p) => ({ fd: p.fd, events: (p.events << 16) >> 16, revents: 0 }));
+      const r = s.poll(fds, fds.length, 0);
+      return r < 0 ? String(r) : [String(r), ...fds.map((p) => hex(p.revents & 0xffff))].join(" ");
+    }
+    case "read": {
+      const buf = new Uint8Array(Math.max(o.n, 0));
+      const r = s.read(o.fd, buf, o.n);
+      let line = String(r);
+      if (r > 0) line += ` h=${fnv(buf, r)}`;
+      if (r === 8) line += ` v=${new DataView(buf.buffer).getBigUint64(0, true)}`;
+      return line;
+    }
+    case "write": return String(s.write(o.fd, writeBuf(o.n, o.val), o.n));
+    case "dup": return String(s.dup(o.fd));
+    case "dup2": return String(s.dup2(o.oldfd, o.newfd));
+    case "close": return String(s.close(o.fd));
+    case "getfl": {
+      const r = s.fcntl(o.fd, 3 /* F_GETFL */);
+      return r < 0 ? String(r) : hex(r);
+    }
+    case "setfl": return String(s.fcntl(o.fd, 4 /* F_SETFL */, o.flags));
+  }
+}
+
+/** Runs a program on a fresh model kernel; a thrown error (core abort) becomes a line. */
+export function runModel(p: Program): string[] {
+  const k = createKernelSync();
+  const out: string[] = [];
+  for (const o of p) {
+    try {
+      out.push(runOp(k, o));
+    } catch (e) {
+      out.push(`!throw ${(e as Error).message.split("\n")[0]}`);
+      break;
+    }
+  }
+  return out;
+}
+
+export interface Mismatch {
+  index: number;
+  line: string;
+  linux: string | undefined;
+  model: string | undefined;
+}
+
+/** First differing line, or null. */
+export function firstMismatch(p: Program, linux: string[], model: string[]): Mismatch | null {
+  const n = Math.max(linux.length, model.length);
+  for (let i = 0; i < n; i++) {
+    if (linux[i] !== model[i]) return { index: i, line: p[i] ? opToLine(p[i]) : "<end>", linux: linux[i], model: model[i] };
+  }
+  return null;
+}
+
+export function describeMismatch(p: Program, linux: string[], model: string[], m: Mismatch): string {
+  const rows = p.map((o, i) => {
+    const mark = i === m.index ? ">>" : "  ";
+    return `${mark} ${String(i).padStart(2)} ${opToLine(o).padEnd(34)} linux: ${linux[i] ?? "<none>"}${linux[i] !== model[i] ? `   model: ${model[i] ?? "<none>"}` : ""}`;
+  });
+  return [
+    `first difference at op ${m.index}: ${m.line}`,
+    `  linux: ${m.linux}`,
+    `  model: ${m.model}`,
+    ...rows,
+  ].join("\n");
+}

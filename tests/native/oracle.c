@@ -1,0 +1,171 @@
+/*
+ * Differential oracle for epoll-wasm: runs programs in the line format of
+ * tests/diff/program.ts against the real Linux syscalls and prints one result line per op.
+ *
+ * Input (stdin): programs separated by a line "---"; one op per line:
+ *   epc FLAGS                 epoll_create1(FLAGS)
+ *   pipe FLAGS                pipe2(fds, FLAGS)            -> "0 R W" or -errno
+ *   efd INIT FLAGS            eventfd(INIT, FLAGS)
+ *   memfd FLAGS               memfd_create("m", FLAGS)
+ *   ctl EPFD OP FD EV DATA    epoll_ctl with struct epoll_event {EV, DATA}
+ *   ctl EPFD OP FD null       epoll_ctl with a NULL event pointer
+ *   wait EPFD MAX             epoll_wait(EPFD, buf[64], MAX, 0) -> "N ev:data ..."
+ *   poll FD:EV ...            poll(fds, n, 0)                -> "N rev ..."
+ *   read FD N                 read(FD, buf, N)               -> "N h=fnv [v=u64 if N==8]"
+ *   write FD N VAL            write of N bytes: VAL as u64 LE, then 0x5a fill
+ *   dup FD | dup2 A B | close FD | getfl FD | setfl FD FLAGS
+ * Numbers are decimal or 0x-hex (VAL/DATA: unsigned 64-bit). Output: one line per op,
+ * then "---" after each program. Every fd >= 3 is closed before each program.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define MAXEV 64
+#define BUFSZ (1 << 18)
+
+static unsigned char buf[BUFSZ];
+static char out[1 << 16];
+
+static long num(const char *s) { return (long)strtoll(s, NULL, 0); }
+static uint64_t unum(const char *s) { return (uint64_t)strtoull(s, NULL, 0); }
+static long ret(long r) { return r < 0 ? -errno : r; }
+
+static void close_all(void) {
+#ifdef SYS_close_range
+  if (syscall(SYS_close_range, 3u, ~0u, 0u) == 0) return;
+#endif
+  for (int fd = 3; fd < 1024; fd++) close(fd);
+}
+
+static uint32_t fnv(const unsigned char *p, long n) {
+  uint32_t h = 2166136261u;
+  for (long i = 0; i < n; i++) { h ^= p[i]; h *= 16777619u; }
+  return h;
+}
+
+/* Executes one op (already split into words); writes its result line into out. */
+static void run_op(int argc, char **argv) {
+  const char *op = argv[0];
+  char *o = out;
+  o[0] = 0;
+  if (!strcmp(op, "epc") && argc == 2) {
+    sprintf(o, "%ld", ret(epoll_create1((int)num(argv[1]))));
+  } else if (!strcmp(op, "pipe") && argc == 2) {
+    int fds[2] = {-1, -1};
+    long r = ret(pipe2(fds, (int)num(argv[1])));
+    if (r == 0) sprintf(o, "0 %d %d", fds[0], fds[1]);
+    else sprintf(o, "%ld", r);
+  } else if (!strcmp(op, "efd") && argc == 3) {
+    sprintf(o, "%ld", ret(eventfd((unsigned)unum(argv[1]), (int)num(argv[2]))));
+  } else if (!strcmp(op, "memfd") && argc == 2) {
+    sprintf(o, "%ld", ret(syscall(SYS_memfd_create, "m", (unsigned)unum(argv[1]))));
+  } else if (!strcmp(op, "ctl") && (argc == 5 || argc == 6)) {
+    struct epoll_event ev;
+    struct epoll_event *evp = NULL;
+    if (argc == 6) {
+      memset(&ev, 0, sizeof ev);
+      ev.events = (uint32_t)unum(argv[4]);
+      ev.data.u64 = unum(argv[5]);
+      evp = &ev;
+    }
+    sprintf(o, "%ld", ret(epoll_ctl((int)num(argv[1]), (int)num(argv[2]), (int)num(argv[3]), evp)));
+  } else if (!strcmp(op, "wait") && argc == 3) {
+    struct epoll_event evs[MAXEV];
+    int max = (int)num(argv[2]);
+    if (max > MAXEV) max = MAXEV;
+    long r = ret(epoll_wait((int)num(argv[1]), evs, max, 0));
+    o += sprintf(o, "%ld", r);
+    for (long i = 0; i < r; i++)
+      o += sprintf(o, " 0x%x:%llu", evs[i].events, (unsigned long long)evs[i].data.u64);
+  } else if (!strcmp(op, "poll") && argc >= 1 && argc <= 17) {
+    struct pollfd p[16];
+    int n = argc - 1;
+    for (int i = 0; i < n; i++) {
+      char *colon = strchr(argv[i + 1], ':');
+      p[i].fd = (int)num(argv[i + 1]);
+      p[i].events = colon ? (short)num(colon + 1) : 0;
+      p[i].revents = 0;
+    }
+    long r = ret(poll(p, (nfds_t)n, 0));
+    o += sprintf(o, "%ld", r);
+    if (r >= 0)
+      for (int i = 0; i < n; i++) o += sprintf(o, " 0x%x", (unsigned short)p[i].revents);
+  } else if (!strcmp(op, "read") && argc == 3) {
+    long n = num(argv[2]);
+    if (n < 0 || n > BUFSZ) n = BUFSZ;
+    long r = ret(read((int)num(argv[1]), buf, (size_t)n));
+    o += sprintf(o, "%ld", r);
+    if (r > 0) o += sprintf(o, " h=%08x", fnv(buf, r));
+    if (r == 8) {
+      uint64_t v;
+      memcpy(&v, buf, 8);
+      o += sprintf(o, " v=%llu", (unsigned long long)v);
+    }
+  } else if (!strcmp(op, "write") && argc == 4) {
+    long n = num(argv[2]);
+    if (n < 0 || n > BUFSZ) n = BUFSZ;
+    uint64_t v = unum(argv[3]);
+    memset(buf, 0x5a, (size_t)n);
+    memcpy(buf, &v, n < 8 ? (size_t)n : 8);
+    sprintf(o, "%ld", ret(write((int)num(argv[1]), buf, (size_t)n)));
+  } else if (!strcmp(op, "dup") && argc == 2) {
+    sprintf(o, "%ld", ret(dup((int)num(argv[1]))));
+  } else if (!strcmp(op, "dup2") && argc == 3) {
+    sprintf(o, "%ld", ret(dup2((int)num(argv[1]), (int)num(argv[2]))));
+  } else if (!strcmp(op, "close") && argc == 2) {
+    sprintf(o, "%ld", ret(close((int)num(argv[1]))));
+  } else if (!strcmp(op, "getfl") && argc == 2) {
+    long r = ret(fcntl((int)num(argv[1]), F_GETFL));
+    sprintf(o, r < 0 ? "%ld" : "0x%lx", r);
+  } else if (!strcmp(op, "setfl") && argc == 3) {
+    sprintf(o, "%ld", ret(fcntl((int)num(argv[1]), F_SETFL, (int)num(argv[2]))));
+  } else {
+    sprintf(o, "?bad-op");
+  }
+}
+
+int main(void) {
+  signal(SIGPIPE, SIG_IGN);
+  /* Slurp all of stdin first: no stdio stream stays half-read while fds change. */
+  size_t cap = 1 << 20, len = 0;
+  char *in = malloc(cap);
+  for (;;) {
+    if (len + 65536 > cap) in = realloc(in, cap *= 2);
+    ssize_t r = read(0, in + len, cap - len - 1);
+    if (r <= 0) break;
+    len += (size_t)r;
+  }
+  in[len] = 0;
+  int started = 0;
+  char *save = NULL;
+  for (char *line = strtok_r(in, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    if (!started) { close_all(); started = 1; }
+    if (!strcmp(line, "---")) {
+      fputs("---\n", stdout);
+      close_all();
+      continue;
+    }
+    char *argv[24];
+    int argc = 0;
+    char *s2 = NULL;
+    for (char *w = strtok_r(line, " \t", &s2); w && argc < 24; w = strtok_r(NULL, " \t", &s2)) argv[argc++] = w;
+    if (argc == 0) continue;
+    run_op(argc, argv);
+    fputs(out, stdout);
+    fputc('\n', stdout);
+  }
+  fflush(stdout);
+  return 0;
+}
