@@ -181,7 +181,7 @@ export class Sys {
     // An unwritable events array behaves like a bad user pointer: the first event that
     // would be copied faults (EFAULT) and stays queued; "nothing ready" still returns 0.
     const fault = writableArray(events) ? 0 : 1;
-    let timedOut = timeoutNs === 0n;
+    const deadline = timeoutNs < 0n ? -1n : this.k.now() + timeoutNs;
     for (;;) {
       if (core.events_available(f.ep)) {
         const res = core.epoll_send_events(f.ep, maxevents, fault);
@@ -190,13 +190,12 @@ export class Sys {
           return res;
         }
       }
-      if (timedOut) return 0;
-      const slept = this.sleep(timeoutNs);
-      if (slept < 0) return slept;
-      // MODEL: nothing can queue an event while the single synchronous caller sleeps
-      // (no timers exist yet), so the wait ends by timeout without harvesting, as ep_poll
-      // does when its timer fires while it is still on ep->wq.
-      return 0;
+      if (timeoutNs === 0n) return 0;
+      // Sleep until a timer queues something (then harvest; if that finds nothing after
+      // all, sleep on) or the deadline passes (return 0 without harvesting, as ep_poll does
+      // when its timer fires while it is still queued on ep->wq).
+      const woke = this.k.sleepUntil(deadline, () => core.events_available(f.ep) === 1);
+      if (woke <= 0) return woke;
     }
   }
 
@@ -209,14 +208,6 @@ export class Sys {
       const hi = dv.getUint32(o + 8, true);
       out[i] = { events: dv.getUint32(o, true), data: hi === 0 ? BigInt(lo) : (BigInt(hi) << 32n) | BigInt(lo) };
     }
-  }
-
-  /** The synchronous layer's sleep: virtual time advances; real time cannot block (EAGAIN). */
-  private sleep(ns: bigint): number {
-    if (this.k.clock.mode === "real") return -U.EAGAIN;
-    if (ns < 0n) return -U.EDEADLK; // nothing could ever wake this caller
-    this.k.clock.advance(ns);
-    return 0;
   }
 
   poll(fds: PollFd[], nfds: number, timeout: number): number {
@@ -248,10 +239,13 @@ export class Sys {
     let revents = scan();
     let count = revents.filter((r) => r !== 0).length;
     if (count === 0 && timeout !== 0) {
-      const slept = this.sleep(timeout < 0 ? -1n : BigInt(timeout) * NS_PER_MS);
-      if (slept < 0) return slept;
-      revents = scan();
-      count = revents.filter((r) => r !== 0).length;
+      const deadline = timeout < 0 ? -1n : this.k.now() + BigInt(timeout) * NS_PER_MS;
+      const woke = this.k.sleepUntil(deadline, () => {
+        revents = scan();
+        count = revents.filter((r) => r !== 0).length;
+        return count > 0;
+      });
+      if (woke < 0) return woke;
     }
     for (let i = 0; i < nfds; i++) fds[i].revents = revents[i];
     return count;
@@ -433,12 +427,12 @@ export class Sys {
     const ts = readTimespec(req);
     if (!ts) return -U.EFAULT;
     if (!ts.valid) return -U.EINVAL;
-    return this.sleep(ts.ns);
+    return this.k.sleepUntil(this.k.now() + ts.ns, () => false);
   }
 
   usleep(usec: number): number {
     this.k.guard();
     if (!isInt(usec) || usec < 0) return -U.EINVAL;
-    return this.sleep(BigInt(usec) * 1000n);
+    return this.k.sleepUntil(this.k.now() + BigInt(usec) * 1000n, () => false);
   }
 }

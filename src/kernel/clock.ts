@@ -24,8 +24,13 @@ export class Clock {
     return BigInt(Math.floor((Clock.hostNowMs() - this.realBase) * 1e6));
   }
 
-  /** Advance the virtual clock (no-op for the real clock). */
-  advance(ns: bigint): void {
-    if (this.mode === "virtual" && ns > 0n) this.virtualNs += ns;
+  /** Move the virtual clock forward to `t` (never back; no-op for the real clock). */
+  advanceTo(t: bigint): void {
+    if (this.mode === "virtual" && t > this.virtualNs) this.virtualNs = t;
+  }
+
+  /** CLOCK_REALTIME in nanoseconds. */
+  realtime(): bigint {
+    return this.bootRealtimeNs + this.now();
   }
 }

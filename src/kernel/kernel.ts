@@ -6,8 +6,9 @@ import { FdTable } from "./fdtable.js";
 import { NullFile, type OpenFile, type PollTable } from "./file.js";
 import { WaitEntry, type WaitQueueHead } from "./waitqueue.js";
 import { EpollFile } from "../files/epoll.js";
-import { EPOLLEXCLUSIVE } from "../uapi.js";
+import { EAGAIN, EDEADLK, EPOLLEXCLUSIVE } from "../uapi.js";
 import { Sys } from "../sys.js";
+import { TimerQueue } from "./timers.js";
 
 export interface KernelOptions {
   /** "virtual" (default): time moves only when a caller sleeps. "real": the host's clock. */
@@ -53,6 +54,8 @@ export class Kernel {
   readonly sys: Sys;
   readonly clock: Clock;
   readonly fdt: FdTable;
+  /** Armed timers (timerfds) of this kernel. */
+  readonly timers = new TimerQueue();
   readonly core!: CoreExports;
   readonly coreKind: CoreKind;
   readonly seed: number;
@@ -110,9 +113,32 @@ export class Kernel {
     this.files.delete(f.id);
   }
 
-  /** Throws if the core has aborted before. */
+  /** Every syscall's entry: refuse after a core abort; with the real clock, fire due timers. */
   guard(): void {
     if (this.dead) throw new Error(`epoll-wasm kernel refuses calls after a core abort: ${this.dead.message}`, { cause: this.dead });
+    if (this.timers.size && this.clock.mode === "real") this.timers.runDue(this.clock.now());
+  }
+
+  /**
+   * The synchronous layer's sleep. Virtual clock: jump from timer expiry to timer expiry
+   * (firing them) until `ready()` holds (returns 1) or the deadline passes (returns 0);
+   * with no deadline (-1n) and no timer left, nothing could ever wake the caller: -EDEADLK.
+   * Real clock: cannot block the JS thread: -EAGAIN.
+   */
+  sleepUntil(deadline: bigint, ready: () => boolean): number {
+    if (this.clock.mode === "real") return -EAGAIN;
+    for (;;) {
+      const next = this.timers.nextExpiry();
+      if (next !== undefined && (deadline < 0n || next <= deadline)) {
+        this.clock.advanceTo(next);
+        this.timers.runDue(this.clock.now());
+        if (ready()) return 1;
+        continue;
+      }
+      if (deadline < 0n) return -EDEADLK;
+      this.clock.advanceTo(deadline);
+      return 0;
+    }
   }
 
   // ---- debugging and accounting ----
