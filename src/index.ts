@@ -2,7 +2,7 @@
 export * from "./uapi.js";
 export { errnoName } from "./errno.js";
 export { createKernel, createKernelSync, Kernel, type KernelOptions } from "./kernel/kernel.js";
-export { Sys, type EpollEvent, type EpollEventIn, type PollFd, type Timespec } from "./sys.js";
+export { Sys, type EpollEvent, type EpollEventIn, type PollFd, type Timespec, type Itimerspec } from "./sys.js";
 export { CoreAbortError, type CoreKind } from "./core/loader.js";
 export const O_NONBLOCK = 0x800;
 export const O_CLOEXEC = 0x80000;
@@ -22,6 +22,8 @@ export const CLOCK_MONOTONIC = 1;
 export const TFD_NONBLOCK = 0x800;
 export const TFD_CLOEXEC = 0x80000;
 export const TFD_TIMER_ABSTIME = 1;
+export const TFD_TIMER_CANCEL_ON_SET = 2;
+export const CLOCK_BOOTTIME = 7;
 export const F_DUPFD = 0;
 export const F_GETFD = 1;
 export const F_SETFD = 2;

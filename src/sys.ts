@@ -7,6 +7,7 @@ import type { OpenFile } from "./kernel/file.js";
 import { EpollFile } from "./files/epoll.js";
 import { createPipe, O_DIRECT } from "./files/pipe.js";
 import { EFD_SEMAPHORE, EventFdFile } from "./files/eventfd.js";
+import { TimerFdFile, TFD_TIMER_ABSTIME, TFD_TIMER_CANCEL_ON_SET, CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_REALTIME_ALARM, CLOCK_BOOTTIME_ALARM, type ItimerNs } from "./files/timerfd.js";
 import { MemFdFile, MFD_ALLOW_SEALING, MFD_CLOEXEC, MFD_EXEC, MFD_NAME_MAX, MFD_NOEXEC_SEAL } from "./files/memfd.js";
 
 /** What epoll_wait fills in: `events` unsigned, `data` the full 64-bit value. */
@@ -27,6 +28,10 @@ export interface Timespec {
   tv_sec: number;
   tv_nsec: number;
 }
+export interface Itimerspec {
+  it_interval: Timespec;
+  it_value: Timespec;
+}
 
 const O_CLOEXEC = 0x80000;
 const O_NONBLOCK = 0x800;
@@ -38,6 +43,7 @@ const SETFL_MASK = 0x400 | O_NONBLOCK | 0x2000 | O_DIRECT | 0x40000;
 const TF_HAS_EVENT = 1, TF_VALID = 2, TF_CAN_POLL = 4, TF_SAME_FILE = 8, TF_IS_EPOLL = 16;
 const EPOLL_EVENT_SIZE = 12;
 const EMPTY = new Uint8Array(0);
+const TIMERFD_CLOCKS = [CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_REALTIME_ALARM, CLOCK_BOOTTIME_ALARM];
 const NS_PER_MS = 1000000n;
 
 const isInt = (x: unknown): x is number => typeof x === "number" && Number.isInteger(x);
@@ -47,6 +53,32 @@ const isCInt = (x: unknown): x is number => isInt(x) && x >= -0x80000000 && x <=
 const isCUint = (x: unknown): x is number => isInt(x) && x >= -0x80000000 && x <= 0xffffffff;
 /** An array the call may store into (the user buffer is writable). */
 const writableArray = (a: unknown): a is unknown[] => Array.isArray(a) && Object.isExtensible(a) && !Object.isFrozen(a);
+
+/** A struct itimerspec: undefined if unreadable (EFAULT); `valid` false if out of range. */
+function readItimerspec(v: unknown): { value: bigint; interval: bigint; valid: boolean } | undefined {
+  if (v === null || typeof v !== "object") return undefined;
+  let iv: unknown, val: unknown;
+  try {
+    ({ it_interval: iv, it_value: val } = v as Itimerspec);
+  } catch {
+    return undefined;
+  }
+  const i = readTimespec(iv);
+  const x = readTimespec(val);
+  if (!i || !x) return undefined;
+  return { value: x.ns, interval: i.ns, valid: i.valid && x.valid };
+}
+
+function canStoreItimerspec(o: unknown): boolean {
+  return o !== null && typeof o === "object" && !Object.isFrozen(o) && Object.isExtensible(o);
+}
+
+const toTimespec = (ns: bigint): Timespec => ({ tv_sec: Number(ns / 1000000000n), tv_nsec: Number(ns % 1000000000n) });
+
+function storeItimerspec(o: Itimerspec, v: ItimerNs): void {
+  o.it_interval = toTimespec(v.interval);
+  o.it_value = toTimespec(v.value);
+}
 
 /** Whether `revents` can be stored into a pollfd object without throwing. */
 function canStoreRevents(p: object): boolean {
@@ -342,14 +374,38 @@ export class Sys {
     return -U.ENOSYS; // AF_UNIX stream sockets arrive with issue 4
   }
 
-  timerfd_create(_clockid: number, _flags: number): number {
+  timerfd_create(clockid: number, flags: number): number {
     this.k.guard();
-    return -U.ENOSYS; // timerfd arrives with issue 4
+    if (!isCInt(flags) || (flags & ~(O_CLOEXEC | O_NONBLOCK)) !== 0) return -U.EINVAL;
+    if (!isCInt(clockid) || !TIMERFD_CLOCKS.includes(clockid)) return -U.EINVAL;
+    if (this.k.fdt.findFree() < 0) return -U.EMFILE;
+    const f = new TimerFdFile(clockid, flags & O_NONBLOCK, this.k.clock, this.k.timers);
+    return this.k.fdt.install(this.k.track(f), (flags & O_CLOEXEC) !== 0);
   }
 
-  timerfd_settime(_fd: number, _flags: number, _newValue: unknown, _oldValue: unknown): number {
+  timerfd_settime(fd: number, flags: number, newValue: Itimerspec, oldValue: Itimerspec | null): number {
     this.k.guard();
-    return -U.ENOSYS;
+    const nv = readItimerspec(newValue);
+    if (!nv) return -U.EFAULT;
+    if (!isCInt(flags) || (flags & ~(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET)) !== 0 || !nv.valid) return -U.EINVAL;
+    const f = this.file(fd);
+    if (!f) return -U.EBADF;
+    if (!(f instanceof TimerFdFile)) return -U.EINVAL;
+    // MODEL: the old-value buffer is checked before the timer changes (Linux faults after).
+    if (oldValue !== null && oldValue !== undefined && !canStoreItimerspec(oldValue)) return -U.EFAULT;
+    const old = f.settime(flags, nv.value, nv.interval);
+    if (oldValue) storeItimerspec(oldValue, old);
+    return 0;
+  }
+
+  timerfd_gettime(fd: number, currValue: Itimerspec): number {
+    this.k.guard();
+    const f = this.file(fd);
+    if (!f) return -U.EBADF;
+    if (!(f instanceof TimerFdFile)) return -U.EINVAL;
+    if (!canStoreItimerspec(currValue)) return -U.EFAULT;
+    storeItimerspec(currValue, f.gettime());
+    return 0;
   }
 
   fdinfo(_fd: number): string | number {

@@ -38,7 +38,7 @@ export abstract class OpenFile {
 
   constructor(public flags: number) {}
 
-  abstract readonly kind: "pipe" | "eventfd" | "memfd" | "null" | "epoll";
+  abstract readonly kind: "pipe" | "eventfd" | "memfd" | "null" | "epoll" | "timerfd" | "socket";
 
   /** file_can_poll(): epoll refuses files without f_op->poll (EPERM). */
   get canPoll(): boolean {

@@ -65,6 +65,7 @@ export class WaitQueueHead {
     while (e) {
       const next = e.next; // the function may remove its own entry
       const ret = e.func(key);
+      if (ret < 0) break; // as __wake_up_common: a failing wake function ends the walk
       if (ret && e.exclusive && budget > 0 && --budget === 0) break;
       e = next;
     }
