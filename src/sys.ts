@@ -8,6 +8,7 @@ import { EpollFile } from "./files/epoll.js";
 import { createPipe, O_DIRECT } from "./files/pipe.js";
 import { EFD_SEMAPHORE, EventFdFile } from "./files/eventfd.js";
 import { TimerFdFile, TFD_TIMER_ABSTIME, TFD_TIMER_CANCEL_ON_SET, CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_REALTIME_ALARM, CLOCK_BOOTTIME_ALARM, type ItimerNs } from "./files/timerfd.js";
+import { SocketFile, createSocketPair } from "./files/socket.js";
 import { MemFdFile, MFD_ALLOW_SEALING, MFD_CLOEXEC, MFD_EXEC, MFD_NAME_MAX, MFD_NOEXEC_SEAL } from "./files/memfd.js";
 
 /** What epoll_wait fills in: `events` unsigned, `data` the full 64-bit value. */
@@ -43,6 +44,10 @@ const SETFL_MASK = 0x400 | O_NONBLOCK | 0x2000 | O_DIRECT | 0x40000;
 const TF_HAS_EVENT = 1, TF_VALID = 2, TF_CAN_POLL = 4, TF_SAME_FILE = 8, TF_IS_EPOLL = 16;
 const EPOLL_EVENT_SIZE = 12;
 const EMPTY = new Uint8Array(0);
+const AF_UNIX = 1, AF_MAX = 46, SOCK_STREAM = 1, SOCK_MAX = 11, SOCK_TYPE_MASK = 0xf;
+const SHUT_RD = 0, SHUT_RDWR = 2;
+/** AF_INET, AF_INET6, AF_NETLINK, AF_PACKET: present, but socketpair() is EOPNOTSUPP. */
+const INET_FAMILIES = [2, 10, 16, 17];
 const TIMERFD_CLOCKS = [CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_REALTIME_ALARM, CLOCK_BOOTTIME_ALARM];
 const NS_PER_MS = 1000000n;
 
@@ -365,13 +370,37 @@ export class Sys {
     this.k.guard();
     const f = this.file(fd);
     if (!f) return -U.EBADF;
-    void how;
-    return -U.ENOTSOCK; // AF_UNIX sockets arrive with issue 4; nothing here is a socket
+    if (!(f instanceof SocketFile)) return -U.ENOTSOCK;
+    if (!isCInt(how) || how < SHUT_RD || how > SHUT_RDWR) return -U.EINVAL;
+    return f.shutdownSock(how);
   }
 
-  socketpair(_domain: number, _type: number, _protocol: number, _sv: number[]): number {
+  socketpair(domain: number, type: number, protocol: number, sv: number[]): number {
     this.k.guard();
-    return -U.ENOSYS; // AF_UNIX stream sockets arrive with issue 4
+    if (!isCInt(type) || !isCInt(domain) || !isCInt(protocol)) return -U.EINVAL;
+    const flags = type & ~SOCK_TYPE_MASK;
+    if (flags & ~(O_CLOEXEC | O_NONBLOCK)) return -U.EINVAL;
+    const fdt = this.k.fdt;
+    const a = fdt.findFree();
+    if (a < 0) return a;
+    let b = a + 1;
+    while (fdt.get(b)) b++;
+    if (b >= fdt.maxFds) return -U.EMFILE;
+    const t = type & SOCK_TYPE_MASK;
+    if (domain < 0 || domain >= AF_MAX) return -U.EAFNOSUPPORT;
+    if (t < 0 || t >= SOCK_MAX) return -U.EINVAL;
+    // MODEL: only AF_UNIX is modelled; the inet families exist but cannot make pairs, and
+    // every other family is treated as not built into this kernel.
+    if (domain !== AF_UNIX) return INET_FAMILIES.includes(domain) ? -U.EOPNOTSUPP : -U.EAFNOSUPPORT;
+    if (protocol !== 0 && protocol !== AF_UNIX) return -U.EPROTONOSUPPORT;
+    // MODEL: AF_UNIX SOCK_DGRAM, SOCK_SEQPACKET and SOCK_RAW pairs are not modelled yet.
+    if (t !== SOCK_STREAM) return -U.ESOCKTNOSUPPORT;
+    if (!writableArray(sv)) return -U.EFAULT;
+    const [x, y] = createSocketPair(flags & O_NONBLOCK);
+    const cloexec = (flags & O_CLOEXEC) !== 0;
+    sv[0] = fdt.install(this.k.track(x), cloexec);
+    sv[1] = fdt.install(this.k.track(y), cloexec);
+    return 0;
   }
 
   timerfd_create(clockid: number, flags: number): number {

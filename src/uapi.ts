@@ -78,5 +78,7 @@ export const EPROTOTYPE = 91;
 export const EPROTONOSUPPORT = 93;
 export const EOPNOTSUPP = 95;
 export const EAFNOSUPPORT = 97;
+export const ECONNRESET = 104;
 export const ENOTCONN = 107;
+export const ESOCKTNOSUPPORT = 94;
 export const ETIMEDOUT = 110;

@@ -19,7 +19,7 @@ const EPOLLEXCLUSIVE = 1 << 28, EPOLLWAKEUP = 1 << 29, EPOLLONESHOT = 1 << 30, E
 
 const w = <T>(weight: number, arbitrary: fc.Arbitrary<T>) => ({ weight, arbitrary });
 
-type Kind = "epoll" | "pr" | "pw" | "efd" | "memfd";
+type Kind = "epoll" | "pr" | "pw" | "efd" | "memfd" | "sock";
 
 /**
  * A reference to an fd, resolved against a static simulation of the fd table when the
@@ -48,6 +48,11 @@ const creators: fc.Arbitrary<Abs> = fc.oneof(
     flags: fc.oneof(w(10, fc.constantFrom(0x800, 0x801, 0x800 | O_CLOEXEC)), w(1, fc.constantFrom(0x802))),
   })),
   w(1, fc.record({ op: fc.constant("memfd" as const), flags: fc.constantFrom(0, 1) })),
+  // AF_UNIX stream pairs, always non-blocking (SOCK_NONBLOCK = O_NONBLOCK).
+  w(5, fc.record({
+    op: fc.constant("sp" as const),
+    flags: fc.oneof(w(10, fc.constantFrom(O_NONBLOCK, O_NONBLOCK | O_CLOEXEC)), w(1, fc.constantFrom(O_NONBLOCK | 0x40))),
+  })),
 );
 
 const singleBits = [EPOLLIN, EPOLLPRI, EPOLLOUT, EPOLLERR, EPOLLHUP, EPOLLRDNORM, EPOLLRDBAND, EPOLLWRNORM,
@@ -95,7 +100,7 @@ const pollArb = fc.record({
 const readArb = fc.record({
   op: fc.constant("read" as const),
   fd: fdRefArb,
-  n: fc.constantFrom(0, 1, 4, 8, 8, 16, 100, 4096, 65536),
+  n: fc.constantFrom(0, 1, 4, 8, 8, 16, 100, 4096, 65536, 250000),
 });
 
 const valArb: fc.Arbitrary<bigint> = fc.oneof(
@@ -106,7 +111,7 @@ const valArb: fc.Arbitrary<bigint> = fc.oneof(
 const writeArb = fc.record({
   op: fc.constant("write" as const),
   fd: fdRefArb,
-  n: fc.constantFrom(0, 1, 8, 8, 8, 100, 4096, 4097, 65536, 65536),
+  n: fc.constantFrom(0, 1, 8, 8, 8, 100, 1000, 3776, 3777, 4096, 4097, 36545, 65536, 65536, 250000),
   val: valArb,
 });
 
@@ -115,6 +120,7 @@ const fdOps = fc.oneof(
   w(2, fc.record({ op: fc.constant("dup2" as const), oldfd: fdRefArb, newfd: fdRefArb })),
   w(5, fc.record({ op: fc.constant("close" as const), fd: fdRefArb })),
   w(1, fc.record({ op: fc.constant("getfl" as const), fd: fdRefArb })),
+  w(3, fc.record({ op: fc.constant("shut" as const), fd: fdRefArb, how: fc.oneof(w(10, fc.constantFrom(0, 1, 2)), w(1, fc.constantFrom(3, -1))) })),
   // F_SETFL always keeps O_NONBLOCK (no blocking reads/writes); O_DIRECT is sometimes refused.
   w(1, fc.record({ op: fc.constant("setfl" as const), fd: fdRefArb, flags: fc.constantFrom(O_NONBLOCK, O_NONBLOCK | O_DIRECT, O_NONBLOCK | 0x400) })),
 );
@@ -132,12 +138,13 @@ const absOpArb: fc.Arbitrary<Abs> = fc.oneof(
 /** An abstract op: an Op whose fd fields are FdRefs (poll entries may hold a literal -1). */
 type Abs = { op: Op["op"] } & Record<string, unknown>;
 
-const ALL: Kind[] = ["epoll", "pr", "pw", "efd", "memfd"];
+const ALL: Kind[] = ["epoll", "pr", "pw", "efd", "memfd", "sock"];
 const PREF: Record<string, Record<string, Kind[]>> = {
-  ctl: { epfd: ["epoll"], fd: ["pr", "pw", "efd"] },
+  ctl: { epfd: ["epoll"], fd: ["pr", "pw", "efd", "sock"] },
   wait: { epfd: ["epoll"] },
-  read: { fd: ["pr", "efd"] },
-  write: { fd: ["pw", "efd"] },
+  read: { fd: ["pr", "efd", "sock"] },
+  write: { fd: ["pw", "efd", "sock"] },
+  shut: { fd: ["sock"] },
 };
 
 /** Static simulation of the fd table (creations with valid flags always succeed). */
@@ -169,6 +176,7 @@ class Sim {
       case "pipe": if ((o.flags & ~(O_NONBLOCK | O_DIRECT | O_CLOEXEC)) === 0) { add("pr"); add("pw"); } break;
       case "efd": if ((o.flags & ~(1 | O_NONBLOCK | O_CLOEXEC)) === 0) add("efd"); break;
       case "memfd": add("memfd"); break;
+      case "sp": if ((o.flags & ~(O_NONBLOCK | O_CLOEXEC)) === 0) { add("sock"); add("sock"); } break;
       case "close": this.open.delete(o.fd); break;
       case "dup": { const k = this.open.get(o.fd); if (k) add(k); break; }
       case "dup2": {

@@ -9,6 +9,9 @@ export type Op =
   | { op: "pipe"; flags: number }
   | { op: "efd"; init: number; flags: number }
   | { op: "memfd"; flags: number }
+  /** socketpair(AF_UNIX, SOCK_STREAM | flags, 0, sv) */
+  | { op: "sp"; flags: number }
+  | { op: "shut"; fd: number; how: number }
   /** event null = NULL struct epoll_event pointer */
   | { op: "ctl"; epfd: number; ctl: number; fd: number; event: { events: number; data: bigint } | null }
   | { op: "wait"; epfd: number; max: number }
@@ -35,6 +38,8 @@ export function opToLine(o: Op): string {
     case "pipe": return `pipe ${hex(o.flags)}`;
     case "efd": return `efd ${o.init} ${hex(o.flags)}`;
     case "memfd": return `memfd ${hex(o.flags)}`;
+    case "sp": return `sp ${hex(o.flags)}`;
+    case "shut": return `shut ${o.fd} ${o.how}`;
     case "ctl":
       return `ctl ${o.epfd} ${o.ctl} ${o.fd} ` + (o.event ? `${hex(o.event.events >>> 0)} ${o.event.data}` : "null");
     case "wait": return `wait ${o.epfd} ${o.max}`;
@@ -60,6 +65,8 @@ export function lineToOp(line: string): Op {
     case "pipe": return { op: "pipe", flags: n(1) };
     case "efd": return { op: "efd", init: Number(w[1]), flags: n(2) };
     case "memfd": return { op: "memfd", flags: n(1) };
+    case "sp": return { op: "sp", flags: n(1) };
+    case "shut": return { op: "shut", fd: n(1), how: n(2) };
     case "ctl":
       return { op: "ctl", epfd: n(1), ctl: n(2), fd: n(3), event: w[4] === "null" ? null : { events: Number(w[4]) >>> 0, data: BigInt(w[5]) } };
     case "wait": return { op: "wait", epfd: n(1), max: n(2) };
@@ -102,6 +109,12 @@ export function runOp(k: Kernel, o: Op): string {
     }
     case "efd": return String(s.eventfd(o.init, o.flags));
     case "memfd": return String(s.memfd_create("m", o.flags));
+    case "sp": {
+      const sv: number[] = [];
+      const r = s.socketpair(1 /* AF_UNIX */, 1 /* SOCK_STREAM */ | o.flags, 0, sv);
+      return r === 0 ? `0 ${sv[0]} ${sv[1]}` : String(r);
+    }
+    case "shut": return String(s.shutdown(o.fd, o.how));
     case "ctl": return String(s.epoll_ctl(o.epfd, o.ctl, o.fd, o.event ? { events: o.event.events, data: o.event.data } : null));
     case "wait": {
       const out: EpollEvent[] = [];

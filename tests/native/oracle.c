@@ -7,6 +7,8 @@
  *   pipe FLAGS                pipe2(fds, FLAGS)            -> "0 R W" or -errno
  *   efd INIT FLAGS            eventfd(INIT, FLAGS)
  *   memfd FLAGS               memfd_create("m", FLAGS)
+ *   sp FLAGS                  socketpair(AF_UNIX, SOCK_STREAM|FLAGS, 0, sv) -> "0 A B" or -errno
+ *   shut FD HOW               shutdown(FD, HOW)
  *   ctl EPFD OP FD EV DATA    epoll_ctl with struct epoll_event {EV, DATA}
  *   ctl EPFD OP FD null       epoll_ctl with a NULL event pointer
  *   wait EPFD MAX             epoll_wait(EPFD, buf[64], MAX, 0) -> "N ev:data ..."
@@ -29,6 +31,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -67,6 +70,13 @@ static void run_op(int argc, char **argv) {
     long r = ret(pipe2(fds, (int)num(argv[1])));
     if (r == 0) sprintf(o, "0 %d %d", fds[0], fds[1]);
     else sprintf(o, "%ld", r);
+  } else if (!strcmp(op, "sp") && argc == 2) {
+    int sv[2] = {-1, -1};
+    long r = ret(socketpair(AF_UNIX, SOCK_STREAM | (int)num(argv[1]), 0, sv));
+    if (r == 0) sprintf(o, "0 %d %d", sv[0], sv[1]);
+    else sprintf(o, "%ld", r);
+  } else if (!strcmp(op, "shut") && argc == 3) {
+    sprintf(o, "%ld", ret(shutdown((int)num(argv[1]), (int)num(argv[2]))));
   } else if (!strcmp(op, "efd") && argc == 3) {
     sprintf(o, "%ld", ret(eventfd((unsigned)unum(argv[1]), (int)num(argv[2]))));
   } else if (!strcmp(op, "memfd") && argc == 2) {
