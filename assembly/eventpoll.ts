@@ -23,7 +23,7 @@ import {
   KmemCache, kmem_cache_create, kmem_cache_alloc, kmem_cache_free, handle_of, from_handle,
   alloc_bytes, free_top,
 } from "./slab";
-import { host_vfs_poll, host_remove_wait_queue, host_f_ep_link, host_wake_ep } from "./host";
+import { host_vfs_poll, host_remove_wait_queue, host_set_ephead, host_wake_ep } from "./host";
 
 // ---- constants ----------------------------------------------------------------------
 
@@ -56,7 +56,7 @@ export const TF_NO_WAKEUP_CAP: u32 = 32; // caller lacks CAP_BLOCK_SUSPEND
 /**
  * struct eventpoll. Layout (bytes):
  *   0 slab header | 4 rdllist | 12 ovflist | 16 rbr | 24 nitems | 28 wq_active
- *   32 poll_active | 36 file | 40 gen | 44 loop_check_depth | 48 refs | 52 scanning
+ *   32 poll_active | 36 file | 40 gen | 44 loop_check_depth | 48 refs | 52 scanning | 56 ws
  * Invariant: ovflist == EP_UNACTIVE_PTR unless a scan (ep_start_scan..ep_done_scan) runs.
  */
 @unmanaged
@@ -75,13 +75,15 @@ export class EventPoll {
   loop_check_depth: i32 = 0;
   refs: usize = 0; // items (in other sets) whose target is this set, linked by fllink
   scanning: u32 = 0;
+  ws: usize = 0; // ep->ws, the set's wakeup source (created with the first EPOLLWAKEUP item)
 }
 
 /**
  * struct epitem. Layout (bytes):
  *   0 slab header | 4 rbn (3 words) | 16 rdllink | 24 next (ovflist link) | 28 ffd.file
  *   32 ffd.fd | 36 pwqlist | 40 ep | 44 event.events | 48 data lo | 52 data hi
- *   56 tep (target EventPoll when the file is an epoll file) | 60 fllink (next in tep->refs)
+ *   56 tep (target EventPoll when the file is an epoll file) | 60 fllink (next on the file's
+ *   f_ep list: tep->refs or ephead->epitems) | 64 flpprev | 68 ephead | 72 ws
  */
 @unmanaged
 export class EpItem {
@@ -101,6 +103,33 @@ export class EpItem {
   data_hi: u32 = 0;
   tep: usize = 0;
   fllink: usize = 0;
+  flpprev: usize = 0; // address of the link that points at this item (hlist pprev)
+  ephead: usize = 0; // the file's EpitemsHead when the file is not an epoll file
+  ws: usize = 0; // epi->ws (EPOLLWAKEUP)
+}
+
+/**
+ * struct epitems_head: the f_ep list of a file that is not an epoll file (an epoll file's
+ * list is its EventPoll's `refs`). Allocated with the file's first watch, freed with its
+ * last (unless it is on tfile_check_list, which then frees it). `next` links
+ * tfile_check_list; 0 means "not listed".
+ */
+@unmanaged
+export class EpitemsHead {
+  hdr: u32 = 0;
+  epitems: usize = 0;
+  next: usize = 0;
+  file: u32 = 0;
+}
+
+/** struct wakeup_source, reduced to what epoll's accounting changes. */
+@unmanaged
+export class WakeupSource {
+  hdr: u32 = 0;
+  active: u32 = 0;
+  event_count: u32 = 0;
+  active_count: u32 = 0;
+  relax_count: u32 = 0;
 }
 
 /** struct eppoll_entry: one per wait queue head the item is hooked on. */
@@ -136,6 +165,12 @@ export class EppollEntry {
 export const ep_cache: KmemCache = kmem_cache_create(offsetof<EventPoll>());
 export const epi_cache: KmemCache = kmem_cache_create(offsetof<EpItem>());
 export const pwq_cache: KmemCache = kmem_cache_create(offsetof<EppollEntry>());
+export const ephead_cache: KmemCache = kmem_cache_create(offsetof<EpitemsHead>());
+export const ws_cache: KmemCache = kmem_cache_create(offsetof<WakeupSource>());
+// @ts-ignore: decorator
+@inline export function EH(p: usize): EpitemsHead { return changetype<EpitemsHead>(p); }
+// @ts-ignore: decorator
+@inline export function WS(p: usize): WakeupSource { return changetype<WakeupSource>(p); }
 
 /** percpu_counter user->epoll_watches and the max_user_watches sysctl. */
 export let epoll_watches: u32 = 0;
@@ -169,20 +204,139 @@ function ep_unregister_pollwait(epi: usize): void {
   EPI(epi).pwqlist = 0;
 }
 
-/** Unlink epi from tep->refs (the f_ep list of an epoll target). */
-function unlink_ref(epi: usize): void {
-  const tep = EPI(epi).tep;
-  if (tep == 0) return;
-  let link = tep + offsetof<EventPoll>("refs");
-  while (load<usize>(link) != 0) {
-    const cur = load<usize>(link);
-    if (cur == epi) {
-      store<usize>(link, EPI(epi).fllink);
-      break;
+// ---- f_ep lists, tfile_check_list, wakeup sources -----------------------------------
+
+/** tfile_check_list: heads of the non-epoll files a full-check ADD may add paths to. */
+let tfile_check_list: usize = EP_UNACTIVE_PTR;
+
+function free_ephead(head: usize): void {
+  host_set_ephead(EH(head).file, 0);
+  kmem_cache_free(ephead_cache, head);
+}
+
+/**
+ * attach_epitem(): put the new item at the head of its file's f_ep list, allocating the
+ * file's EpitemsHead on its first watch. `head` is the file's existing head or 0.
+ * Returns false on ENOMEM (nothing changed).
+ */
+function attach_epitem(epi: usize, tep: usize, head0: usize): bool {
+  let headlink: usize;
+  if (tep != 0) {
+    headlink = tep + offsetof<EventPoll>("refs");
+  } else {
+    let head = head0;
+    if (head == 0) {
+      head = kmem_cache_alloc(ephead_cache);
+      if (head == 0) return false;
+      EH(head).file = EPI(epi).file;
+      host_set_ephead(EPI(epi).file, handle_of(head));
     }
-    link = cur + offsetof<EpItem>("fllink");
+    EPI(epi).ephead = head;
+    headlink = head + offsetof<EpitemsHead>("epitems");
   }
+  const first = load<usize>(headlink);
+  EPI(epi).fllink = first;
+  if (first != 0) EPI(first).flpprev = epi + offsetof<EpItem>("fllink");
+  EPI(epi).flpprev = headlink;
+  store<usize>(headlink, epi);
+  return true;
+}
+
+/** Unlink the item from its file's f_ep list; free the head with its last item. */
+function detach_epitem(epi: usize): void {
+  const next = EPI(epi).fllink;
+  store<usize>(EPI(epi).flpprev, next);
+  if (next != 0) EPI(next).flpprev = EPI(epi).flpprev;
   EPI(epi).fllink = 0;
+  const head = EPI(epi).ephead;
+  if (head != 0 && EH(head).epitems == 0 && EH(head).next == 0) free_ephead(head);
+}
+
+/** list_file(): queue a file's head for the reverse path check (once). */
+function list_file(head: usize): void {
+  if (head == 0 || EH(head).next != 0) return;
+  EH(head).next = tfile_check_list;
+  tfile_check_list = head;
+}
+
+function clear_tfile_check_list(): void {
+  while (tfile_check_list != EP_UNACTIVE_PTR) {
+    const head = tfile_check_list;
+    tfile_check_list = EH(head).next;
+    EH(head).next = 0;
+    if (EH(head).epitems == 0) free_ephead(head);
+  }
+}
+
+/** Wakeup paths of each length (1..5) allowed from one file; length 1 is not limited. */
+const PATH_ARR_SIZE: i32 = 5;
+const path_limits: StaticArray<i32> = [1000, 500, 100, 50, 10];
+const path_count: StaticArray<i32> = [0, 0, 0, 0, 0];
+
+function path_count_inc(nests: i32): bool {
+  if (nests == 0) return true;
+  return ++path_count[nests] <= path_limits[nests];
+}
+
+/** Walk up from the items of one f_ep list; false once a path limit is exceeded. */
+function reverse_path_check_proc(first: usize, depth: i32): bool {
+  if (depth > EP_MAX_NESTS) return false;
+  let ok = true;
+  let epi = first;
+  while (epi != 0 && ok) {
+    const refs = EP(EPI(epi).ep).refs;
+    ok = refs == 0 ? path_count_inc(depth) : reverse_path_check_proc(refs, depth + 1);
+    epi = EPI(epi).fllink;
+  }
+  return ok;
+}
+
+/** reverse_path_check(): every listed file must stay within the path limits. */
+function reverse_path_check(): bool {
+  let head = tfile_check_list;
+  while (head != EP_UNACTIVE_PTR) {
+    for (let i = 0; i < PATH_ARR_SIZE; i++) path_count[i] = 0;
+    if (!reverse_path_check_proc(EH(head).epitems, 0)) return false;
+    head = EH(head).next;
+  }
+  return true;
+}
+
+function __pm_stay_awake(ws: usize): void {
+  if (ws == 0) return;
+  WS(ws).event_count++;
+  if (WS(ws).active == 0) {
+    WS(ws).active = 1;
+    WS(ws).active_count++;
+  }
+}
+
+function __pm_relax(ws: usize): void {
+  if (ws != 0 && WS(ws).active != 0) {
+    WS(ws).active = 0;
+    WS(ws).relax_count++;
+  }
+}
+
+// @ts-ignore: decorator
+@inline function ep_pm_stay_awake(epi: usize): void {
+  if (EPI(epi).ws != 0) __pm_stay_awake(EPI(epi).ws);
+}
+
+/** ep_create_wakeup_source(): the set's source on first use, then the item's. */
+function ep_create_wakeup_source(epi: usize): bool {
+  const ep = EPI(epi).ep;
+  if (EP(ep).ws == 0) {
+    EP(ep).ws = kmem_cache_alloc(ws_cache);
+    if (EP(ep).ws == 0) return false;
+  }
+  EPI(epi).ws = kmem_cache_alloc(ws_cache);
+  return EPI(epi).ws != 0;
+}
+
+function ep_destroy_wakeup_source(epi: usize): void {
+  if (EPI(epi).ws != 0) kmem_cache_free(ws_cache, EPI(epi).ws);
+  EPI(epi).ws = 0;
 }
 
 /**
@@ -193,13 +347,34 @@ function unlink_ref(epi: usize): void {
 export function ep_remove(ep: usize, epi: usize): void {
   if (EP_DEBUG) assert(EPI(epi).next == EP_UNACTIVE_PTR, "ep_remove: item chained on ovflist");
   ep_unregister_pollwait(epi);
-  host_f_ep_link(EPI(epi).file, handle_of(epi), 0);
-  unlink_ref(epi);
+  detach_epitem(epi);
   rb_erase_cached(rbn_of(epi), rbr_of(ep));
   if (ep_is_linked(epi)) list_del_init(rdllink_of(epi));
+  ep_destroy_wakeup_source(epi);
   EP(ep).nitems--;
   kmem_cache_free(epi_cache, epi);
   epoll_watches--;
+}
+
+/**
+ * eventpoll_release_file() for a file that is not an epoll file: its last reference is
+ * gone, so every item watching it is removed (the head goes with the last one).
+ */
+export function eventpoll_release_head(head: usize): void {
+  while (EH(head).epitems != 0) {
+    const epi = EH(head).epitems;
+    const last = EPI(epi).fllink == 0;
+    ep_remove(EPI(epi).ep, epi);
+    if (last) break; // the head was freed with its last item
+  }
+}
+
+/** eventpoll_release_file() for an epoll file: remove the items other sets hold on it. */
+export function eventpoll_release_refs(ep: usize): void {
+  while (EP(ep).refs != 0) {
+    const epi = EP(ep).refs;
+    ep_remove(EPI(epi).ep, epi);
+  }
 }
 
 /** ep_clear_and_put() + ep_free(): the epoll file's last reference is gone. */
@@ -212,6 +387,7 @@ export function ep_free(ep: usize): void {
   }
   while ((n = rb_first(rbr_of(ep))) != 0) ep_remove(ep, epi_of_rbn(n));
   if (EP_DEBUG) assert(EP(ep).refs == 0, "ep_free: still watched by another set");
+  if (EP(ep).ws != 0) kmem_cache_free(ws_cache, EP(ep).ws);
   kmem_cache_free(ep_cache, ep);
 }
 
@@ -309,6 +485,8 @@ export function __ep_eventpoll_poll(ep: usize, depth: i32): u32 {
       res = <u32>EPOLLIN | <u32>EPOLLRDNORM;
       break;
     }
+    // Queued by a callback but not ready for what the item asks: drop it.
+    __pm_relax(EPI(epi).ws);
     list_del_init(l);
     l = next;
   }
@@ -359,13 +537,17 @@ export function ep_done_scan(ep: usize, txlist: usize): void {
   while (epi != 0) {
     const nepi = EPI(epi).next;
     EPI(epi).next = EP_UNACTIVE_PTR;
-    if (!ep_is_linked(epi)) list_add(rdllink_of(epi), rdllist_of(ep));
+    if (!ep_is_linked(epi)) {
+      list_add(rdllink_of(epi), rdllist_of(ep));
+      ep_pm_stay_awake(epi);
+    }
     epi = nepi;
   }
   EP(ep).ovflist = EP_UNACTIVE_PTR;
   EP(ep).scanning--;
   list_splice(txlist, rdllist_of(ep));
   INIT_LIST_HEAD(txlist);
+  __pm_relax(EP(ep).ws);
   if (!list_empty(rdllist_of(ep)) && EP(ep).wq_active != 0) host_wake_ep(handle_of(ep), 0, 0);
 }
 
@@ -403,9 +585,11 @@ export function ep_poll_callback(pwq: usize, key: u32): i32 {
       if (EPI(epi).next == EP_UNACTIVE_PTR) {
         EPI(epi).next = EP(ep).ovflist;
         EP(ep).ovflist = epi;
+        ep_pm_stay_awake(epi);
       }
     } else if (!ep_is_linked(epi)) {
       list_add_tail(rdllink_of(epi), rdllist_of(ep));
+      ep_pm_stay_awake(epi);
     }
     if (EP(ep).wq_active != 0) {
       if ((events & <u32>EPOLLEXCLUSIVE) != 0) {
@@ -425,8 +609,13 @@ export function ep_poll_callback(pwq: usize, key: u32): i32 {
 
 // ---- insert / modify / disable -------------------------------------------------------
 
-/** ep_insert(). ep->mtx held. Returns 0 or -errno with nothing left behind. */
-function ep_insert(ep: usize, events: u32, data_lo: u32, data_hi: u32, file: u32, fd: i32, tep: usize): i32 {
+/**
+ * ep_insert(). ep->mtx held. `head` is the target file's EpitemsHead (0: none yet, or the
+ * target is an epoll file `tep`). With `full_check` the new wakeup paths are counted
+ * (reverse_path_check). Returns 0 or -errno with nothing left behind.
+ */
+function ep_insert(ep: usize, events: u32, data_lo: u32, data_hi: u32, file: u32, fd: i32, tep: usize,
+  head: usize, full_check: bool): i32 {
   if (epoll_watches >= max_user_watches) return -ENOSPC;
   const epi = kmem_cache_alloc(epi_cache);
   if (epi == 0) return -ENOMEM;
@@ -440,13 +629,24 @@ function ep_insert(ep: usize, events: u32, data_lo: u32, data_hi: u32, file: u32
   EPI(epi).data_hi = data_hi;
   EPI(epi).next = EP_UNACTIVE_PTR;
   EPI(epi).tep = tep;
-  if (tep != 0) {
-    EPI(epi).fllink = EP(tep).refs;
-    EP(tep).refs = epi;
+  if (!attach_epitem(epi, tep, head)) {
+    kmem_cache_free(epi_cache, epi);
+    epoll_watches--;
+    return -ENOMEM;
   }
-  host_f_ep_link(file, handle_of(epi), 1);
+  if (full_check && tep == 0) list_file(EPI(epi).ephead);
   ep_rbtree_insert(ep, epi);
   EP(ep).nitems++;
+
+  // Too many wakeup paths would lead to the files below: refuse (EINVAL, as Linux).
+  if (full_check && !reverse_path_check()) {
+    ep_remove(ep, epi);
+    return -EINVAL;
+  }
+  if ((events & <u32>EPOLLWAKEUP) != 0 && !ep_create_wakeup_source(epi)) {
+    ep_remove(ep, epi);
+    return -ENOMEM;
+  }
 
   // Hook the item on the file's wait queues and read its current state.
   queue_ok = true;
@@ -459,6 +659,7 @@ function ep_insert(ep: usize, events: u32, data_lo: u32, data_hi: u32, file: u32
   // Already ready: queue it now (the 2002 thread's "report what is ready at ADD").
   if (revents != 0 && !ep_is_linked(epi)) {
     list_add_tail(rdllink_of(epi), rdllist_of(ep));
+    ep_pm_stay_awake(epi);
     if (ep_notify_ready(ep)) ep_poll_safewake(ep);
   }
   return 0;
@@ -469,8 +670,15 @@ function ep_modify(ep: usize, epi: usize, events: u32, data_lo: u32, data_hi: u3
   EPI(epi).events = events;
   EPI(epi).data_lo = data_lo;
   EPI(epi).data_hi = data_hi;
+  if ((events & <u32>EPOLLWAKEUP) != 0) {
+    // MODEL: Linux ignores a failure to create the source here; so does the model.
+    if (EPI(epi).ws == 0) ep_create_wakeup_source(epi);
+  } else if (EPI(epi).ws != 0) {
+    ep_destroy_wakeup_source(epi);
+  }
   if (ep_item_poll(epi, false, 1) != 0 && !ep_is_linked(epi)) {
     list_add_tail(rdllink_of(epi), rdllist_of(ep));
+    ep_pm_stay_awake(epi);
     if (ep_notify_ready(ep)) ep_poll_safewake(ep);
   }
   return 0;
@@ -494,11 +702,15 @@ function ep_loop_check_proc(ep: usize, depth: i32): i32 {
   let result: i32 = 0;
   let n = rb_first(rbr_of(ep));
   while (n != 0) {
-    const tovisit = EPI(epi_of_rbn(n)).tep;
+    const epi = epi_of_rbn(n);
+    const tovisit = EPI(epi).tep;
     if (tovisit != 0) {
       if (tovisit == inserting_into || depth > EP_MAX_NESTS) result = EP_MAX_NESTS + 1;
       else result = max(result, ep_loop_check_proc(tovisit, depth + 1) + 1);
       if (result > EP_MAX_NESTS) break;
+    } else {
+      // A file a new path may reach: count its wakeup paths after the insert.
+      list_file(EPI(epi).ephead);
     }
     n = rb_next(n);
   }
@@ -527,7 +739,6 @@ function ep_loop_check(ep: usize, to: usize): bool {
   let bad = depth > EP_MAX_NESTS;
   if (!bad) bad = depth + 1 + ep_get_upwards_depth_proc(ep, 0) > EP_MAX_NESTS;
   inserting_into = 0;
-  loop_check_gen++;
   return bad;
 }
 
@@ -540,7 +751,7 @@ function ep_loop_check(ep: usize, to: usize): bool {
  * Must be called with ep->mtx held (the host takes it before calling).
  */
 export function do_epoll_ctl(ep_h: i32, op: i32, file: u32, fd: i32, tflags: u32, tep_h: i32,
-  events_in: u32, data_lo: u32, data_hi: u32): i32 {
+  thead_h: i32, events_in: u32, data_lo: u32, data_hi: u32): i32 {
   // ep_op_has_event() is "op != DEL" in Linux; DISABLE (our extension) carries no event.
   const has_event = op != EPOLL_CTL_DEL && op != EPOLL_CTL_DISABLE;
   if (has_event && (tflags & TF_HAS_EVENT) == 0) return -EFAULT;
@@ -554,21 +765,40 @@ export function do_epoll_ctl(ep_h: i32, op: i32, file: u32, fd: i32, tflags: u32
   const ep = from_handle(ep_cache, ep_h);
   if (ep == 0) return -EBADF; // stale handle from the host: refuse, never dereference
   let tep: usize = 0;
+  let thead: usize = 0;
   if ((tflags & TF_IS_EPOLL) != 0) {
     tep = from_handle(ep_cache, tep_h);
     if (tep == 0) return -EBADF;
+  } else if (thead_h != 0) {
+    thead = from_handle(ephead_cache, thead_h);
+    if (thead == 0 || EH(thead).file != file) return -EBADF;
   }
   if (has_event && (events & <u32>EPOLLEXCLUSIVE) != 0) {
     if (op == EPOLL_CTL_MOD) return -EINVAL;
     if (op == EPOLL_CTL_ADD && (tep != 0 || (events & ~EPOLLEXCLUSIVE_OK_BITS) != 0)) return -EINVAL;
   }
-  if (op == EPOLL_CTL_ADD && tep != 0 && ep_loop_check(ep, tep)) return -ELOOP;
+  // A full check (loop check, then path counting) when the ADD may create new nested
+  // paths: the epoll file is itself watched, or the target is an epoll file.
+  const full_check = op == EPOLL_CTL_ADD && (EP(ep).refs != 0 || tep != 0);
+  const res = do_epoll_ctl_locked(ep, op, file, fd, tep, thead, full_check, events, data_lo, data_hi);
+  if (full_check) {
+    clear_tfile_check_list();
+    loop_check_gen++;
+  }
+  return res;
+}
 
+function do_epoll_ctl_locked(ep: usize, op: i32, file: u32, fd: i32, tep: usize, thead: usize, full_check: bool,
+  events: u32, data_lo: u32, data_hi: u32): i32 {
+  if (full_check) {
+    loop_check_gen++;
+    if (tep != 0 && ep_loop_check(ep, tep)) return -ELOOP;
+  }
   const epi = ep_find(ep, file, fd);
   switch (op) {
     case EPOLL_CTL_ADD:
       if (epi != 0) return -EEXIST;
-      return ep_insert(ep, events | <u32>EPOLLERR | <u32>EPOLLHUP, data_lo, data_hi, file, fd, tep);
+      return ep_insert(ep, events | <u32>EPOLLERR | <u32>EPOLLHUP, data_lo, data_hi, file, fd, tep, thead, full_check);
     case EPOLL_CTL_DEL:
       if (epi == 0) return -ENOENT;
       ep_remove(ep, epi);
@@ -633,11 +863,18 @@ export function ep_send_events(ep: usize, maxevents: i32, fault: bool): i32 {
     if (res >= maxevents) break;
     const next = lh(l).next;
     const epi = epi_of_rdllink(l);
+    // Hand the item's wakeup source over to the set's for the duration of the transfer.
+    const ws = EPI(epi).ws;
+    if (ws != 0) {
+      if (WS(ws).active != 0) __pm_stay_awake(EP(ep).ws);
+      __pm_relax(ws);
+    }
     list_del_init(l);
     const revents = ep_item_poll(epi, false, 1);
     if (revents != 0) {
       if (fault) {
         list_add(l, txlist);
+        ep_pm_stay_awake(epi);
         if (res == 0) res = -EFAULT;
         break;
       }
@@ -648,7 +885,10 @@ export function ep_send_events(ep: usize, maxevents: i32, fault: bool): i32 {
       res++;
       const ev = EPI(epi).events;
       if ((ev & <u32>EPOLLONESHOT) != 0) EPI(epi).events = ev & EP_PRIVATE_BITS;
-      else if ((ev & <u32>EPOLLET) == 0) list_add_tail(l, rdllist_of(ep));
+      else if ((ev & <u32>EPOLLET) == 0) {
+        list_add_tail(l, rdllist_of(ep));
+        ep_pm_stay_awake(epi);
+      }
     }
     l = next;
   }

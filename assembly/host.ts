@@ -17,10 +17,14 @@ export declare function host_vfs_poll(file: u32, epi: i32, events: u32, depth: i
 @external("host", "remove_wait_queue")
 export declare function host_remove_wait_queue(pwq: i32): void;
 
-/** The item joined (1) or left (0) the file's f_ep list (used by eventpoll_release). */
+/**
+ * The file's f_ep list head (an EpitemsHead handle) was created (head > 0) with its first
+ * watch, or freed (head 0) with its last: the host keeps it with the file, passes it back
+ * to epoll_ctl, and hands it to eventpoll_release_file when the file goes.
+ */
 // @ts-ignore: decorator
-@external("host", "f_ep_link")
-export declare function host_f_ep_link(file: u32, epi: i32, linked: i32): void;
+@external("host", "set_ephead")
+export declare function host_set_ephead(file: u32, head: i32): void;
 
 /**
  * wake_up() on one of the EventPoll's host-owned wait queue heads: `which` 0 is ep->wq

@@ -2,13 +2,15 @@
 // cross as generation-checked handles (slab.ts), never as raw addresses. Every export
 // validates its handles first and answers a stale or foreign one with -EBADF.
 
-import { EBADF, EINVAL, ENOMEM, ENOSYS } from "../src/uapi";
+import { EBADF, EINVAL, ENOENT, ENOMEM, ENOSYS } from "../src/uapi";
 import {
-  ep_cache, epi_cache, pwq_cache, EP, EPI, PWQ, ep_alloc, ep_free, ep_remove, do_epoll_ctl,
+  ep_cache, epi_cache, pwq_cache, ephead_cache, ws_cache, EP, EPI, PWQ, WS, ep_alloc, ep_free, ep_find,
+  do_epoll_ctl, eventpoll_release_head, eventpoll_release_refs, rbn_of, rbr_of, epi_of_rbn,
   ep_send_events, ep_events_available, ep_poll_callback, ep_ptable_queue_proc,
   __ep_eventpoll_poll, events_buffer, set_max_user_watches as _set_max_user_watches,
   epoll_watches, EP_MAX_EVENTS,
 } from "./eventpoll";
+import { rb_first, rb_next } from "./rbtree";
 import { from_handle, handle_of, set_memory_limit as _set_memory_limit, memory_bytes as _memory_bytes } from "./slab";
 import { check_invariants } from "./invariants";
 
@@ -26,11 +28,21 @@ export function epoll_release(ep_h: i32): i32 {
   return 0;
 }
 
-/** eventpoll_release_file(): remove one item of a file whose last reference is gone. */
-export function epitem_release(epi_h: i32): i32 {
-  const epi = from_handle(epi_cache, epi_h);
-  if (epi == 0) return -EBADF;
-  ep_remove(EPI(epi).ep, epi);
+/**
+ * eventpoll_release_file(): a file's last reference is gone. `head` is its f_ep head (for
+ * files that are not epoll files; 0 if never watched); `ep` its EventPoll (epoll files).
+ */
+export function eventpoll_release_file(head_h: i32, ep_h: i32): i32 {
+  if (head_h != 0) {
+    const head = from_handle(ephead_cache, head_h);
+    if (head == 0) return -EBADF;
+    eventpoll_release_head(head);
+  }
+  if (ep_h != 0) {
+    const ep = from_handle(ep_cache, ep_h);
+    if (ep == 0) return -EBADF;
+    eventpoll_release_refs(ep);
+  }
   return 0;
 }
 
@@ -105,24 +117,78 @@ export function user_watches(): u32 {
   return epoll_watches;
 }
 
-/** Live objects per cache: 0 EventPoll, 1 EpItem, 2 EppollEntry. */
+/** Live objects per cache: 0 EventPoll, 1 EpItem, 2 EppollEntry, 3 EpitemsHead, 4 WakeupSource. */
 export function cache_live(which: i32): i32 {
   if (which == 0) return ep_cache.live;
   if (which == 1) return epi_cache.live;
   if (which == 2) return pwq_cache.live;
+  if (which == 3) return ephead_cache.live;
+  if (which == 4) return ws_cache.live;
+  return -EINVAL;
+}
+
+/** Items of a set in rb-tree order (fdinfo): the item after `epi_h` (0: the first), or 0. */
+export function ep_item_next(ep_h: i32, epi_h: i32): i32 {
+  const ep = from_handle(ep_cache, ep_h);
+  if (ep == 0) return -EBADF;
+  let n: usize;
+  if (epi_h == 0) {
+    n = rb_first(rbr_of(ep));
+  } else {
+    const epi = from_handle(epi_cache, epi_h);
+    if (epi == 0 || EPI(epi).ep != ep) return -EBADF;
+    n = rb_next(rbn_of(epi));
+  }
+  return n == 0 ? 0 : handle_of(epi_of_rbn(n));
+}
+
+/** ep_find() for introspection: the item handle for (file, fd), 0 if none. */
+export function ep_find_item(ep_h: i32, file: u32, fd: i32): i32 {
+  const ep = from_handle(ep_cache, ep_h);
+  if (ep == 0) return -EBADF;
+  const epi = ep_find(ep, file, fd);
+  return epi == 0 ? 0 : handle_of(epi);
+}
+
+/** One field of a live item: 0 fd, 1 events, 2 data low word, 3 data high word, 4 file id. */
+export function epitem_field(epi_h: i32, which: i32): i32 {
+  const epi = from_handle(epi_cache, epi_h);
+  if (epi == 0) return -EBADF;
+  if (which == 0) return EPI(epi).fd;
+  if (which == 1) return <i32>EPI(epi).events;
+  if (which == 2) return <i32>EPI(epi).data_lo;
+  if (which == 3) return <i32>EPI(epi).data_hi;
+  if (which == 4) return <i32>EPI(epi).file;
+  return -EINVAL;
+}
+
+/**
+ * Wakeup-source accounting (EPOLLWAKEUP) of an item (`epi_h`) or, with `epi_h` 0, of the
+ * set (`ep_h`): field 0 active, 1 event_count, 2 active_count, 3 relax_count. -ENOENT when
+ * there is no source.
+ */
+export function wakeup_source_field(ep_h: i32, epi_h: i32, which: i32): i32 {
+  let ws: usize;
+  if (epi_h != 0) {
+    const epi = from_handle(epi_cache, epi_h);
+    if (epi == 0) return -EBADF;
+    ws = EPI(epi).ws;
+  } else {
+    const ep = from_handle(ep_cache, ep_h);
+    if (ep == 0) return -EBADF;
+    ws = EP(ep).ws;
+  }
+  if (ws == 0) return -ENOENT;
+  if (which == 0) return <i32>WS(ws).active;
+  if (which == 1) return <i32>WS(ws).event_count;
+  if (which == 2) return <i32>WS(ws).active_count;
+  if (which == 3) return <i32>WS(ws).relax_count;
   return -EINVAL;
 }
 
 /** Debug build: walk every structure; 0 if all invariants hold, else a violation code. */
 export function invariants(): i32 {
   return EP_DEBUG ? check_invariants() : -ENOSYS;
-}
-
-/** Item introspection for tests and fdinfo: events mask of a live item, or -EBADF. */
-export function epitem_events(epi_h: i32): i32 {
-  const epi = from_handle(epi_cache, epi_h);
-  if (epi == 0) return -EBADF;
-  return <i32>EPI(epi).events;
 }
 
 // Keep PWQ referenced for tooling that inspects entries (and to type-check it).

@@ -13,12 +13,14 @@
 //  10  cache accounting: live objects differ from what the sets reach
 //  11  tep->refs holds an item that does not target tep
 //  12  the root is red
+//  13  an f_ep list (a file's EpitemsHead, or an EventPoll's refs) is broken: wrong back
+//      links, an item on the wrong list, a live head with no items, or items missing
 
 import { rb_check_subtree, rb_is_black, rb_next } from "./rbtree";
 import { live_slot, SLAB_LIVE } from "./slab";
 import {
-  ep_cache, epi_cache, pwq_cache, EP, EPI, PWQ, rdllist_of, rbr_of, epi_of_rbn,
-  epi_of_rdllink, EP_UNACTIVE_PTR, epoll_watches,
+  ep_cache, epi_cache, pwq_cache, ephead_cache, EP, EPI, PWQ, EH, EpItem, EpitemsHead, EventPoll, rdllist_of,
+  rbr_of, epi_of_rbn, epi_of_rdllink, EP_UNACTIVE_PTR, epoll_watches,
 } from "./eventpoll";
 import { lh } from "./list";
 
@@ -76,6 +78,22 @@ function check_ep(ep: usize): i32 {
   return 0;
 }
 
+/** Walks one f_ep list from `headlink`; the item count, or -1 if broken. */
+function check_fep(headlink: usize, tep: usize, head: usize): i32 {
+  let n: i32 = 0;
+  let pprev = headlink;
+  let epi = load<usize>(headlink);
+  while (epi != 0) {
+    if ((load<u32>(epi) & SLAB_LIVE) == 0 || EPI(epi).flpprev != pprev) return -1;
+    if (EPI(epi).tep != tep || EPI(epi).ephead != head) return -1;
+    if (head != 0 && EPI(epi).file != EH(head).file) return -1;
+    if (++n > <i32>epi_cache.live) return -1;
+    pprev = epi + offsetof<EpItem>("fllink");
+    epi = EPI(epi).fllink;
+  }
+  return n;
+}
+
 export function check_invariants(): i32 {
   let items: u32 = 0;
   let pwqs: u32 = 0;
@@ -103,5 +121,22 @@ export function check_invariants(): i32 {
     }
   }
   if (reached != pwqs) return 10;
+  // Every item is on exactly one f_ep list: its epoll target's refs or its file's head.
+  let onlists: u32 = 0;
+  for (let i: u32 = 1; i <= ep_cache.top; i++) {
+    const ep = live_slot(ep_cache, i);
+    if (ep == 0) continue;
+    const n = check_fep(ep + offsetof<EventPoll>("refs"), ep, 0);
+    if (n < 0) return 13;
+    onlists += <u32>n;
+  }
+  for (let i: u32 = 1; i <= ephead_cache.top; i++) {
+    const head = live_slot(ephead_cache, i);
+    if (head == 0) continue;
+    const n = check_fep(head + offsetof<EpitemsHead>("epitems"), 0, head);
+    if (n <= 0 || EH(head).next != 0) return 13;
+    onlists += <u32>n;
+  }
+  if (onlists != epi_cache.live) return 13;
   return 0;
 }

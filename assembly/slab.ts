@@ -68,8 +68,9 @@ export class KmemCache {
   top: u32 = 0; // highest slot index ever handed out
   free: u32 = 0; // head of the free-slot list (slot index), 0 = empty
   live: u32 = 0; // objects currently allocated
-  chunks: usize = 0; // address of MAX_CHUNKS chunk addresses, allocated lazily
+  chunks: usize = 0; // address of the chunk address table (capacity `chunkcap`)
   nchunks: u32 = 0;
+  chunkcap: u32 = 0;
 }
 
 export function kmem_cache_create(objsize: u32): KmemCache {
@@ -81,6 +82,7 @@ export function kmem_cache_create(objsize: u32): KmemCache {
   c.live = 0;
   c.chunks = 0;
   c.nchunks = 0;
+  c.chunkcap = 0;
   return c;
 }
 
@@ -101,9 +103,15 @@ export function kmem_cache_alloc(c: KmemCache): usize {
     if (index > INDEX_MASK) return 0;
     const chunk = index >> CHUNK_SHIFT;
     if (chunk >= c.nchunks) {
-      if (c.chunks == 0) {
-        c.chunks = alloc_bytes(<usize>MAX_CHUNKS << 2);
-        if (c.chunks == 0) return 0;
+      if (chunk >= c.chunkcap) {
+        // Grow the chunk table geometrically (the old table is not reused: its bytes are
+        // bounded by the new one's, and a cache never shrinks).
+        const cap = min<u32>(MAX_CHUNKS, c.chunkcap == 0 ? 4 : c.chunkcap * 2);
+        const table = alloc_bytes(<usize>cap << 2);
+        if (table == 0) return 0;
+        if (c.chunks != 0) memory.copy(table, c.chunks, <usize>c.nchunks << 2);
+        c.chunks = table;
+        c.chunkcap = cap;
       }
       const mem = alloc_bytes(<usize>CHUNK_OBJS * c.objsize);
       if (mem == 0) return 0;

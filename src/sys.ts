@@ -41,7 +41,7 @@ const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_DUPFD_C
 const FD_CLOEXEC = 1;
 /** F_SETFL may change these (O_APPEND, O_NONBLOCK, FASYNC, O_DIRECT, O_NOATIME). */
 const SETFL_MASK = 0x400 | O_NONBLOCK | 0x2000 | O_DIRECT | 0x40000;
-const TF_HAS_EVENT = 1, TF_VALID = 2, TF_CAN_POLL = 4, TF_SAME_FILE = 8, TF_IS_EPOLL = 16;
+const TF_HAS_EVENT = 1, TF_VALID = 2, TF_CAN_POLL = 4, TF_SAME_FILE = 8, TF_IS_EPOLL = 16, TF_NO_WAKEUP_CAP = 32;
 const EPOLL_EVENT_SIZE = 12;
 const EMPTY = new Uint8Array(0);
 const AF_UNIX = 1, AF_MAX = 46, SOCK_STREAM = 1, SOCK_MAX = 11, SOCK_TYPE_MASK = 0xf;
@@ -167,7 +167,7 @@ export class Sys {
     const ev = readEvent(event);
     const epf = this.file(epfd);
     const tf = this.file(fd);
-    let tflags = ev ? TF_HAS_EVENT : 0;
+    let tflags = (ev ? TF_HAS_EVENT : 0) | (this.k.capBlockSuspend ? 0 : TF_NO_WAKEUP_CAP);
     let tep = 0;
     if (tf) {
       tflags |= TF_VALID;
@@ -179,7 +179,7 @@ export class Sys {
       }
     }
     const ep = !epf ? -U.EBADF : epf instanceof EpollFile ? epf.ep : 0;
-    return this.k.core.epoll_ctl(ep, opv, tf ? tf.id : 0, isCInt(fd) ? fd : -1, tflags, tep,
+    return this.k.core.epoll_ctl(ep, opv, tf ? tf.id : 0, isCInt(fd) ? fd : -1, tflags, tep, tf ? tf.epHead : 0,
       ev ? ev.events : 0, ev ? ev.lo : 0, ev ? ev.hi : 0);
   }
 
@@ -437,9 +437,32 @@ export class Sys {
     return 0;
   }
 
-  fdinfo(_fd: number): string | number {
+  /**
+   * The text of /proc/self/fdinfo/<fd>: the common lines (pos, flags in octal with
+   * O_CLOEXEC for a close-on-exec fd, mnt_id, ino) and, for an epoll fd, one line per
+   * watched item in rb-tree order (ep_show_fdinfo). MODEL: other file types' own lines
+   * (eventfd-count, timerfd's clockid/ticks, …) are not produced.
+   */
+  fdinfo(fd: number): string | number {
     this.k.guard();
-    return -U.ENOSYS; // /proc/self/fdinfo text arrives with issue 4
+    const f = this.file(fd);
+    if (!f) return -U.EBADF;
+    const flags = f.flags | (this.k.fdt.getCloexec(fd) ? O_CLOEXEC : 0);
+    const ino = f.inode;
+    let text = `pos:\t${f.pos}\nflags:\t0${flags.toString(8)}\nmnt_id:\t${ino.mntId}\nino:\t${ino.ino}\n`;
+    if (f instanceof EpollFile) {
+      const core = this.k.core;
+      for (let epi = core.ep_item_next(f.ep, 0); epi > 0; epi = core.ep_item_next(f.ep, epi)) {
+        const tfd = core.epitem_field(epi, 0);
+        const events = core.epitem_field(epi, 1) >>> 0;
+        const data = (BigInt(core.epitem_field(epi, 3) >>> 0) << 32n) | BigInt(core.epitem_field(epi, 2) >>> 0);
+        const tf = this.k.fileById(core.epitem_field(epi, 4) >>> 0);
+        const ti = tf?.inode ?? { ino: 0, sdev: 0 };
+        text += `tfd: ${String(tfd).padStart(8)} events: ${events.toString(16).padStart(8)} data: ${data.toString(16).padStart(16)}` +
+          `  pos:${tf?.pos ?? 0} ino:${ti.ino.toString(16)} sdev:${ti.sdev.toString(16)}\n`;
+      }
+    }
+    return text;
   }
 
   // ---- fd table ----

@@ -20,11 +20,14 @@ test("stale and forged handles are rejected with -EBADF", () => {
   expect(core.eventpoll_poll(ep, 0)).toBe(-E.EBADF);
   expect(core.epoll_release(ep)).toBe(-E.EBADF);
   expect(core.set_waitqueue_active(ep, 0, 1)).toBe(-E.EBADF);
-  expect(core.epoll_ctl(ep, E.EPOLL_CTL_ADD, 1, 3, 1 | 2 | 4, 0, E.EPOLLIN, 0, 0)).toBe(-E.EBADF);
+  expect(core.epoll_ctl(ep, E.EPOLL_CTL_ADD, 1, 3, 1 | 2 | 4, 0, 0, E.EPOLLIN, 0, 0)).toBe(-E.EBADF);
+  expect(core.ep_item_next(ep, 0)).toBe(-E.EBADF);
   for (const h of [0, -1, 1, 0x7fffffff, 0x00800001, 12345]) {
-    expect(core.epitem_release(h)).toBe(-E.EBADF);
+    expect(core.eventpoll_release_file(h, 0)).toBe(h === 0 ? 0 : -E.EBADF);
+    expect(core.eventpoll_release_file(0, h)).toBe(h === 0 ? 0 : -E.EBADF);
     expect(core.poll_callback(h, 0)).toBe(-E.EBADF);
-    expect(core.epitem_events(h)).toBe(-E.EBADF);
+    expect(core.epitem_field(h, 1)).toBe(-E.EBADF);
+    expect(core.wakeup_source_field(0, h, 0)).toBe(-E.EBADF);
   }
   expect(k.userWatches()).toBe(0);
 });

@@ -70,7 +70,7 @@ test("closing the epoll fd frees its items and unhooks them from the files", () 
   expect(k.sys.epoll_ctl(ep, ADD, p[1], { events: E.EPOLLOUT })).toBe(0);
   expect(k.hostWaitEntries()).toBe(2);
   expect(k.sys.close(ep)).toBe(0);
-  expect(k.liveObjects()).toEqual({ eventpoll: 0, epitem: 0, eppollEntry: 0 });
+  expect(k.liveObjects()).toEqual({ eventpoll: 0, epitem: 0, eppollEntry: 0, epitemsHead: 0, wakeupSource: 0 });
   expect(k.hostWaitEntries()).toBe(0);
   expect(k.sys.write(p[1], bytes(1), 1)).toBe(1);
 });

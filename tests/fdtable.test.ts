@@ -56,7 +56,7 @@ describe("fds 0, 1, 2: the null device", () => {
     const ep = k.sys.epoll_create1(0);
     for (const fd of [0, 1, 2]) expect(k.sys.epoll_ctl(ep, ADD, fd, { events: EPOLLIN | EPOLLOUT })).toBe(-EPERM);
     expect(k.userWatches()).toBe(0);
-    expect(k.liveObjects()).toEqual({ eventpoll: 1, epitem: 0, eppollEntry: 0 });
+    expect(k.liveObjects()).toEqual({ eventpoll: 1, epitem: 0, eppollEntry: 0, epitemsHead: 0, wakeupSource: 0 });
   });
 
   test("poll reports DEFAULT_POLLMASK: 0x145 for POLLIN|POLLOUT|POLLRDNORM|POLLWRNORM", () => {

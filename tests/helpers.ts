@@ -25,7 +25,7 @@ afterEach(() => {
     checkKernel(k);
     k.fdt.closeAll();
     checkKernel(k);
-    expect(k.liveObjects()).toEqual({ eventpoll: 0, epitem: 0, eppollEntry: 0 });
+    expect(k.liveObjects()).toEqual({ eventpoll: 0, epitem: 0, eppollEntry: 0, epitemsHead: 0, wakeupSource: 0 });
     expect(k.hostWaitEntries()).toBe(0);
     expect(k.userWatches()).toBe(0);
   }

@@ -11,8 +11,8 @@ export interface CoreExports {
   memory: WebAssembly.Memory;
   epoll_create(file: number): number;
   epoll_release(ep: number): number;
-  epitem_release(epi: number): number;
-  epoll_ctl(ep: number, op: number, file: number, fd: number, tflags: number, tep: number,
+  eventpoll_release_file(head: number, ep: number): number;
+  epoll_ctl(ep: number, op: number, file: number, fd: number, tflags: number, tep: number, thead: number,
     events: number, dataLo: number, dataHi: number): number;
   epoll_wait_check(maxevents: number): number;
   epoll_send_events(ep: number, maxevents: number, fault: number): number;
@@ -28,7 +28,10 @@ export interface CoreExports {
   user_watches(): number;
   cache_live(which: number): number;
   invariants(): number;
-  epitem_events(epi: number): number;
+  ep_item_next(ep: number, epi: number): number;
+  ep_find_item(ep: number, file: number, fd: number): number;
+  epitem_field(epi: number, which: number): number;
+  wakeup_source_field(ep: number, epi: number, which: number): number;
   pwq_item(pwq: number): number;
   debug_selftest_abort(): number;
 }
@@ -37,7 +40,7 @@ export interface CoreExports {
 export interface CoreImports {
   vfs_poll(file: number, epi: number, events: number, depth: number): number;
   remove_wait_queue(pwq: number): void;
-  f_ep_link(file: number, epi: number, linked: number): void;
+  set_ephead(file: number, head: number): void;
   wake_ep(ep: number, which: number, key: number): void;
 }
 
@@ -88,7 +91,7 @@ function importObject(imports: CoreImports, getMemory: () => WebAssembly.Memory,
     host: {
       vfs_poll: imports.vfs_poll,
       remove_wait_queue: imports.remove_wait_queue,
-      f_ep_link: imports.f_ep_link,
+      set_ephead: imports.set_ephead,
       wake_ep: imports.wake_ep,
     },
   };

@@ -11,6 +11,7 @@ import {
 } from "../uapi.js";
 import { OpenFile, O_RDONLY, O_WRONLY, pollWait, type PollTable } from "../kernel/file.js";
 import { WaitQueueHead } from "../kernel/waitqueue.js";
+import { pipeInode, type InodeId } from "../kernel/inode.js";
 
 export const PAGE_SIZE = 4096;
 export const PIPE_BUF = 4096;
@@ -33,6 +34,7 @@ export class PipeInode {
   /** Set once anybody polls: from then on every write wakes readers ("epoll nonsense"). */
   pollUsage = false;
   readonly maxUsage = PIPE_DEF_BUFFERS;
+  readonly inode: InodeId = pipeInode();
   private tmpPage: Uint8Array | null = null;
 
   get empty(): boolean {
@@ -66,6 +68,9 @@ export class PipeFile extends OpenFile {
   readonly kind = "pipe";
   constructor(readonly pipe: PipeInode, flags: number) {
     super(flags);
+  }
+  override get inode(): InodeId {
+    return this.pipe.inode;
   }
 
   override poll(pt: PollTable | null): number {

@@ -17,6 +17,7 @@ import {
 } from "../uapi.js";
 import { OpenFile, O_RDWR, pollWait, type PollTable } from "../kernel/file.js";
 import { WaitQueueHead } from "../kernel/waitqueue.js";
+import { sockInode, type InodeId } from "../kernel/inode.js";
 
 export const RCV_SHUTDOWN = 1;
 export const SEND_SHUTDOWN = 2;
@@ -86,8 +87,12 @@ export class UnixSock {
 
 export class SocketFile extends OpenFile {
   readonly kind = "socket";
+  private readonly ino = sockInode();
   constructor(readonly sock: UnixSock, flags: number) {
     super(O_RDWR | flags);
+  }
+  override get inode(): InodeId {
+    return this.ino;
   }
 
   override poll(pt: PollTable | null): number {

@@ -4,6 +4,7 @@
 // dup'ed fds leaves its epoll registration alive.
 import { EBADF, EINVAL, EPOLLIN, EPOLLOUT, EPOLLRDNORM, EPOLLWRNORM } from "../uapi.js";
 import type { WaitQueueHead } from "./waitqueue.js";
+import { ANON_INODE, NULL_INODE, type InodeId } from "./inode.js";
 
 export const O_ACCMODE = 3;
 export const O_RDONLY = 0;
@@ -31,14 +32,19 @@ export abstract class OpenFile {
   readonly id = OpenFile.nextId++;
   /** References held by fd table slots. */
   refs = 0;
-  /** epitem handles watching this file (file->f_ep). */
-  readonly fEp = new Set<number>();
+  /** The core's EpitemsHead handle of this file's f_ep list (0: nobody watches it). */
+  epHead = 0;
   /** Position for seekable files. */
   pos = 0;
 
   constructor(public flags: number) {}
 
   abstract readonly kind: "pipe" | "eventfd" | "memfd" | "null" | "epoll" | "timerfd" | "socket";
+
+  /** The inode behind this file (fdinfo). Anonymous-inode files share one. */
+  get inode(): InodeId {
+    return ANON_INODE;
+  }
 
   /** file_can_poll(): epoll refuses files without f_op->poll (EPERM). */
   get canPoll(): boolean {
@@ -77,6 +83,9 @@ export abstract class OpenFile {
 /** The file behind fds 0, 1, 2 of a new process: a null device (reads EOF, writes vanish). */
 export class NullFile extends OpenFile {
   readonly kind = "null";
+  override get inode(): InodeId {
+    return NULL_INODE;
+  }
   constructor() {
     super(O_RDWR | O_LARGEFILE);
   }

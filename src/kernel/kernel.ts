@@ -15,6 +15,8 @@ export interface KernelOptions {
   clock?: ClockMode;
   /** The only source of scheduling randomness (threads). Default 1. */
   seed?: number;
+  /** The process has CAP_BLOCK_SUSPEND (default true); without it EPOLLWAKEUP is dropped. */
+  capBlockSuspend?: boolean;
   /** max_user_watches; default: Linux's formula applied to the core's memory budget. */
   maxUserWatches?: number;
   /** Cap on the core's linear memory in bytes (ENOMEM past it). Default: 4 GiB - 64 KiB. */
@@ -48,6 +50,7 @@ function checkOptions(o: KernelOptions): void {
   if (o.maxMemoryBytes !== undefined && !(Number.isInteger(o.maxMemoryBytes) && o.maxMemoryBytes > 0)) bad("maxMemoryBytes");
   if (o.maxFds !== undefined && !(Number.isInteger(o.maxFds) && o.maxFds >= 3 && o.maxFds <= 1 << 20)) bad("maxFds");
   if (o.core !== undefined && o.core !== "debug" && o.core !== "release") bad("core");
+  if (o.capBlockSuspend !== undefined && typeof o.capBlockSuspend !== "boolean") bad("capBlockSuspend");
 }
 
 export class Kernel {
@@ -59,6 +62,7 @@ export class Kernel {
   readonly core!: CoreExports;
   readonly coreKind: CoreKind;
   readonly seed: number;
+  readonly capBlockSuspend: boolean;
   /** Set once the core aborted: the kernel refuses every further call. */
   dead: CoreAbortError | null = null;
   /** Files that exist (have references), by id: the core names files by id. */
@@ -71,6 +75,7 @@ export class Kernel {
   constructor(options: KernelOptions, core: CoreExports | ((imports: CoreImports, onAbort: (e: CoreAbortError) => void) => CoreExports)) {
     this.coreKind = options.core ?? defaultCoreKind();
     this.seed = options.seed ?? 1;
+    this.capBlockSuspend = options.capBlockSuspend ?? true;
     this.clock = new Clock(options.clock ?? "virtual");
     this.fdt = new FdTable(options.maxFds ?? 1024, (f) => this.lastRef(f));
     (this as { core: CoreExports }).core = typeof core === "function" ? core(this.imports(), (e) => (this.dead = e)) : core;
@@ -87,6 +92,11 @@ export class Kernel {
   /** CLOCK_MONOTONIC now, in nanoseconds. */
   now(): bigint {
     return this.clock.now();
+  }
+
+  /** The open file description with this id, if it still exists. */
+  fileById(id: number): OpenFile | undefined {
+    return this.files.get(id);
   }
 
   /** Register a new open file description so the core can name it. */
@@ -107,7 +117,7 @@ export class Kernel {
 
   /** __fput(): eventpoll_release() first (drop every epoll item on this file), then release. */
   private lastRef(f: OpenFile): void {
-    for (const epi of [...f.fEp]) this.core.epitem_release(epi);
+    if (f.epHead || f instanceof EpollFile) this.core.eventpoll_release_file(f.epHead, f instanceof EpollFile ? f.ep : 0);
     f.release();
     if (f instanceof EpollFile) this.epolls.delete(f.ep);
     this.files.delete(f.id);
@@ -147,14 +157,37 @@ export class Kernel {
   invariants(): number {
     return this.core.invariants();
   }
-  /** Live core objects: EventPolls, EpItems, EppollEntries. */
-  liveObjects(): { eventpoll: number; epitem: number; eppollEntry: number } {
-    return { eventpoll: this.core.cache_live(0), epitem: this.core.cache_live(1), eppollEntry: this.core.cache_live(2) };
+  /** Live core objects: EventPolls, EpItems, EppollEntries, f_ep heads, wakeup sources. */
+  liveObjects(): { eventpoll: number; epitem: number; eppollEntry: number; epitemsHead: number; wakeupSource: number } {
+    const c = this.core;
+    return {
+      eventpoll: c.cache_live(0), epitem: c.cache_live(1), eppollEntry: c.cache_live(2),
+      epitemsHead: c.cache_live(3), wakeupSource: c.cache_live(4),
+    };
   }
   /** Host wait entries still linked for epoll items. */
   hostWaitEntries(): number {
     return this.pwqEntries.reduce((n, e) => (e ? n + 1 : n), 0);
   }
+  /**
+   * EPOLLWAKEUP accounting (the wakeup_source epoll keeps): of the item (epfd, fd), or of
+   * the set itself when `fd` is omitted. null when there is no such source.
+   */
+  wakeupSource(epfd: number, fd?: number): { active: boolean; eventCount: number; activeCount: number; relaxCount: number } | null {
+    const ep = this.fdt.get(epfd);
+    if (!(ep instanceof EpollFile)) return null;
+    let epi = 0;
+    if (fd !== undefined) {
+      const f = this.fdt.get(fd);
+      if (!f) return null;
+      epi = this.core.ep_find_item(ep.ep, f.id, fd);
+      if (epi <= 0) return null;
+    }
+    const field = (i: number) => this.core.wakeup_source_field(ep.ep, epi, i);
+    if (field(0) < 0) return null;
+    return { active: field(0) === 1, eventCount: field(1), activeCount: field(2), relaxCount: field(3) };
+  }
+
   /** Watches counted against max_user_watches. */
   userWatches(): number {
     return this.core.user_watches();
@@ -180,11 +213,9 @@ export class Kernel {
           this.pwqEntries[slot] = undefined;
         }
       },
-      f_ep_link: (fileId, epi, linked) => {
+      set_ephead: (fileId, head) => {
         const f = this.files.get(fileId);
-        if (!f) return;
-        if (linked) f.fEp.add(epi);
-        else f.fEp.delete(epi);
+        if (f) f.epHead = head;
       },
       wake_ep: (ep, which, key) => {
         const f = this.epolls.get(ep);
@@ -220,7 +251,7 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
   const imports: CoreImports = {
     vfs_poll: (...a) => pending!.imports.vfs_poll(...a),
     remove_wait_queue: (...a) => pending!.imports.remove_wait_queue(...a),
-    f_ep_link: (...a) => pending!.imports.f_ep_link(...a),
+    set_ephead: (...a) => pending!.imports.set_ephead(...a),
     wake_ep: (...a) => pending!.imports.wake_ep(...a),
   };
   const core = await instantiateCore(kind, imports, (e) => pending!.onAbort(e));
