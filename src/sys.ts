@@ -215,8 +215,9 @@ export class Sys {
     if (!f) return -U.EBADF;
     if (!isCInt(maxevents) || core.epoll_wait_check(maxevents) < 0) return -U.EINVAL;
     if (!(f instanceof EpollFile)) return -U.EINVAL;
-    // An unwritable events array behaves like a bad user pointer: the first event that
-    // would be copied faults (EFAULT) and stays queued; "nothing ready" still returns 0.
+    // MODEL: an unwritable events array behaves like a bad user pointer that access_ok
+    // accepts: the first event that would be copied faults (EFAULT) and stays queued, and
+    // "nothing ready" still returns 0 (JS has no kernel-range pointers for access_ok to refuse).
     const fault = writableArray(events) ? 0 : 1;
     const deadline = timeoutNs < 0n ? -1n : this.k.now() + timeoutNs;
     for (;;) {

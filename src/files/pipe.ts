@@ -128,7 +128,7 @@ export class PipeFile extends OpenFile {
   override write(buf: Uint8Array, count: number): number {
     const pipe = this.pipe;
     if (count === 0) return 0;
-    if (pipe.readers === 0) return -EPIPE; // (SIGPIPE is not modelled)
+    if (pipe.readers === 0) return -EPIPE; // MODEL: no SIGPIPE is raised (signals: issue 5)
     const packet = (this.flags & O_DIRECT) !== 0;
     const wasEmpty = pipe.empty;
     let ret = 0;

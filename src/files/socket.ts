@@ -140,7 +140,7 @@ export class SocketFile extends OpenFile {
   override write(buf: Uint8Array, count: number): number {
     const sk = this.sock;
     const other = sk.peer; // (a zero-length write still checks for shutdown: EPIPE)
-    if (sk.shutdown & SEND_SHUTDOWN || !other) return -EPIPE; // (SIGPIPE is not modelled)
+    if (sk.shutdown & SEND_SHUTDOWN || !other) return -EPIPE; // MODEL: no SIGPIPE (signals: issue 5)
     let sent = 0;
     while (sent < count) {
       // Keep two messages in the pipe; fall back to order-0 heads plus 32 KiB of frags.
