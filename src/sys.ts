@@ -297,12 +297,7 @@ export class Sys {
     // MODEL: like this machine's kernel, built without CONFIG_WATCH_QUEUE.
     if (flags & O_NOTIFICATION_PIPE) return -U.ENOPKG;
     const fdt = this.k.fdt;
-    const r = fdt.findFree();
-    if (r < 0) return r;
-    // Both fds must fit before either is installed.
-    let w = r + 1;
-    while (fdt.get(w)) w++;
-    if (w >= fdt.maxFds) return -U.EMFILE;
+    if (fdt.freeCount(2) < 2) return -U.EMFILE; // both fds must fit before either is installed
     if (!writableArray(fds)) return -U.EFAULT;
     const [rf, wf] = createPipe(flags);
     const cloexec = (flags & O_CLOEXEC) !== 0;
@@ -382,11 +377,7 @@ export class Sys {
     const flags = type & ~SOCK_TYPE_MASK;
     if (flags & ~(O_CLOEXEC | O_NONBLOCK)) return -U.EINVAL;
     const fdt = this.k.fdt;
-    const a = fdt.findFree();
-    if (a < 0) return a;
-    let b = a + 1;
-    while (fdt.get(b)) b++;
-    if (b >= fdt.maxFds) return -U.EMFILE;
+    if (fdt.freeCount(2) < 2) return -U.EMFILE;
     const t = type & SOCK_TYPE_MASK;
     if (domain < 0 || domain >= AF_MAX) return -U.EAFNOSUPPORT;
     if (t < 0 || t >= SOCK_MAX) return -U.EINVAL;

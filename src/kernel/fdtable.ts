@@ -40,6 +40,13 @@ export class FdTable {
     return fd >= this.maxFds ? -EMFILE : fd;
   }
 
+  /** How many fds are free below the limit, counting no further than `upTo`. */
+  freeCount(upTo: number): number {
+    let n = 0;
+    for (let fd = this.lowestFree; fd < this.maxFds && n < upTo; fd++) if (!this.slots[fd]) n++;
+    return n;
+  }
+
   /** Install `file` at the lowest free fd >= min (takes a reference). Returns fd or -EMFILE. */
   install(file: OpenFile, cloexec: boolean, min = 0): number {
     const fd = this.findFree(min);
