@@ -578,6 +578,54 @@ table("fcntl", [
   { what: "F_SETFL O_DIRECT on fd 0", call: (s) => s.fcntl(0, F_SETFL, O_DIRECT | O_NONBLOCK), want: -EINVAL },
 ]);
 
+table("socketpair", [
+  { what: "domain AF_INET", call: (s) => s.socketpair(2, E.SOCK_STREAM | O_NONBLOCK, 0, []), want: -E.EOPNOTSUPP },
+  { what: "domain 999", call: (s) => s.socketpair(999, E.SOCK_STREAM, 0, []), want: -E.EAFNOSUPPORT },
+  { what: "domain NaN", call: (s) => s.socketpair(NaN, E.SOCK_STREAM, 0, []), want: -EINVAL },
+  { what: "type 99", call: (s) => s.socketpair(E.AF_UNIX, 99, 0, []), want: -EINVAL },
+  { what: "type with unknown flag bits", call: (s) => s.socketpair(E.AF_UNIX, E.SOCK_STREAM | 0x40, 0, []), want: -EINVAL },
+  { what: "type '1'", call: (s) => s.socketpair(E.AF_UNIX, "1", 0, []), want: -EINVAL },
+  { what: "protocol 2", call: (s) => s.socketpair(E.AF_UNIX, E.SOCK_STREAM, 2, []), want: -E.EPROTONOSUPPORT },
+  { what: "protocol 1.5", call: (s) => s.socketpair(E.AF_UNIX, E.SOCK_STREAM, 1.5, []), want: -EINVAL },
+  { what: "sv null", call: (s) => s.socketpair(E.AF_UNIX, E.SOCK_STREAM, 0, null), want: -EFAULT },
+  { what: "sv frozen", call: (s) => s.socketpair(E.AF_UNIX, E.SOCK_STREAM, 0, Object.freeze([])), want: -EFAULT },
+  { what: "sv a number", call: (s) => s.socketpair(E.AF_UNIX, E.SOCK_STREAM, 0, 5), want: -EFAULT },
+]);
+
+const spec = (value: unknown, interval: unknown = ts(0, 0)) => ({ it_value: value, it_interval: interval });
+
+table("timerfd_create", [
+  { what: "clock 99", call: (s) => s.timerfd_create(99, 0), want: -EINVAL },
+  { what: "clock CLOCK_PROCESS_CPUTIME_ID", call: (s) => s.timerfd_create(2, 0), want: -EINVAL },
+  { what: "clock NaN", call: (s) => s.timerfd_create(NaN, 0), want: -EINVAL },
+  { what: "clock '1'", call: (s) => s.timerfd_create("1", 0), want: -EINVAL },
+  { what: "flags 4", call: (s) => s.timerfd_create(E.CLOCK_MONOTONIC, 4), want: -EINVAL },
+  { what: "flags missing", call: (s) => s.timerfd_create(E.CLOCK_MONOTONIC), want: -EINVAL },
+]);
+
+table("timerfd_settime", [
+  { what: "fd not a timerfd", call: (s, f) => s.timerfd_settime(f.efd, 0, spec(ts(1, 0)), null), want: -EINVAL },
+  { what: "fd unknown", call: (s) => s.timerfd_settime(99, 0, spec(ts(1, 0)), null), want: -EBADF },
+  { what: "new_value null", call: (s, f) => s.timerfd_settime(f.efd, 0, null, null), want: -EFAULT },
+  { what: "new_value without it_interval", call: (s, f) => s.timerfd_settime(f.efd, 0, { it_value: ts(1, 0) }, null), want: -EFAULT },
+  { what: "new_value a throwing proxy", call: (s, f) => s.timerfd_settime(f.efd, 0, trap(), null), want: -EFAULT },
+  { what: "tv_nsec 1e9 (before EBADF)", call: (s) => s.timerfd_settime(99, 0, spec(ts(0, 1e9)), null), want: -EINVAL },
+  { what: "flags 4 (before EBADF)", call: (s) => s.timerfd_settime(99, 4, spec(ts(1, 0)), null), want: -EINVAL },
+  { what: "flags NaN", call: (s, f) => s.timerfd_settime(f.efd, NaN, spec(ts(1, 0)), null), want: -EINVAL },
+]);
+
+table("timerfd_gettime", [
+  { what: "fd unknown", call: (s) => s.timerfd_gettime(99, {}), want: -EBADF },
+  { what: "fd not a timerfd", call: (s, f) => s.timerfd_gettime(f.ep, {}), want: -EINVAL },
+]);
+
+table("fdinfo", [
+  { what: "fd unknown", call: (s) => s.fdinfo(99), want: -EBADF },
+  { what: "fd -1", call: (s) => s.fdinfo(-1), want: -EBADF },
+  { what: "fd NaN", call: (s) => s.fdinfo(NaN), want: -EBADF },
+  { what: "fd '6'", call: (s) => s.fdinfo("6"), want: -EBADF },
+]);
+
 table("nanosleep", [
   { what: "req null", call: (s) => s.nanosleep(null), want: -EFAULT },
   { what: "req missing", call: (s) => s.nanosleep(), want: -EFAULT },
