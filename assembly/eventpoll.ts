@@ -57,6 +57,7 @@ export const TF_NO_WAKEUP_CAP: u32 = 32; // caller lacks CAP_BLOCK_SUSPEND
  * struct eventpoll. Layout (bytes):
  *   0 slab header | 4 rdllist | 12 ovflist | 16 rbr | 24 nitems | 28 wq_active
  *   32 poll_active | 36 file | 40 gen | 44 loop_check_depth | 48 refs | 52 scanning | 56 ws
+ *   60 txlist | 68 tx_res | 72 tx_max | 76 tx_fault | 80 tx_done
  * Invariant: ovflist == EP_UNACTIVE_PTR unless a scan (ep_start_scan..ep_done_scan) runs.
  */
 @unmanaged
@@ -76,6 +77,14 @@ export class EventPoll {
   refs: usize = 0; // items (in other sets) whose target is this set, linked by fllink
   scanning: u32 = 0;
   ws: usize = 0; // ep->ws, the set's wakeup source (created with the first EPOLLWAKEUP item)
+  // The transfer in progress (ep_send_begin .. ep_send_end, under ep->mtx): its private
+  // txlist, events delivered so far (or -EFAULT), maxevents, and whether it has stopped.
+  txl_next: usize = 0;
+  txl_prev: usize = 0;
+  tx_res: i32 = 0;
+  tx_max: i32 = 0;
+  tx_fault: u32 = 0;
+  tx_done: u32 = 0;
 }
 
 /**
@@ -474,6 +483,9 @@ export function ep_ptable_queue_proc(epi_h: i32): i32 {
  * consumed. ep->mtx held (nested at `depth`).
  */
 export function __ep_eventpoll_poll(ep: usize, depth: i32): u32 {
+  // MODEL: Linux would sleep on ep->mtx while another thread's transfer holds it; the core
+  // cannot sleep, so a set in mid-transfer answers from its lists without re-polling.
+  if (EP(ep).scanning != 0) return ep_events_available(ep) ? <u32>EPOLLIN | <u32>EPOLLRDNORM : 0;
   const txlist = txlist_alloc();
   ep_start_scan(ep, txlist);
   let res: u32 = 0;
@@ -843,57 +855,92 @@ export function events_buffer(n: u32): usize {
   return evbuf;
 }
 
+// @ts-ignore: decorator
+@inline function txlist_of(ep: usize): usize { return ep + offsetof<EventPoll>("txl_next"); }
+
+/** The event the last ep_send_step delivered (read by the host right after the step). */
+export let step_events: u32 = 0;
+export let step_data_lo: u32 = 0;
+export let step_data_hi: u32 = 0;
+
 /**
- * ep_send_events(): the 2007 single-pass transfer. Splice rdllist to a private txlist,
- * re-poll each item, report revents (already masked by the item's events, which always
- * hold ERR|HUP), re-queue level-triggered items at the tail of rdllist, leave ET items
- * off, disarm ONESHOT items to their private bits, stop at maxevents; ep_done_scan puts
- * back what was not transferred. `fault` models an unwritable user buffer: the first
+ * ep_send_events(), the 2007 single-pass transfer, in three parts so the host can let
+ * other threads run where Linux drops ep->lock (after each item's re-poll): begin splices
+ * rdllist to the set's private txlist (callbacks now chain on ovflist); each step takes the
+ * first txlist item, re-polls it and reports revents (already masked by the item's events,
+ * which always hold ERR|HUP), re-queues a level-triggered item at the tail of rdllist,
+ * leaves an ET item off and disarms a ONESHOT item to its private bits; end puts back what
+ * was not transferred (ep_done_scan). `fault` models an unwritable user buffer: the first
  * event that would be copied fails with EFAULT and its item is put back untouched.
- * ep->mtx held. Writes into events_buffer(); returns the count or -errno.
+ * Must be called with ep->mtx held for the whole transfer.
  */
+export function ep_send_begin(ep: usize, maxevents: i32, fault: bool): void {
+  if (EP_DEBUG) assert(EP(ep).scanning == 0, "ep_send_begin: a transfer is already running (ep->mtx not held?)");
+  INIT_LIST_HEAD(txlist_of(ep));
+  ep_start_scan(ep, txlist_of(ep));
+  EP(ep).tx_res = 0;
+  EP(ep).tx_max = maxevents;
+  EP(ep).tx_fault = fault ? 1 : 0;
+  EP(ep).tx_done = 0;
+}
+
+/** One item: 0 = nothing left to do, 1 = re-polled, not ready, 2 = delivered (step_*). */
+export function ep_send_step(ep: usize): i32 {
+  const txlist = txlist_of(ep);
+  if (EP(ep).tx_done != 0 || EP(ep).tx_res >= EP(ep).tx_max || list_empty(txlist)) return 0;
+  const l = lh(txlist).next;
+  const epi = epi_of_rdllink(l);
+  // Hand the item's wakeup source over to the set's for the duration of the transfer.
+  const ws = EPI(epi).ws;
+  if (ws != 0) {
+    if (WS(ws).active != 0) __pm_stay_awake(EP(ep).ws);
+    __pm_relax(ws);
+  }
+  list_del_init(l);
+  const revents = ep_item_poll(epi, false, 1);
+  if (revents == 0) return 1;
+  if (EP(ep).tx_fault != 0) {
+    list_add(l, txlist);
+    ep_pm_stay_awake(epi);
+    if (EP(ep).tx_res == 0) EP(ep).tx_res = -EFAULT;
+    EP(ep).tx_done = 1;
+    return 1;
+  }
+  step_events = revents;
+  step_data_lo = EPI(epi).data_lo;
+  step_data_hi = EPI(epi).data_hi;
+  EP(ep).tx_res++;
+  const ev = EPI(epi).events;
+  if ((ev & <u32>EPOLLONESHOT) != 0) EPI(epi).events = ev & EP_PRIVATE_BITS;
+  else if ((ev & <u32>EPOLLET) == 0) {
+    list_add_tail(l, rdllist_of(ep));
+    ep_pm_stay_awake(epi);
+  }
+  return 2;
+}
+
+/** ep_done_scan() for the transfer; returns the count delivered, or -EFAULT. */
+export function ep_send_end(ep: usize): i32 {
+  ep_done_scan(ep, txlist_of(ep));
+  return EP(ep).tx_res;
+}
+
+/** The whole transfer at once (no other thread can run): events go to events_buffer(). */
 export function ep_send_events(ep: usize, maxevents: i32, fault: bool): i32 {
   const cap = <u32>min<i32>(maxevents, <i32>EP(ep).nitems);
   const buf = events_buffer(cap == 0 ? 1 : cap);
   if (buf == 0) return -ENOMEM;
-  const txlist = txlist_alloc();
-  ep_start_scan(ep, txlist);
-  let res: i32 = 0;
-  let l = lh(txlist).next;
-  while (l != txlist) {
-    if (res >= maxevents) break;
-    const next = lh(l).next;
-    const epi = epi_of_rdllink(l);
-    // Hand the item's wakeup source over to the set's for the duration of the transfer.
-    const ws = EPI(epi).ws;
-    if (ws != 0) {
-      if (WS(ws).active != 0) __pm_stay_awake(EP(ep).ws);
-      __pm_relax(ws);
+  ep_send_begin(ep, maxevents, fault);
+  let n: i32 = 0;
+  let r: i32;
+  while ((r = ep_send_step(ep)) != 0) {
+    if (r == 2) {
+      const out = buf + <usize>n * EPOLL_EVENT_SIZE;
+      store<u32>(out, step_events);
+      store<u32>(out, step_data_lo, 4);
+      store<u32>(out, step_data_hi, 8);
+      n++;
     }
-    list_del_init(l);
-    const revents = ep_item_poll(epi, false, 1);
-    if (revents != 0) {
-      if (fault) {
-        list_add(l, txlist);
-        ep_pm_stay_awake(epi);
-        if (res == 0) res = -EFAULT;
-        break;
-      }
-      const out = buf + <usize>res * EPOLL_EVENT_SIZE;
-      store<u32>(out, revents);
-      store<u32>(out, EPI(epi).data_lo, 4);
-      store<u32>(out, EPI(epi).data_hi, 8);
-      res++;
-      const ev = EPI(epi).events;
-      if ((ev & <u32>EPOLLONESHOT) != 0) EPI(epi).events = ev & EP_PRIVATE_BITS;
-      else if ((ev & <u32>EPOLLET) == 0) {
-        list_add_tail(l, rdllist_of(ep));
-        ep_pm_stay_awake(epi);
-      }
-    }
-    l = next;
   }
-  ep_done_scan(ep, txlist);
-  txlist_release(txlist);
-  return res;
+  return ep_send_end(ep);
 }

@@ -2,13 +2,13 @@
 // cross as generation-checked handles (slab.ts), never as raw addresses. Every export
 // validates its handles first and answers a stale or foreign one with -EBADF.
 
-import { EBADF, EINVAL, ENOENT, ENOMEM, ENOSYS } from "../src/uapi";
+import { EBADF, EBUSY, EINVAL, ENOENT, ENOMEM, ENOSYS } from "../src/uapi";
 import {
   ep_cache, epi_cache, pwq_cache, ephead_cache, ws_cache, EP, EPI, PWQ, WS, ep_alloc, ep_free, ep_find,
   do_epoll_ctl, eventpoll_release_head, eventpoll_release_refs, rbn_of, rbr_of, epi_of_rbn,
   ep_send_events, ep_events_available, ep_poll_callback, ep_ptable_queue_proc,
   __ep_eventpoll_poll, events_buffer, set_max_user_watches as _set_max_user_watches,
-  epoll_watches, EP_MAX_EVENTS,
+  epoll_watches, EP_MAX_EVENTS, ep_send_begin, ep_send_step, ep_send_end, step_events, step_data_lo, step_data_hi,
 } from "./eventpoll";
 import { rb_first, rb_next } from "./rbtree";
 import { from_handle, handle_of, set_memory_limit as _set_memory_limit, memory_bytes as _memory_bytes } from "./slab";
@@ -61,7 +61,38 @@ export function epoll_send_events(ep_h: i32, maxevents: i32, fault: i32): i32 {
   const ep = from_handle(ep_cache, ep_h);
   if (ep == 0) return -EBADF;
   if (maxevents <= 0 || maxevents > EP_MAX_EVENTS) return -EINVAL;
+  if (EP(ep).scanning != 0) return -EBUSY; // another thread's transfer holds ep->mtx
   return ep_send_events(ep, maxevents, fault != 0);
+}
+
+/** Stepwise transfer (threads): begin, then steps, then end. See ep_send_begin. */
+export function epoll_send_begin(ep_h: i32, maxevents: i32, fault: i32): i32 {
+  const ep = from_handle(ep_cache, ep_h);
+  if (ep == 0) return -EBADF;
+  if (maxevents <= 0 || maxevents > EP_MAX_EVENTS) return -EINVAL;
+  if (EP(ep).scanning != 0) return -EBUSY;
+  ep_send_begin(ep, maxevents, fault != 0);
+  return 0;
+}
+
+/** 0 done, 1 item re-polled (not delivered), 2 delivered: read step_event(0..2). */
+export function epoll_send_step(ep_h: i32): i32 {
+  const ep = from_handle(ep_cache, ep_h);
+  if (ep == 0) return -EBADF;
+  if (EP(ep).scanning == 0) return -EINVAL;
+  return ep_send_step(ep);
+}
+
+/** The event of the last delivering step: 0 events, 1 data low word, 2 data high word. */
+export function step_event(which: i32): u32 {
+  return which == 0 ? step_events : which == 1 ? step_data_lo : step_data_hi;
+}
+
+export function epoll_send_end(ep_h: i32): i32 {
+  const ep = from_handle(ep_cache, ep_h);
+  if (ep == 0) return -EBADF;
+  if (EP(ep).scanning == 0) return -EINVAL;
+  return ep_send_end(ep);
 }
 
 /** Address of the packed struct epoll_event array the last transfer wrote. */
