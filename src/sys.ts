@@ -49,15 +49,15 @@ const SHUT_RD = 0, SHUT_RDWR = 2;
 /** AF_INET, AF_INET6, AF_NETLINK, AF_PACKET: present, but socketpair() is EOPNOTSUPP. */
 const INET_FAMILIES = [2, 10, 16, 17];
 const TIMERFD_CLOCKS = [CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_REALTIME_ALARM, CLOCK_BOOTTIME_ALARM];
-const NS_PER_MS = 1000000n;
+export const NS_PER_MS = 1000000n;
 
-const isInt = (x: unknown): x is number => typeof x === "number" && Number.isInteger(x);
+export const isInt = (x: unknown): x is number => typeof x === "number" && Number.isInteger(x);
 /** A C `int` argument. */
-const isCInt = (x: unknown): x is number => isInt(x) && x >= -0x80000000 && x <= 0x7fffffff;
+export const isCInt = (x: unknown): x is number => isInt(x) && x >= -0x80000000 && x <= 0x7fffffff;
 /** A C `unsigned int` given either signed or unsigned. */
 const isCUint = (x: unknown): x is number => isInt(x) && x >= -0x80000000 && x <= 0xffffffff;
 /** An array the call may store into (the user buffer is writable). */
-const writableArray = (a: unknown): a is unknown[] => Array.isArray(a) && Object.isExtensible(a) && !Object.isFrozen(a);
+export const writableArray = (a: unknown): a is unknown[] => Array.isArray(a) && Object.isExtensible(a) && !Object.isFrozen(a);
 
 /** A struct itimerspec: undefined if unreadable (EFAULT); `valid` false if out of range. */
 function readItimerspec(v: unknown): { value: bigint; interval: bigint; valid: boolean } | undefined {
@@ -101,6 +101,42 @@ function canStoreRevents(p: object): boolean {
   }
 }
 
+/** A sigset_t: null (none), a bigint bit mask (bit signo - 1), or an array of signal numbers. */
+export type Sigmask = bigint | number[] | null | undefined;
+
+/** The sigset as a mask, null for none, undefined if it cannot be read (EFAULT). */
+export function readSigmask(m: unknown): bigint | null | undefined {
+  if (m === null || m === undefined) return null;
+  if (typeof m === "bigint") return BigInt.asUintN(64, m);
+  if (Array.isArray(m)) {
+    let mask = 0n;
+    for (const sig of m) {
+      if (!isInt(sig) || sig < 1 || sig > 64) return undefined;
+      mask |= 1n << BigInt(sig - 1);
+    }
+    return mask;
+  }
+  return undefined;
+}
+
+/** epoll_pwait2's timeout: ns (-1n = infinite) or -errno. Checked before anything else. */
+export function pwait2Timeout(timeout: unknown): bigint | number {
+  if (timeout === null || timeout === undefined) return -1n;
+  const ts = readTimespec(timeout);
+  if (!ts) return -U.EFAULT;
+  if (!ts.valid) return -U.EINVAL;
+  return ts.ns;
+}
+
+/**
+ * MODEL: an unwritable events array behaves like a bad user pointer that access_ok accepts:
+ * the first event that would be copied faults (EFAULT) and stays queued, and "nothing
+ * ready" still returns 0 (JS has no kernel-range pointers for access_ok to refuse).
+ */
+export function eventsFault(events: unknown): number {
+  return writableArray(events) ? 0 : 1;
+}
+
 /** Reads a struct epoll_event from the caller; undefined when it cannot be read (EFAULT). */
 function readEvent(ev: unknown): { events: number; lo: number; hi: number } | undefined {
   if (ev === null || typeof ev !== "object") return undefined;
@@ -120,7 +156,7 @@ function readEvent(ev: unknown): { events: number; lo: number; hi: number } | un
 }
 
 /** A struct timespec: undefined if unreadable (EFAULT); `valid` false if out of range (EINVAL). */
-function readTimespec(ts: unknown): { ns: bigint; valid: boolean } | undefined {
+export function readTimespec(ts: unknown): { ns: bigint; valid: boolean } | undefined {
   if (ts === null || typeof ts !== "object") return undefined;
   let s: unknown, n: unknown;
   try {
@@ -189,40 +225,41 @@ export class Sys {
     return this.do_epoll_wait(epfd, events, maxevents, timeout < 0 ? -1n : BigInt(timeout) * NS_PER_MS);
   }
 
-  epoll_pwait(epfd: number, events: EpollEvent[], maxevents: number, timeout: number, sigmask: unknown): number {
+  epoll_pwait(epfd: number, events: EpollEvent[], maxevents: number, timeout: number, sigmask: Sigmask): number {
     this.k.guard();
-    if (sigmask !== null && sigmask !== undefined && typeof sigmask !== "object" && typeof sigmask !== "bigint") return -U.EFAULT;
+    if (readSigmask(sigmask) === undefined) return -U.EFAULT;
     return this.epoll_wait(epfd, events, maxevents, timeout);
   }
 
-  epoll_pwait2(epfd: number, events: EpollEvent[], maxevents: number, timeout: Timespec | null, sigmask: unknown): number {
+  epoll_pwait2(epfd: number, events: EpollEvent[], maxevents: number, timeout: Timespec | null, sigmask: Sigmask): number {
     this.k.guard();
-    let ns = -1n;
-    if (timeout !== null && timeout !== undefined) {
-      const ts = readTimespec(timeout);
-      if (!ts) return -U.EFAULT;
-      if (!ts.valid) return -U.EINVAL;
-      ns = ts.ns;
-    }
-    if (sigmask !== null && sigmask !== undefined && typeof sigmask !== "object" && typeof sigmask !== "bigint") return -U.EFAULT;
+    const ns = pwait2Timeout(timeout);
+    if (typeof ns === "number") return ns;
+    if (readSigmask(sigmask) === undefined) return -U.EFAULT;
     return this.do_epoll_wait(epfd, events, maxevents, ns);
+  }
+
+  /** do_epoll_wait's checks, in Linux 6.18's order: the epoll file, or -errno. */
+  waitTarget(epfd: number, maxevents: number): EpollFile | number {
+    const f = this.file(epfd);
+    if (!f) return -U.EBADF;
+    if (!isCInt(maxevents) || this.k.core.epoll_wait_check(maxevents) < 0) return -U.EINVAL;
+    if (!(f instanceof EpollFile)) return -U.EINVAL;
+    return f;
   }
 
   /** do_epoll_wait + ep_poll for the synchronous layer. `timeoutNs` < 0 = infinite. */
   private do_epoll_wait(epfd: number, events: EpollEvent[], maxevents: number, timeoutNs: bigint): number {
     const core = this.k.core;
-    const f = this.file(epfd);
-    if (!f) return -U.EBADF;
-    if (!isCInt(maxevents) || core.epoll_wait_check(maxevents) < 0) return -U.EINVAL;
-    if (!(f instanceof EpollFile)) return -U.EINVAL;
-    // MODEL: an unwritable events array behaves like a bad user pointer that access_ok
-    // accepts: the first event that would be copied faults (EFAULT) and stays queued, and
-    // "nothing ready" still returns 0 (JS has no kernel-range pointers for access_ok to refuse).
-    const fault = writableArray(events) ? 0 : 1;
+    const f = this.waitTarget(epfd, maxevents);
+    if (typeof f === "number") return f;
+    const fault = eventsFault(events);
     const deadline = timeoutNs < 0n ? -1n : this.k.now() + timeoutNs;
     for (;;) {
       if (core.events_available(f.ep)) {
         const res = core.epoll_send_events(f.ep, maxevents, fault);
+        // MODEL: another thread's transfer holds ep->mtx; this caller cannot sleep on it.
+        if (res === -U.EBUSY) return -U.EAGAIN;
         if (res !== 0) {
           if (res > 0) this.copyEvents(events, res);
           return res;
@@ -237,7 +274,7 @@ export class Sys {
     }
   }
 
-  private copyEvents(out: EpollEvent[], n: number): void {
+  copyEvents(out: EpollEvent[], n: number): void {
     const core = this.k.core;
     const dv = new DataView(core.memory.buffer, core.events_ptr(), n * EPOLL_EVENT_SIZE);
     for (let i = 0; i < n; i++) {
@@ -248,8 +285,8 @@ export class Sys {
     }
   }
 
-  poll(fds: PollFd[], nfds: number, timeout: number): number {
-    this.k.guard();
+  /** poll()'s argument checks: the requests to scan, or -errno. */
+  pollRequests(fds: PollFd[], nfds: number, timeout: number): { fd: number; events: number }[] | number {
     if (!isInt(nfds) || nfds < 0 || nfds > this.k.fdt.maxFds) return -U.EINVAL;
     if (!isCInt(timeout)) return -U.EINVAL;
     // nfds 0 reads nothing: poll(NULL, 0, timeout) is the classic portable sleep.
@@ -267,6 +304,13 @@ export class Sys {
       if (!isCInt(fd) || !isInt(ev)) return -U.EFAULT;
       req.push({ fd, events: ev & 0xffff });
     }
+    return req;
+  }
+
+  poll(fds: PollFd[], nfds: number, timeout: number): number {
+    this.k.guard();
+    const req = this.pollRequests(fds, nfds, timeout);
+    if (typeof req === "number") return req;
     const scan = (): number[] =>
       req.map(({ fd, events }) => {
         if (fd < 0) return 0;

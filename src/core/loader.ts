@@ -34,6 +34,11 @@ export interface CoreExports {
   wakeup_source_field(ep: number, epi: number, which: number): number;
   pwq_item(pwq: number): number;
   debug_selftest_abort(): number;
+  file_watcher(head: number, ep: number, index: number): number;
+  epoll_send_begin(ep: number, maxevents: number, fault: number): number;
+  epoll_send_step(ep: number): number;
+  step_event(which: number): number;
+  epoll_send_end(ep: number): number;
 }
 
 /** What the core imports (assembly/host.ts). */

@@ -5,6 +5,7 @@
 import { OpenFile, O_RDWR, pollWait, type PollTable } from "../kernel/file.js";
 import { WaitQueueHead } from "../kernel/waitqueue.js";
 import type { CoreExports } from "../core/loader.js";
+import { Mutex } from "../kernel/mutex.js";
 
 export class EpollFile extends OpenFile {
   readonly kind = "epoll";
@@ -12,6 +13,8 @@ export class EpollFile extends OpenFile {
   readonly pollWaitHead = new WaitQueueHead();
   /** The EventPoll handle; set right after the core allocates it. */
   ep = 0;
+  /** ep->mtx: held by a thread across epoll_ctl and across a whole event transfer. */
+  readonly mtx = new Mutex("ep->mtx");
 
   constructor(private readonly core: CoreExports) {
     super(O_RDWR);

@@ -50,6 +50,10 @@ export class EventFdFile extends OpenFile {
     return 8;
   }
 
+  override waitHead() {
+    return { head: this.wqh, exclusive: false };
+  }
+
   override release(): void {
     this.wqh.wakeUp(0x10 /* EPOLLHUP */, 1);
   }

@@ -159,6 +159,18 @@ export class PipeFile extends OpenFile {
     return ret === 0 ? -EAGAIN : ret;
   }
 
+  override waitHead(dir: "read" | "write") {
+    // pipe_read / pipe_write sleep exclusively (wait_event_interruptible_exclusive).
+    return { head: dir === "read" ? this.pipe.rdWait : this.pipe.wrWait, exclusive: true };
+  }
+
+  /** pipe_read's wake_next_reader / pipe_write's wake_next_writer after a sleep. */
+  passWakeup(dir: "read" | "write"): void {
+    const pipe = this.pipe;
+    if (dir === "read" && !pipe.empty) pipe.rdWait.wakeUp(EPOLLIN | EPOLLRDNORM, 1);
+    if (dir === "write" && !pipe.full) pipe.wrWait.wakeUp(EPOLLOUT | EPOLLWRNORM, 1);
+  }
+
   override setflAllowed(): boolean {
     return true; // pipes accept O_DIRECT (packet mode) through F_SETFL
   }

@@ -160,6 +160,10 @@ export class SocketFile extends OpenFile {
     return sent;
   }
 
+  override waitHead() {
+    return { head: this.sock.wq, exclusive: false };
+  }
+
   /** unix_shutdown; `how` already validated (0..2). */
   shutdownSock(how: number): number {
     const sk = this.sock;

@@ -117,6 +117,10 @@ export class TimerFdFile extends OpenFile {
     return 8;
   }
 
+  override waitHead(dir: "read" | "write") {
+    return dir === "read" ? { head: this.wqh, exclusive: false } : null;
+  }
+
   override release(): void {
     this.timers.cancel(this.timer);
   }

@@ -73,7 +73,8 @@ export class FdTable {
     return 0;
   }
 
-  private put(file: OpenFile): void {
+  /** Drop one reference to a file (fput); the last one releases it. */
+  put(file: OpenFile): void {
     if (--file.refs === 0) this.onLastRef(file);
   }
 

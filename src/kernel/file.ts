@@ -76,6 +76,13 @@ export abstract class OpenFile {
   setflAllowed(flag: number): boolean {
     return flag !== 0x4000;
   }
+  /**
+   * The wait queue a blocking read (dir "read") or write ("write") sleeps on, and whether
+   * it sleeps there exclusively; null if such a call never sleeps on this file.
+   */
+  waitHead(_dir: "read" | "write"): { head: WaitQueueHead; exclusive: boolean } | null {
+    return null;
+  }
   /** f_op->release: the last reference is gone. */
   release(): void {}
 }

@@ -9,6 +9,8 @@ import { EpollFile } from "../files/epoll.js";
 import { EAGAIN, EDEADLK, EPOLLEXCLUSIVE } from "../uapi.js";
 import { Sys } from "../sys.js";
 import { TimerQueue } from "./timers.js";
+import { Scheduler, type Thread } from "./sched.js";
+import { ThreadSys } from "../thread-sys.js";
 
 export interface KernelOptions {
   /** "virtual" (default): time moves only when a caller sleeps. "real": the host's clock. */
@@ -57,8 +59,12 @@ export class Kernel {
   readonly sys: Sys;
   readonly clock: Clock;
   readonly fdt: FdTable;
-  /** Armed timers (timerfds) of this kernel. */
+  /** Armed timers (timerfds, waiters' timeouts) of this kernel. */
   readonly timers = new TimerQueue();
+  /** The process's threads and their scheduler. */
+  readonly sched: Scheduler;
+  /** Files whose last reference went while a set watching them was in mid-transfer. */
+  private readonly deferred: OpenFile[] = [];
   readonly core!: CoreExports;
   readonly coreKind: CoreKind;
   readonly seed: number;
@@ -85,6 +91,7 @@ export class Kernel {
     }
     this.core.set_max_user_watches(options.maxUserWatches ?? Math.floor(Math.min(mem, WASM32_MAX_BYTES) / 25 / EP_ITEM_COST));
     this.sys = new Sys(this);
+    this.sched = new Scheduler(this.seed, this.clock, this.timers);
     const nul = new NullFile();
     for (let i = 0; i < 3; i++) this.fdt.install(this.track(nul), false);
   }
@@ -115,12 +122,69 @@ export class Kernel {
     return this.track(f);
   }
 
+  /** kernel.spawn(): a thread of this process (it shares the fd table); runs at run(). */
+  spawn(fn: (sys: ThreadSys) => Promise<unknown>, name?: string): Thread {
+    this.guard();
+    if (typeof fn !== "function") throw new TypeError("kernel.spawn: fn must be a function");
+    let t: Thread | undefined;
+    t = this.sched.spawn(() => fn(new ThreadSys(this, t!)), name);
+    return t;
+  }
+
+  /** kernel.run(): run every thread to completion; rejects with code EDEADLK if stuck. */
+  run(): Promise<void> {
+    this.guard();
+    return this.sched.run();
+  }
+
+  /** Take a reference to a file for the length of a call (fget). */
+  fget(f: OpenFile): void {
+    f.refs++;
+  }
+  fput(f: OpenFile): void {
+    this.fdt.put(f);
+  }
+
+  /** The EventPoll handles of the sets watching a file (with repeats), and whether busy. */
+  watchers(f: OpenFile): { eps: EpollFile[]; busy: boolean } {
+    const head = f.epHead;
+    const ep = f instanceof EpollFile ? f.ep : 0;
+    if (!head && !ep) return { eps: [], busy: false };
+    const eps: EpollFile[] = [];
+    for (let i = 0; ; i++) {
+      const h = this.core.file_watcher(head, head ? 0 : ep, i);
+      if (h <= 0) break;
+      const e = this.epolls.get(h);
+      if (e && !eps.includes(e)) eps.push(e);
+    }
+    return { eps, busy: this.core.file_watcher(head, head ? 0 : ep, -1) === 1 };
+  }
+
   /** __fput(): eventpoll_release() first (drop every epoll item on this file), then release. */
   private lastRef(f: OpenFile): void {
+    // MODEL: Linux's eventpoll_release would sleep on the ep->mtx of a set in mid-transfer;
+    // the release completes when that transfer ends instead.
+    if ((f.epHead || f instanceof EpollFile) && this.watchers(f).busy) {
+      this.deferred.push(f);
+      return;
+    }
     if (f.epHead || f instanceof EpollFile) this.core.eventpoll_release_file(f.epHead, f instanceof EpollFile ? f.ep : 0);
     f.release();
     if (f instanceof EpollFile) this.epolls.delete(f.ep);
     this.files.delete(f.id);
+  }
+
+  /** Complete releases that waited for a transfer to end. */
+  runDeferredReleases(): void {
+    for (let i = 0; i < this.deferred.length; ) {
+      const f = this.deferred[i];
+      if (this.watchers(f).busy) {
+        i++;
+        continue;
+      }
+      this.deferred.splice(i, 1);
+      this.lastRef(f);
+    }
   }
 
   /** Every syscall's entry: refuse after a core abort; with the real clock, fire due timers. */

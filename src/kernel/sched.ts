@@ -1,0 +1,243 @@
+// Threads of a kernel's process and the deterministic scheduler that runs them.
+//
+// A thread is an async function; it runs without interruption between scheduling points:
+// the entry of every ThreadSys call, the preemption points inside ep_send_events (where
+// Linux drops ep->lock), and blocking. At each point the scheduler picks the next thread
+// to run from the runnable ones (lowest id first, then a seeded PRNG draw), so the whole
+// interleaving is a function of the seed. When every live thread is blocked, time moves:
+// the virtual clock jumps to the next timer (a waiter's timeout, a timerfd) and fires it;
+// the real clock waits for it. With no timer left, run() rejects with EDEADLK.
+import type { TimerQueue } from "./timers.js";
+import type { Clock } from "./clock.js";
+
+/** Why a blocked thread was made runnable. */
+export type WakeReason = "woken" | "timeout" | "signal";
+
+/** A small seeded PRNG (mulberry32): the only source of scheduling randomness. */
+export class Rng {
+  private s: number;
+  constructor(seed: number) {
+    this.s = (seed >>> 0) ^ 0x9e3779b9;
+  }
+  next(): number {
+    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  }
+}
+
+export class Thread {
+  state: "new" | "ready" | "running" | "blocked" | "done" = "new";
+  /** While blocked: what it waits on (for EDEADLK reports and debugging). */
+  waitingOn = "";
+  /** Pending and blocked signals, bit (sig - 1). */
+  pending = 0n;
+  sigmask = 0n;
+  /** Blocked in a call a signal interrupts (not e.g. on ep->mtx). */
+  interruptible = false;
+  /** Signals whose handler ran, in order (the model's stand-in for a handler). */
+  readonly delivered: number[] = [];
+  wakeReason: WakeReason | null = null;
+  resume: (() => void) | null = null;
+  result: unknown;
+  error: unknown;
+  failed = false;
+  private readonly waiters: { resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
+
+  constructor(readonly id: number, readonly name: string, readonly fn: () => Promise<unknown>, private readonly sched: Scheduler) {}
+
+  /** thread.join(): resolves with fn's result or rejects with its error. */
+  join(): Promise<unknown> {
+    if (this.state === "done") return this.failed ? Promise.reject(this.error) : Promise.resolve(this.result);
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  /** pthread_kill(): 0, -EINVAL for a bad signal, -ESRCH when the thread has ended. */
+  kill(sig: number): number {
+    if (!Number.isInteger(sig) || sig < 0 || sig > 64) return -22; // EINVAL
+    if (this.state === "done") return -3; // ESRCH
+    if (sig === 0) return 0;
+    this.pending |= 1n << BigInt(sig - 1);
+    if (this.state === "blocked" && this.interruptible && this.signalPending()) this.sched.wake(this, "signal");
+    return 0;
+  }
+
+  /** signal_pending(): an unblocked signal is pending. */
+  signalPending(): boolean {
+    return (this.pending & ~this.sigmask) !== 0n;
+  }
+
+  /** Deliver (run the "handler" of) the lowest pending unblocked signal; returns it or 0. */
+  deliverSignal(): number {
+    const ready = this.pending & ~this.sigmask;
+    if (!ready) return 0;
+    let sig = 1;
+    while (!(ready & (1n << BigInt(sig - 1)))) sig++;
+    this.pending &= ~(1n << BigInt(sig - 1));
+    this.delivered.push(sig);
+    return sig;
+  }
+
+  finish(ok: boolean, value: unknown): void {
+    this.state = "done";
+    this.failed = !ok;
+    if (ok) this.result = value;
+    else this.error = value;
+    for (const w of this.waiters.splice(0)) (ok ? w.resolve : w.reject)(value);
+  }
+}
+
+export class DeadlockError extends Error {
+  readonly code = "EDEADLK";
+  constructor(readonly blocked: { name: string; waitingOn: string }[]) {
+    super(`EDEADLK: every thread is blocked and nothing can wake them: ${blocked.map((b) => `${b.name} (${b.waitingOn})`).join(", ")}`);
+    this.name = "DeadlockError";
+  }
+}
+
+export class Scheduler {
+  readonly threads: Thread[] = [];
+  current: Thread | null = null;
+  private readonly rng: Rng;
+  private parked: (() => void) | null = null;
+  private running = false;
+  private nextId = 1;
+  /** The names of the threads in the order the scheduler ran them (for failure reports). */
+  readonly trace: string[] = [];
+  /** Keep at most this many trace entries (0 disables tracing). */
+  traceLimit = 10000;
+
+  constructor(seed: number, private readonly clock: Clock, private readonly timers: TimerQueue) {
+    this.rng = new Rng(seed);
+  }
+
+  spawn(fn: () => Promise<unknown>, name?: string): Thread {
+    const id = this.nextId++;
+    const t = new Thread(id, name ?? `thread-${id}`, fn, this);
+    this.threads.push(t);
+    return t;
+  }
+
+  /** Run every thread to completion (or reject with EDEADLK). */
+  async run(): Promise<void> {
+    if (this.running) throw new Error("kernel.run() is already running");
+    this.running = true;
+    try {
+      for (;;) {
+        const ready = this.threads.filter((t) => t.state === "ready" || t.state === "new");
+        if (ready.length === 0) {
+          const blocked = this.threads.filter((t) => t.state === "blocked");
+          if (blocked.length === 0) break;
+          if (!(await this.advanceTime())) throw new DeadlockError(blocked.map((t) => ({ name: t.name, waitingOn: t.waitingOn })));
+          continue;
+        }
+        await this.switchTo(ready.length === 1 ? ready[0] : ready[this.rng.next() % ready.length]);
+      }
+      this.threads.splice(0, this.threads.length, ...this.threads.filter((t) => t.state !== "done"));
+    } finally {
+      this.running = false;
+      this.current = null;
+    }
+  }
+
+  /** Everyone is blocked: move time to the next timer and fire it. False if none. */
+  private async advanceTime(): Promise<boolean> {
+    const next = this.timers.nextExpiry();
+    if (next === undefined) return false;
+    if (this.clock.mode === "real") {
+      const wait = Number(next - this.clock.now()) / 1e6;
+      if (wait > 0) await new Promise((r) => setTimeout(r, Math.ceil(wait)));
+    } else {
+      this.clock.advanceTo(next);
+    }
+    this.timers.runDue(this.clock.mode === "real" ? (this.clock.now() > next ? this.clock.now() : next) : this.clock.now());
+    return true;
+  }
+
+  private switchTo(t: Thread): Promise<void> {
+    if (this.traceLimit > 0) {
+      if (this.trace.length >= this.traceLimit) this.trace.shift();
+      this.trace.push(t.name);
+    }
+    return new Promise<void>((resolve) => {
+      this.parked = resolve;
+      this.current = t;
+      const first = t.state === "new";
+      t.state = "running";
+      if (first) {
+        let p: Promise<unknown>;
+        try {
+          p = Promise.resolve(t.fn());
+        } catch (e) {
+          p = Promise.reject(e);
+        }
+        p.then(
+          (v) => this.exit(t, true, v),
+          (e) => this.exit(t, false, e),
+        );
+      } else {
+        const r = t.resume!;
+        t.resume = null;
+        r();
+      }
+    });
+  }
+
+  private exit(t: Thread, ok: boolean, v: unknown): void {
+    t.finish(ok, v);
+    this.handBack();
+  }
+
+  private handBack(): void {
+    const p = this.parked;
+    this.parked = null;
+    this.current = null;
+    p?.();
+  }
+
+  /** Give the CPU back to the scheduler until this thread is picked again. */
+  private park(t: Thread): Promise<void> {
+    return new Promise<void>((resolve) => {
+      t.resume = resolve;
+      this.handBack();
+    });
+  }
+
+  /** A scheduling point: the thread stays runnable; another may run first. */
+  yield(t: Thread): Promise<void> {
+    this.check(t);
+    t.state = "ready";
+    return this.park(t);
+  }
+
+  /** Block until wake(): returns why. `interruptible` lets signals wake it. */
+  async block(t: Thread, waitingOn: string, interruptible: boolean): Promise<WakeReason> {
+    this.check(t);
+    t.state = "blocked";
+    t.waitingOn = waitingOn;
+    t.interruptible = interruptible;
+    t.wakeReason = null;
+    if (interruptible && t.signalPending()) {
+      t.state = "running";
+      return "signal";
+    }
+    await this.park(t);
+    t.interruptible = false;
+    t.waitingOn = "";
+    return t.wakeReason ?? "woken";
+  }
+
+  /** Make a blocked thread runnable (the first reason wins). */
+  wake(t: Thread, reason: WakeReason): void {
+    if (t.state !== "blocked") return;
+    t.state = "ready";
+    t.wakeReason = reason;
+  }
+
+  private check(t: Thread): void {
+    if (this.current !== t) {
+      throw new Error(`epoll-wasm: thread ${t.name} made a ThreadSys call while not scheduled (only await ThreadSys calls inside a thread; do not share a ThreadSys between threads)`);
+    }
+  }
+}

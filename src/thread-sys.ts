@@ -1,0 +1,387 @@
+// ThreadSys: kernel.sys for a thread (CONTRACT.md §3). Every call is a scheduling point and
+// returns a Promise; the calls that block in Linux (the epoll_wait family, poll, read and
+// write on blocking fds, nanosleep) suspend the thread until Linux would return, waking on
+// wait queues, on the caller's own timer, or with -EINTR on a signal (never restarted).
+//
+// ep_poll here is Linux's: each waiter queues its own exclusive wait entry on ep->wq and
+// arms its own timer; a waiter removed from the queue by a wakeup harvests even if its
+// timeout expired meanwhile; ep->mtx is held across ep_send_events, which lets other
+// threads run after each item's re-poll (where Linux drops ep->lock), and across epoll_ctl.
+import * as U from "./uapi.js";
+import type { Kernel } from "./kernel/kernel.js";
+import type { Thread } from "./kernel/sched.js";
+import type { OpenFile, PollTable } from "./kernel/file.js";
+import { WaitEntry, type WaitQueueHead } from "./kernel/waitqueue.js";
+import { Timer } from "./kernel/timers.js";
+import { EpollFile } from "./files/epoll.js";
+import { PipeFile } from "./files/pipe.js";
+import {
+  Sys, eventsFault, isCInt, isInt, NS_PER_MS, pwait2Timeout, readSigmask, readTimespec,
+  type EpollEvent, type PollFd, type Sigmask, type Timespec,
+} from "./sys.js";
+
+export class ThreadSys {
+  constructor(private readonly k: Kernel, readonly thread: Thread) {}
+
+  private get sys(): Sys {
+    return this.k.sys;
+  }
+
+  /** The entry of every call: a scheduling point. */
+  private async enter(): Promise<void> {
+    this.k.guard();
+    await this.k.sched.yield(this.thread);
+    this.k.guard();
+  }
+
+  /** A timer that wakes this thread at `deadline` (ns of CLOCK_MONOTONIC); null if none. */
+  private deadlineTimer(deadline: bigint, onFire: () => void): Timer | null {
+    if (deadline < 0n) return null;
+    const t = new Timer(() => {
+      onFire();
+      this.k.sched.wake(this.thread, "timeout");
+    });
+    this.k.timers.arm(t, deadline);
+    return t;
+  }
+
+  /** -EINTR for a pending signal: its handler runs (recorded in thread.delivered). */
+  private interrupted(): number {
+    this.thread.deliverSignal();
+    return -U.EINTR;
+  }
+
+  // ---- epoll ----
+
+  async epoll_ctl(...a: Parameters<Sys["epoll_ctl"]>): Promise<number> {
+    await this.enter();
+    const epf = this.k.fdt.get(a[0]);
+    if (!(epf instanceof EpollFile)) return this.sys.epoll_ctl(...a);
+    // do_epoll_ctl takes ep->mtx: wait for a transfer in progress to finish.
+    this.k.fget(epf);
+    await epf.mtx.lock(this.k.sched, this.thread);
+    try {
+      return this.sys.epoll_ctl(...a);
+    } finally {
+      epf.mtx.unlock(this.k.sched, this.thread);
+      this.k.fput(epf);
+    }
+  }
+
+  async epoll_wait(epfd: number, events: EpollEvent[], maxevents: number, timeout: number): Promise<number> {
+    await this.enter();
+    if (!isCInt(timeout)) return -U.EINVAL;
+    return this.do_epoll_wait(epfd, events, maxevents, timeout < 0 ? -1n : BigInt(timeout) * NS_PER_MS, null);
+  }
+
+  async epoll_pwait(epfd: number, events: EpollEvent[], maxevents: number, timeout: number, sigmask: Sigmask): Promise<number> {
+    await this.enter();
+    const mask = readSigmask(sigmask);
+    if (mask === undefined) return -U.EFAULT;
+    if (!isCInt(timeout)) return -U.EINVAL;
+    return this.do_epoll_wait(epfd, events, maxevents, timeout < 0 ? -1n : BigInt(timeout) * NS_PER_MS, mask);
+  }
+
+  async epoll_pwait2(epfd: number, events: EpollEvent[], maxevents: number, timeout: Timespec | null, sigmask: Sigmask): Promise<number> {
+    await this.enter();
+    const ns = pwait2Timeout(timeout);
+    if (typeof ns === "number") return ns;
+    const mask = readSigmask(sigmask);
+    if (mask === undefined) return -U.EFAULT;
+    return this.do_epoll_wait(epfd, events, maxevents, ns, mask);
+  }
+
+  /** do_epoll_wait with the sigmask of epoll_pwait applied for the duration of the wait. */
+  private async do_epoll_wait(epfd: number, events: EpollEvent[], maxevents: number, timeoutNs: bigint, mask: bigint | null): Promise<number> {
+    const f = this.sys.waitTarget(epfd, maxevents);
+    if (typeof f === "number") return f;
+    const t = this.thread;
+    const saved = t.sigmask;
+    if (mask !== null) t.sigmask = mask;
+    this.k.fget(f); // the file stays alive for the call even if epfd is closed meanwhile
+    try {
+      return await this.ep_poll(f, epfd, events, maxevents, timeoutNs);
+    } finally {
+      this.k.fput(f);
+      if (mask !== null) {
+        t.sigmask = saved;
+        // The restored mask lets a signal held off during the wait through: its handler
+        // runs as the call returns (it does not interrupt a later call).
+        while (t.signalPending()) t.deliverSignal();
+      }
+    }
+  }
+
+  /** ep_poll() */
+  private async ep_poll(f: EpollFile, epfd: number, events: EpollEvent[], maxevents: number, timeoutNs: bigint): Promise<number> {
+    const core = this.k.core;
+    const sched = this.k.sched;
+    const t = this.thread;
+    const fault = eventsFault(events);
+    let expired = false;
+    const timer = timeoutNs > 0n ? this.deadlineTimer(this.k.now() + timeoutNs, () => (expired = true)) : null;
+    let timedOut = timeoutNs === 0n;
+    let eavail = core.events_available(f.ep) === 1;
+    try {
+      for (;;) {
+        if (eavail) {
+          const res = await this.sendEvents(f, events, maxevents, fault);
+          if (res !== 0) return res;
+        }
+        if (timedOut) return 0;
+        if (t.signalPending()) return this.interrupted();
+        // Linux finds nothing, then takes ep->lock to queue itself: other threads may run
+        // in between.
+        await sched.yield(t);
+        const entry: WaitEntry = new WaitEntry(() => {
+          entry.head?.remove(entry); // ep_autoremove_wake_function
+          sched.wake(t, "woken");
+          return 1;
+        }, true);
+        eavail = core.events_available(f.ep) === 1;
+        if (!eavail) {
+          f.wq.add(entry);
+          if (!expired) await sched.block(t, `epoll_wait(epfd ${epfd})`, true);
+          timedOut = expired;
+        }
+        eavail = true;
+        if (entry.head) {
+          // Still queued, so no wakeup came: after a timeout there is nothing to harvest.
+          // (Removed by a wakeup, the waiter harvests even if it also timed out.)
+          if (timedOut) eavail = false;
+          entry.head.remove(entry);
+        }
+      }
+    } finally {
+      if (timer) this.k.timers.cancel(timer);
+    }
+  }
+
+  /** ep_send_events under ep->mtx, letting other threads run after each item's re-poll. */
+  private async sendEvents(f: EpollFile, out: EpollEvent[], maxevents: number, fault: number): Promise<number> {
+    const core = this.k.core;
+    const sched = this.k.sched;
+    await f.mtx.lock(sched, this.thread);
+    try {
+      const r = core.epoll_send_begin(f.ep, maxevents, fault);
+      if (r < 0) return r;
+      let n = 0;
+      for (;;) {
+        const step = core.epoll_send_step(f.ep);
+        if (step <= 0) break;
+        if (step === 2) {
+          const lo = core.step_event(1) >>> 0;
+          const hi = core.step_event(2) >>> 0;
+          out[n++] = { events: core.step_event(0) >>> 0, data: (BigInt(hi) << 32n) | BigInt(lo) };
+        }
+        await sched.yield(this.thread); // ep->lock dropped around the re-poll
+      }
+      return core.epoll_send_end(f.ep);
+    } finally {
+      f.mtx.unlock(sched, this.thread);
+      this.k.runDeferredReleases();
+    }
+  }
+
+  // ---- poll ----
+
+  async poll(fds: PollFd[], nfds: number, timeout: number): Promise<number> {
+    await this.enter();
+    const req = this.sys.pollRequests(fds, nfds, timeout);
+    if (typeof req === "number") return req;
+    const sched = this.k.sched;
+    const t = this.thread;
+    const entries: WaitEntry[] = [];
+    let expired = false;
+    const timer = timeout > 0 ? this.deadlineTimer(this.k.now() + BigInt(timeout) * NS_PER_MS, () => (expired = true)) : null;
+    let timedOut = timeout === 0;
+    try {
+      let first = true;
+      for (;;) {
+        const revents = req.map(({ fd, events }) => {
+          if (fd < 0) return 0;
+          const f = this.k.fdt.get(fd);
+          if (!f) return U.EPOLLNVAL;
+          const want = events | U.EPOLLERR | U.EPOLLHUP;
+          // The first pass queues a pollwake entry on every head each file polls on.
+          const pt: PollTable | null = first
+            ? {
+                key: want,
+                queue: (head: WaitQueueHead) => {
+                  const e = new WaitEntry((key) => {
+                    if (key && !(key & want)) return 0;
+                    sched.wake(t, "woken");
+                    return 1;
+                  }, false);
+                  head.add(e);
+                  entries.push(e);
+                },
+              }
+            : null;
+          return f.poll(pt, 0) & want;
+        });
+        first = false;
+        const count = revents.filter((r) => r !== 0).length;
+        if (count > 0 || timedOut) {
+          for (let i = 0; i < req.length; i++) fds[i].revents = revents[i];
+          return count;
+        }
+        if (t.signalPending()) return this.interrupted();
+        if (!expired) await sched.block(t, "poll", true);
+        timedOut = expired;
+      }
+    } finally {
+      for (const e of entries) e.head?.remove(e);
+      if (timer) this.k.timers.cancel(timer);
+    }
+  }
+
+  // ---- read / write ----
+
+  async read(fd: number, buf: Uint8Array, count: number): Promise<number> {
+    await this.enter();
+    const f = this.k.fdt.get(fd);
+    const r = this.sys.read(fd, buf, count);
+    if (r !== -U.EAGAIN || !f || f.nonblock) return r;
+    return this.blockingIo(f, fd, "read", () => f.read(buf, count));
+  }
+
+  async write(fd: number, buf: Uint8Array, count: number): Promise<number> {
+    await this.enter();
+    const f = this.k.fdt.get(fd);
+    const r = this.sys.write(fd, buf, count);
+    if (!f || f.nonblock || (r < 0 && r !== -U.EAGAIN) || r === count) return r;
+    // A blocking write goes on until everything is written (or an error after a partial).
+    let done = Math.max(r, 0);
+    return this.blockingIo(f, fd, "write", () => {
+      const n = f.write(buf.subarray(done), count - done);
+      if (n > 0) done += n;
+      if (done === count) return done;
+      if (n === -U.EAGAIN || n > 0) return -U.EAGAIN;
+      return done || n;
+    });
+  }
+
+  /** Sleep on the file's wait queue until `attempt` stops saying -EAGAIN. */
+  private async blockingIo(f: OpenFile, fd: number, dir: "read" | "write", attempt: () => number): Promise<number> {
+    const w = f.waitHead(dir);
+    if (!w) return -U.EAGAIN;
+    const sched = this.k.sched;
+    const t = this.thread;
+    this.k.fget(f);
+    let slept = false;
+    try {
+      for (;;) {
+        const entry: WaitEntry = new WaitEntry(() => {
+          entry.head?.remove(entry);
+          sched.wake(t, "woken");
+          return 1;
+        }, w.exclusive);
+        w.head.add(entry); // queue first, then re-check: no wakeup can be lost
+        const r = attempt();
+        if (r !== -U.EAGAIN) {
+          entry.head?.remove(entry);
+          // pipe_read / pipe_write: a reader (writer) that slept passes the wakeup on when
+          // it leaves data (room) behind.
+          if (slept && f instanceof PipeFile && r > 0) f.passWakeup(dir);
+          return r;
+        }
+        if (t.signalPending()) {
+          entry.head?.remove(entry);
+          return this.interrupted();
+        }
+        await sched.block(t, `${dir} on fd ${fd}`, true);
+        entry.head?.remove(entry);
+        slept = true;
+      }
+    } finally {
+      this.k.fput(f);
+    }
+  }
+
+  // ---- time ----
+
+  async nanosleep(req: Timespec): Promise<number> {
+    await this.enter();
+    const ts = readTimespec(req);
+    if (!ts) return -U.EFAULT;
+    if (!ts.valid) return -U.EINVAL;
+    return this.sleep(ts.ns);
+  }
+
+  async usleep(usec: number): Promise<number> {
+    await this.enter();
+    if (!isInt(usec) || usec < 0) return -U.EINVAL;
+    return this.sleep(BigInt(usec) * 1000n);
+  }
+
+  private async sleep(ns: bigint): Promise<number> {
+    const t = this.thread;
+    let expired = false;
+    const timer = this.deadlineTimer(this.k.now() + ns, () => (expired = true))!;
+    try {
+      while (!expired) {
+        if (t.signalPending()) return this.interrupted();
+        await this.k.sched.block(t, "nanosleep", true);
+      }
+      return 0;
+    } finally {
+      this.k.timers.cancel(timer);
+    }
+  }
+
+  // ---- fd table: a close that drops the last reference waits for ep->mtx of watchers ----
+
+  async close(fd: number): Promise<number> {
+    await this.enter();
+    return this.lastRefGuard(this.k.fdt.get(fd), () => this.sys.close(fd));
+  }
+
+  async dup2(oldfd: number, newfd: number): Promise<number> {
+    await this.enter();
+    return this.lastRefGuard(oldfd === newfd ? undefined : this.k.fdt.get(newfd), () => this.sys.dup2(oldfd, newfd));
+  }
+
+  async dup3(oldfd: number, newfd: number, flags: number): Promise<number> {
+    await this.enter();
+    return this.lastRefGuard(oldfd === newfd ? undefined : this.k.fdt.get(newfd), () => this.sys.dup3(oldfd, newfd, flags));
+  }
+
+  /** eventpoll_release takes ep->mtx of every set watching a file it releases. */
+  private async lastRefGuard(victim: OpenFile | undefined, op: () => number): Promise<number> {
+    if (!victim || victim.refs !== 1) return op();
+    const { eps } = this.k.watchers(victim);
+    if (eps.length === 0) return op();
+    const sched = this.k.sched;
+    for (const e of eps) {
+      this.k.fget(e);
+      await e.mtx.lock(sched, this.thread);
+    }
+    try {
+      return op();
+    } finally {
+      for (const e of eps) {
+        e.mtx.unlock(sched, this.thread);
+        this.k.fput(e);
+      }
+    }
+  }
+
+  // ---- everything else: a scheduling point, then the synchronous call ----
+
+  async epoll_create(size: number): Promise<number> { await this.enter(); return this.sys.epoll_create(size); }
+  async epoll_create1(flags: number): Promise<number> { await this.enter(); return this.sys.epoll_create1(flags); }
+  async pipe(fds: number[]): Promise<number> { await this.enter(); return this.sys.pipe(fds); }
+  async pipe2(fds: number[], flags: number): Promise<number> { await this.enter(); return this.sys.pipe2(fds, flags); }
+  async socketpair(d: number, t: number, p: number, sv: number[]): Promise<number> { await this.enter(); return this.sys.socketpair(d, t, p, sv); }
+  async eventfd(initval: number, flags: number): Promise<number> { await this.enter(); return this.sys.eventfd(initval, flags); }
+  async eventfd2(initval: number, flags: number): Promise<number> { await this.enter(); return this.sys.eventfd2(initval, flags); }
+  async memfd_create(name: string, flags: number): Promise<number> { await this.enter(); return this.sys.memfd_create(name, flags); }
+  async timerfd_create(c: number, flags: number): Promise<number> { await this.enter(); return this.sys.timerfd_create(c, flags); }
+  async timerfd_settime(...a: Parameters<Sys["timerfd_settime"]>): Promise<number> { await this.enter(); return this.sys.timerfd_settime(...a); }
+  async timerfd_gettime(...a: Parameters<Sys["timerfd_gettime"]>): Promise<number> { await this.enter(); return this.sys.timerfd_gettime(...a); }
+  async shutdown(fd: number, how: number): Promise<number> { await this.enter(); return this.sys.shutdown(fd, how); }
+  async dup(fd: number): Promise<number> { await this.enter(); return this.sys.dup(fd); }
+  async fcntl(fd: number, cmd: number, arg?: number): Promise<number> { await this.enter(); return this.sys.fcntl(fd, cmd, arg); }
+  async fdinfo(fd: number): Promise<string | number> { await this.enter(); return this.sys.fdinfo(fd); }
+}
