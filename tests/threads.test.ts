@@ -198,3 +198,25 @@ test("scenario 6: thundering herd — one wakeup per event on one set", async ()
   expect(woken).toBe(1);
   expect((await Promise.all(waiters.map((w) => w.join()))).sort()).toEqual([0, 0, 0, 0, 0, 0, 0, 1]);
 });
+
+test("real clock: timeouts run on real timers, and the embedding program can wake a thread", async () => {
+  const k = newKernel({ clock: "real" });
+  const ep = k.sys.epoll_create1(0);
+  const efd = k.sys.eventfd(0, E.EFD_NONBLOCK);
+  expect(k.sys.epoll_ctl(ep, E.EPOLL_CTL_ADD, efd, { events: E.EPOLLIN, data: 4 })).toBe(0);
+  const timed = k.spawn(async (ts) => {
+    const start = k.now();
+    const n = await ts.epoll_wait(ep, [], 1, 30);
+    return [n, k.now() - start >= 30000000n];
+  });
+  await k.run();
+  expect(await timed.join()).toEqual([0, true]);
+  const woken = k.spawn(async (ts) => {
+    const out: E.EpollEvent[] = [];
+    const n = await ts.epoll_wait(ep, out, 1, -1);
+    return [n, out[0]?.data];
+  });
+  setTimeout(() => k.sys.write(efd, u64(1n), 8), 10); // from outside the threads
+  await k.run();
+  expect(await woken.join()).toEqual([1, 4n]);
+});

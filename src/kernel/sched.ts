@@ -6,7 +6,8 @@
 // to run from the runnable ones (lowest id first, then a seeded PRNG draw), so the whole
 // interleaving is a function of the seed. When every live thread is blocked, time moves:
 // the virtual clock jumps to the next timer (a waiter's timeout, a timerfd) and fires it;
-// the real clock waits for it. With no timer left, run() rejects with EDEADLK.
+// the real clock waits for it (or for the embedding program to wake a thread through
+// kernel.sys). With the virtual clock and no timer left, run() rejects with EDEADLK.
 import type { TimerQueue } from "./timers.js";
 import type { Clock } from "./clock.js";
 
@@ -141,17 +142,38 @@ export class Scheduler {
     }
   }
 
-  /** Everyone is blocked: move time to the next timer and fire it. False if none. */
+  /** Resolves the real-clock idle wait when code outside the threads wakes one of them. */
+  private kick: (() => void) | null = null;
+
+  /**
+   * Everyone is blocked: move time to the next timer and fire it; false if nothing can
+   * ever wake them. With the real clock the embedding program may still wake a thread
+   * (through kernel.sys), so run() idles until that or the next timer, whichever is first.
+   */
   private async advanceTime(): Promise<boolean> {
     const next = this.timers.nextExpiry();
-    if (next === undefined) return false;
     if (this.clock.mode === "real") {
-      const wait = Number(next - this.clock.now()) / 1e6;
-      if (wait > 0) await new Promise((r) => setTimeout(r, Math.ceil(wait)));
-    } else {
-      this.clock.advanceTo(next);
+      await new Promise<void>((resolve) => {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        this.kick = () => {
+          if (timer !== undefined) clearTimeout(timer);
+          this.kick = null;
+          resolve();
+        };
+        if (next !== undefined) {
+          const wait = Math.max(0, Math.ceil(Number(next - this.clock.now()) / 1e6));
+          timer = setTimeout(() => {
+            this.kick = null;
+            resolve();
+          }, wait);
+        }
+      });
+      this.timers.runDue(this.clock.now());
+      return true;
     }
-    this.timers.runDue(this.clock.mode === "real" ? (this.clock.now() > next ? this.clock.now() : next) : this.clock.now());
+    if (next === undefined) return false;
+    this.clock.advanceTo(next);
+    this.timers.runDue(this.clock.now());
     return true;
   }
 
@@ -233,6 +255,7 @@ export class Scheduler {
     if (t.state !== "blocked") return;
     t.state = "ready";
     t.wakeReason = reason;
+    this.kick?.();
   }
 
   private check(t: Thread): void {
