@@ -220,3 +220,24 @@ test("real clock: timeouts run on real timers, and the embedding program can wak
   await k.run();
   expect(await woken.join()).toEqual([1, 4n]);
 });
+
+test.each([
+  ["without EPOLLEXCLUSIVE every set's waiter wakes", 0, 6],
+  ["with EPOLLEXCLUSIVE exactly one set's waiter wakes", E.EPOLLEXCLUSIVE, 1],
+])("scenario 6: thundering herd across sets — %s", async (_name, flag, expected) => {
+  for (let seed = 1; seed <= 10; seed++) {
+    const k = newKernel({ seed });
+    const efd = k.sys.eventfd(0, E.EFD_NONBLOCK);
+    const eps = Array.from({ length: 6 }, () => k.sys.epoll_create1(0));
+    for (const ep of eps) expect(k.sys.epoll_ctl(ep, E.EPOLL_CTL_ADD, efd, { events: E.EPOLLIN | E.EPOLLET | flag, data: ep })).toBe(0);
+    const waiters = eps.map((ep, i) => k.spawn(async (ts) => ts.epoll_wait(ep, [], 1, 50), `w${i}`));
+    k.spawn(async (ts) => {
+      await ts.usleep(1000);
+      await ts.write(efd, u64(1n), 8);
+    }, "writer");
+    await k.run();
+    const results = await Promise.all(waiters.map((w) => w.join()));
+    expect(results.filter((r) => r === 1)).toHaveLength(expected);
+    expect(results.filter((r) => r === 0)).toHaveLength(6 - expected);
+  }
+});
