@@ -241,3 +241,13 @@ test.each([
     expect(results.filter((r) => r === 0)).toHaveLength(6 - expected);
   }
 });
+
+test("ThreadSys has every syscall of Sys", () => {
+  const syscalls = (proto: object) =>
+    Object.getOwnPropertyNames(proto).filter((n) => n !== "constructor" && typeof Object.getOwnPropertyDescriptor(proto, n)?.value === "function");
+  const internal = new Set(["waitTarget", "copyEvents", "pollRequests", "dup3impl"]);
+  const sys = syscalls(E.Sys.prototype).filter((n) => !internal.has(n) && !n.startsWith("do_") && !n.startsWith("rw") && n !== "file");
+  const ts = new Set(syscalls(E.ThreadSys.prototype));
+  expect(sys.filter((n) => !ts.has(n))).toEqual([]);
+  expect(sys.length).toBeGreaterThanOrEqual(27);
+});
