@@ -10,7 +10,7 @@
 import {
   EPOLLIN, EPOLLOUT, EPOLLERR, EPOLLHUP, EPOLLRDNORM, EPOLLET, EPOLLONESHOT, EPOLLWAKEUP,
   EPOLLEXCLUSIVE, EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLL_CTL_MOD, EPOLL_CTL_DISABLE,
-  EBADF, EINVAL, EPERM, EEXIST, ENOENT, ENOMEM, ENOSPC, EFAULT, EBUSY, ELOOP,
+  EBADF, EINVAL, EPERM, EEXIST, ENOENT, ENOMEM, ENOSPC, EFAULT, EBUSY, ELOOP, EAGAIN,
 } from "../src/uapi";
 import {
   INIT_LIST_HEAD, list_empty, list_add, list_add_tail, list_del_init,
@@ -376,6 +376,12 @@ export function eventpoll_release_head(head: usize): void {
     ep_remove(EPI(epi).ep, epi);
     if (last) break; // the head was freed with its last item
   }
+}
+
+/** Whether a set holding an item of this f_ep list is in mid-transfer (ep->mtx held). */
+export function f_ep_busy(first: usize): bool {
+  for (let epi = first; epi != 0; epi = EPI(epi).fllink) if (EP(EPI(epi).ep).scanning != 0) return true;
+  return false;
 }
 
 /** eventpoll_release_file() for an epoll file: remove the items other sets hold on it. */
@@ -777,6 +783,9 @@ export function do_epoll_ctl(ep_h: i32, op: i32, file: u32, fd: i32, tflags: u32
   if ((tflags & TF_SAME_FILE) != 0 || ep_h <= 0) return -EINVAL;
   const ep = from_handle(ep_cache, ep_h);
   if (ep == 0) return -EBADF; // stale handle from the host: refuse, never dereference
+  // MODEL: another thread's transfer holds ep->mtx; a synchronous caller cannot sleep on
+  // it (threads take the mutex in the host first and never get here while it is held).
+  if (EP(ep).scanning != 0) return -EAGAIN;
   let tep: usize = 0;
   let thead: usize = 0;
   if ((tflags & TF_IS_EPOLL) != 0) {

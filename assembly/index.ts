@@ -5,7 +5,7 @@
 import { EBADF, EBUSY, EINVAL, ENOENT, ENOMEM, ENOSYS } from "../src/uapi";
 import {
   ep_cache, epi_cache, pwq_cache, ephead_cache, ws_cache, EP, EPI, PWQ, WS, ep_alloc, ep_free, ep_find,
-  do_epoll_ctl, eventpoll_release_head, eventpoll_release_refs, rbn_of, rbr_of, epi_of_rbn,
+  do_epoll_ctl, eventpoll_release_head, eventpoll_release_refs, rbn_of, rbr_of, epi_of_rbn, EH, f_ep_busy,
   ep_send_events, ep_events_available, ep_poll_callback, ep_ptable_queue_proc,
   __ep_eventpoll_poll, events_buffer, set_max_user_watches as _set_max_user_watches,
   epoll_watches, EP_MAX_EVENTS, ep_send_begin, ep_send_step, ep_send_end, step_events, step_data_lo, step_data_hi,
@@ -63,6 +63,28 @@ export function epoll_send_events(ep_h: i32, maxevents: i32, fault: i32): i32 {
   if (maxevents <= 0 || maxevents > EP_MAX_EVENTS) return -EINVAL;
   if (EP(ep).scanning != 0) return -EBUSY; // another thread's transfer holds ep->mtx
   return ep_send_events(ep, maxevents, fault != 0);
+}
+
+/**
+ * The sets watching a file (by its f_ep head, or `ep_h` for an epoll file): the EventPoll
+ * handle of the `index`-th one (0 past the end; may repeat a set holding several items),
+ * or with index -1, 1 if any of them is in mid-transfer (its ep->mtx is held).
+ */
+export function file_watcher(head_h: i32, ep_h: i32, index: i32): i32 {
+  let first: usize = 0;
+  if (head_h != 0) {
+    const head = from_handle(ephead_cache, head_h);
+    if (head == 0) return -EBADF;
+    first = EH(head).epitems;
+  } else {
+    const ep = from_handle(ep_cache, ep_h);
+    if (ep == 0) return -EBADF;
+    first = EP(ep).refs;
+  }
+  if (index < 0) return f_ep_busy(first) ? 1 : 0;
+  let epi = first;
+  for (let i = 0; i < index && epi != 0; i++) epi = EPI(epi).fllink;
+  return epi == 0 ? 0 : handle_of(EPI(epi).ep);
 }
 
 /** Stepwise transfer (threads): begin, then steps, then end. See ep_send_begin. */
