@@ -8,7 +8,8 @@
 //   5  an item in the tree belongs to another set or is not live
 //   6  rdllist links inconsistent (next->prev != self) or too long (cycle)
 //   7  an item on rdllist is not an item of this set
-//   8  ovflist active, or an item chained on it, outside a scan
+//   8  ovflist active, or an item chained on it, outside a scan; during a scan, a broken
+//      ovflist chain or transfer list
 //   9  an EppollEntry does not point back to its item, or is not live
 //  10  cache accounting: live objects differ from what the sets reach
 //  11  tep->refs holds an item that does not target tep
@@ -36,6 +37,8 @@ function check_ep(ep: usize): i32 {
     while (load<usize>(m, 8) != 0) m = load<usize>(m, 8);
     if (m != n) return 3;
   }
+  const scanning = EP(ep).scanning != 0;
+  let chained: u32 = 0;
   let count: u32 = 0;
   let prev: usize = 0;
   while (n != 0) {
@@ -46,7 +49,10 @@ function check_ep(ep: usize): i32 {
       const f = EPI(epi).file;
       if (pf > f || (pf == f && EPI(prev).fd >= EPI(epi).fd)) return 2;
     }
-    if (EPI(epi).next != EP_UNACTIVE_PTR) return 8;
+    if (EPI(epi).next != EP_UNACTIVE_PTR) {
+      if (!scanning) return 8;
+      chained++;
+    }
     let pwq = EPI(epi).pwqlist;
     while (pwq != 0) {
       if ((load<u32>(pwq) & SLAB_LIVE) == 0 || PWQ(pwq).base != epi) return 9;
@@ -69,7 +75,26 @@ function check_ep(ep: usize): i32 {
     if ((load<u32>(epi) & SLAB_LIVE) == 0 || EPI(epi).ep != ep) return 7;
     l = lh(l).next;
   }
-  if (EP(ep).ovflist != EP_UNACTIVE_PTR || EP(ep).scanning != 0) return 8;
+  if (!scanning) {
+    if (EP(ep).ovflist != EP_UNACTIVE_PTR) return 8;
+  } else {
+    // Mid-transfer (another thread holds ep->mtx): ovflist is a NULL-terminated chain of
+    // exactly the items whose `next` is set, and the private txlist is well linked.
+    let n: u32 = 0;
+    for (let x = EP(ep).ovflist; x != 0; x = EPI(x).next) {
+      if (x == EP_UNACTIVE_PTR || (load<u32>(x) & SLAB_LIVE) == 0 || EPI(x).ep != ep || ++n > count) return 8;
+    }
+    if (n != chained) return 8;
+    const tx = ep + offsetof<EventPoll>("txl_next");
+    let t = lh(tx).next;
+    let tsteps: u32 = 0;
+    while (t != tx) {
+      if (lh(lh(t).next).prev != t || ++tsteps > count) return 8;
+      const epi = epi_of_rdllink(t);
+      if ((load<u32>(epi) & SLAB_LIVE) == 0 || EPI(epi).ep != ep) return 8;
+      t = lh(t).next;
+    }
+  }
   let r = EP(ep).refs;
   while (r != 0) {
     if ((load<u32>(r) & SLAB_LIVE) == 0 || EPI(r).tep != ep) return 11;

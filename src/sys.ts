@@ -137,8 +137,15 @@ export function eventsFault(events: unknown): number {
   return writableArray(events) ? 0 : 1;
 }
 
+/** A struct epoll_event as copied in: the mask and the two halves of the data. */
+export interface CtlEvent {
+  events: number;
+  lo: number;
+  hi: number;
+}
+
 /** Reads a struct epoll_event from the caller; undefined when it cannot be read (EFAULT). */
-function readEvent(ev: unknown): { events: number; lo: number; hi: number } | undefined {
+export function readEvent(ev: unknown): CtlEvent | undefined {
   if (ev === null || typeof ev !== "object") return undefined;
   let events: unknown, data: unknown;
   try {
@@ -199,10 +206,15 @@ export class Sys {
 
   epoll_ctl(epfd: number, op: number, fd: number, event: EpollEventIn | null): number {
     this.k.guard();
+    return this.ctlResolved(this.file(epfd), op, this.file(fd), fd, readEvent(event));
+  }
+
+  /**
+   * do_epoll_ctl once the event is copied in and both fds are resolved to files (a thread
+   * resolves them before it sleeps on ep->mtx, so a concurrent close/dup cannot retarget it).
+   */
+  ctlResolved(epf: OpenFile | undefined, op: number, tf: OpenFile | undefined, fd: number, ev: CtlEvent | undefined): number {
     const opv = isCInt(op) ? op : -1;
-    const ev = readEvent(event);
-    const epf = this.file(epfd);
-    const tf = this.file(fd);
     let tflags = (ev ? TF_HAS_EVENT : 0) | (this.k.capBlockSuspend ? 0 : TF_NO_WAKEUP_CAP);
     let tep = 0;
     if (tf) {

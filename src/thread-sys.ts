@@ -16,8 +16,8 @@ import { Timer } from "./kernel/timers.js";
 import { EpollFile } from "./files/epoll.js";
 import { PipeFile } from "./files/pipe.js";
 import {
-  Sys, eventsFault, isCInt, isInt, NS_PER_MS, pwait2Timeout, readSigmask, readTimespec,
-  type EpollEvent, type PollFd, type Sigmask, type Timespec,
+  Sys, eventsFault, isCInt, isInt, NS_PER_MS, pwait2Timeout, readEvent, readSigmask, readTimespec,
+  type EpollEvent, type EpollEventIn, type PollFd, type Sigmask, type Timespec,
 } from "./sys.js";
 
 export class ThreadSys {
@@ -53,18 +53,22 @@ export class ThreadSys {
 
   // ---- epoll ----
 
-  async epoll_ctl(...a: Parameters<Sys["epoll_ctl"]>): Promise<number> {
+  async epoll_ctl(epfd: number, op: number, fd: number, event: EpollEventIn | null): Promise<number> {
     await this.enter();
-    const epf = this.k.fdt.get(a[0]);
-    if (!(epf instanceof EpollFile)) return this.sys.epoll_ctl(...a);
-    // do_epoll_ctl takes ep->mtx: wait for a transfer in progress to finish.
-    this.k.fget(epf);
+    // Copy the event in and resolve both fds first, as Linux does; then take ep->mtx
+    // (waiting for a transfer in progress to finish) and act on the files found.
+    const ev = readEvent(event);
+    const epf = this.k.fdt.get(epfd);
+    const tf = this.k.fdt.get(fd);
+    if (!(epf instanceof EpollFile)) return this.sys.ctlResolved(epf, op, tf, fd, ev);
+    const held = tf ? [epf, tf] : [epf];
+    for (const f of held) this.k.fget(f);
     await epf.mtx.lock(this.k.sched, this.thread);
     try {
-      return this.sys.epoll_ctl(...a);
+      return this.sys.ctlResolved(epf, op, tf, fd, ev);
     } finally {
       epf.mtx.unlock(this.k.sched, this.thread);
-      this.k.fput(epf);
+      for (const f of held) this.k.fput(f);
     }
   }
 
@@ -334,34 +338,38 @@ export class ThreadSys {
 
   async close(fd: number): Promise<number> {
     await this.enter();
-    return this.lastRefGuard(this.k.fdt.get(fd), () => this.sys.close(fd));
+    return this.lastRefGuard(() => this.k.fdt.get(fd), () => this.sys.close(fd));
   }
 
   async dup2(oldfd: number, newfd: number): Promise<number> {
     await this.enter();
-    return this.lastRefGuard(oldfd === newfd ? undefined : this.k.fdt.get(newfd), () => this.sys.dup2(oldfd, newfd));
+    return this.lastRefGuard(() => (oldfd === newfd ? undefined : this.k.fdt.get(newfd)), () => this.sys.dup2(oldfd, newfd));
   }
 
   async dup3(oldfd: number, newfd: number, flags: number): Promise<number> {
     await this.enter();
-    return this.lastRefGuard(oldfd === newfd ? undefined : this.k.fdt.get(newfd), () => this.sys.dup3(oldfd, newfd, flags));
+    return this.lastRefGuard(() => (oldfd === newfd ? undefined : this.k.fdt.get(newfd)), () => this.sys.dup3(oldfd, newfd, flags));
   }
 
-  /** eventpoll_release takes ep->mtx of every set watching a file it releases. */
-  private async lastRefGuard(victim: OpenFile | undefined, op: () => number): Promise<number> {
-    if (!victim || victim.refs !== 1) return op();
-    const { eps } = this.k.watchers(victim);
-    if (eps.length === 0) return op();
+  /**
+   * eventpoll_release takes the ep->mtx of each set watching a file it releases, one at a
+   * time: while the close would drop the last reference of a file a set in mid-transfer
+   * watches, wait for that set's mutex, then look again. The close itself runs with no
+   * scheduling point after the last look, so no transfer can start in between.
+   */
+  private async lastRefGuard(victimOf: () => OpenFile | undefined, op: () => number): Promise<number> {
     const sched = this.k.sched;
-    for (const e of eps) {
+    for (;;) {
+      const victim = victimOf();
+      if (!victim || victim.refs !== 1) return op();
+      const { eps, busy } = this.k.watchers(victim);
+      const e = busy ? eps.find((x) => x.mtx.owner !== null && x.mtx.owner !== this.thread) : undefined;
+      if (!e) return op();
       this.k.fget(e);
-      await e.mtx.lock(sched, this.thread);
-    }
-    try {
-      return op();
-    } finally {
-      for (const e of eps) {
+      try {
+        await e.mtx.lock(sched, this.thread);
         e.mtx.unlock(sched, this.thread);
+      } finally {
         this.k.fput(e);
       }
     }
