@@ -245,7 +245,7 @@ test.each([
 test("ThreadSys has every syscall of Sys", () => {
   const syscalls = (proto: object) =>
     Object.getOwnPropertyNames(proto).filter((n) => n !== "constructor" && typeof Object.getOwnPropertyDescriptor(proto, n)?.value === "function");
-  const internal = new Set(["waitTarget", "copyEvents", "pollRequests", "dup3impl"]);
+  const internal = new Set(["waitTarget", "copyEvents", "pollRequests", "dup3impl", "ctlResolved"]);
   const sys = syscalls(E.Sys.prototype).filter((n) => !internal.has(n) && !n.startsWith("do_") && !n.startsWith("rw") && n !== "file");
   const ts = new Set(syscalls(E.ThreadSys.prototype));
   expect(sys.filter((n) => !ts.has(n))).toEqual([]);
