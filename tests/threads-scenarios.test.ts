@@ -12,7 +12,7 @@
 //     several threads, with the debug core's invariant walk after every step of one thread.
 //
 // Seeds: SCENARIO_SEEDS=N runs seeds 1..N of every scenario (default 200; totalmess takes
-// TOTALMESS_SEEDS, else SCENARIO_SEEDS, default 150, and TOTALMESS_STEPS steps per thread);
+// TOTALMESS_SEEDS, else SCENARIO_SEEDS, default 200, and TOTALMESS_STEPS steps per thread);
 // SCENARIO_SEED=a,b,c runs just those seeds (to reproduce a failure). A failing seed is
 // reported with the scenario's own operation log and the last 200 entries of k.sched.trace.
 //
@@ -701,7 +701,7 @@ test("scenario 7: totalmess stress — random ctl/wait/read/write/dup/close from
   const steps = envInt("TOTALMESS_STEPS") ?? 600;
   const THREADS = 4;
   const counts: Record<string, number> = {};
-  await forSeeds("7 totalmess", seedList(150, "TOTALMESS_SEEDS"), async (seed, ctx) => {
+  await forSeeds("7 totalmess", seedList(200, "TOTALMESS_SEEDS"), async (seed, ctx) => {
     const k = (ctx.k = newKernel({ seed }));
     const eps: number[] = [];
     const fds: number[] = [];

@@ -3,6 +3,7 @@
 // seed scenarios that do not need a stress harness.
 import * as E from "../src/index";
 import { newKernel, bytes } from "./helpers";
+import { forSeeds } from "./seeds";
 
 const u64 = (v: bigint) => {
   const b = new Uint8Array(8);
@@ -114,8 +115,8 @@ test("the interleaving is a pure function of the seed", async () => {
 
 test("scenario 2: waiters with maxevents 10 and 50 ready items; the rest is re-injected and the second waiter gets it", async () => {
   let tenFirst = 0;
-  for (let seed = 1; seed <= 30; seed++) {
-    const k = newKernel({ seed });
+  await forSeeds("scenario 2", 200, async (seed, watch) => {
+    const k = watch(newKernel({ seed }));
     const ep = k.sys.epoll_create1(0);
     const efds: number[] = [];
     for (let i = 0; i < 50; i++) {
@@ -146,13 +147,13 @@ test("scenario 2: waiters with maxevents 10 and 50 ready items; the rest is re-i
       tenFirst++;
       expect(got.fifty).toHaveLength(40);
     }
-  }
+  });
   expect(tenFirst).toBeGreaterThan(0);
 });
 
 test("scenario 5: per-waiter timeouts — each waiter returns at its own deadline and none steals another's wakeup", async () => {
-  for (let seed = 1; seed <= 20; seed++) {
-    const k = newKernel({ seed });
+  await forSeeds("scenario 5", 200, async (seed, watch) => {
+    const k = watch(newKernel({ seed }));
     const ep = k.sys.epoll_create1(0);
     const efd = k.sys.eventfd(0, E.EFD_NONBLOCK);
     expect(k.sys.epoll_ctl(ep, E.EPOLL_CTL_ADD, efd, { events: E.EPOLLIN | E.EPOLLET, data: 1 })).toBe(0);
@@ -175,11 +176,12 @@ test("scenario 5: per-waiter timeouts — each waiter returns at its own deadlin
     expect(got[0][1]).toBe(20000000n);
     const other = results.w30[0] === 1 ? results.w50 : results.w30;
     expect(other).toEqual([0, results.w30[0] === 1 ? 50000000n : 30000000n]);
-  }
+  });
 });
 
 test("scenario 6: thundering herd — one wakeup per event on one set", async () => {
-  const k = newKernel({ seed: 5 });
+  await forSeeds("scenario 6 (one set)", 200, async (seed, watch) => {
+  const k = watch(newKernel({ seed }));
   const ep = k.sys.epoll_create1(0);
   const efd = k.sys.eventfd(0, E.EFD_NONBLOCK);
   expect(k.sys.epoll_ctl(ep, E.EPOLL_CTL_ADD, efd, { events: E.EPOLLIN | E.EPOLLET, data: 1 })).toBe(0);
@@ -197,6 +199,7 @@ test("scenario 6: thundering herd — one wakeup per event on one set", async ()
   await k.run();
   expect(woken).toBe(1);
   expect((await Promise.all(waiters.map((w) => w.join()))).sort()).toEqual([0, 0, 0, 0, 0, 0, 0, 1]);
+  });
 });
 
 test("real clock: timeouts run on real timers, and the embedding program can wake a thread", async () => {
@@ -225,8 +228,8 @@ test.each([
   ["without EPOLLEXCLUSIVE every set's waiter wakes", 0, 6],
   ["with EPOLLEXCLUSIVE exactly one set's waiter wakes", E.EPOLLEXCLUSIVE, 1],
 ])("scenario 6: thundering herd across sets — %s", async (_name, flag, expected) => {
-  for (let seed = 1; seed <= 10; seed++) {
-    const k = newKernel({ seed });
+  await forSeeds(`scenario 6 (${expected} of 6 sets)`, 200, async (seed, watch) => {
+    const k = watch(newKernel({ seed }));
     const efd = k.sys.eventfd(0, E.EFD_NONBLOCK);
     const eps = Array.from({ length: 6 }, () => k.sys.epoll_create1(0));
     for (const ep of eps) expect(k.sys.epoll_ctl(ep, E.EPOLL_CTL_ADD, efd, { events: E.EPOLLIN | E.EPOLLET | flag, data: ep })).toBe(0);
@@ -239,7 +242,7 @@ test.each([
     const results = await Promise.all(waiters.map((w) => w.join()));
     expect(results.filter((r) => r === 1)).toHaveLength(expected);
     expect(results.filter((r) => r === 0)).toHaveLength(6 - expected);
-  }
+  });
 });
 
 test("ThreadSys has every syscall of Sys", () => {
