@@ -11,6 +11,7 @@ import {
 } from "../uapi.js";
 import { OpenFile, O_RDONLY, O_WRONLY, pollWait, type PollTable } from "../kernel/file.js";
 import { WaitQueueHead } from "../kernel/waitqueue.js";
+import { copyBytes } from "../kernel/copy.js";
 import { pipeInode, type InodeId } from "../kernel/inode.js";
 
 export const PAGE_SIZE = 4096;
@@ -25,6 +26,26 @@ interface PipeBuffer {
   packet: boolean;
 }
 
+/**
+ * A kernel's free pipe buffers with their pages (the page allocator's role): a pipe takes
+ * one per buffer it fills and gives it back when a reader empties it, so the event path
+ * allocates nothing once the pool is warm. At most `max` buffers are kept.
+ */
+export class PipeBufferPool {
+  private readonly free: PipeBuffer[] = [];
+  constructor(private readonly max = 4096) {}
+  get(packet: boolean): PipeBuffer {
+    const b = this.free.pop() ?? { page: new Uint8Array(PAGE_SIZE), offset: 0, len: 0, packet };
+    b.offset = 0;
+    b.len = 0;
+    b.packet = packet;
+    return b;
+  }
+  put(b: PipeBuffer): void {
+    if (this.free.length < this.max) this.free.push(b);
+  }
+}
+
 export class PipeInode {
   readonly bufs: PipeBuffer[] = []; // tail first; length <= maxUsage
   readers = 0;
@@ -35,7 +56,8 @@ export class PipeInode {
   pollUsage = false;
   readonly maxUsage = PIPE_DEF_BUFFERS;
   readonly inode: InodeId = pipeInode();
-  private tmpPage: Uint8Array | null = null;
+
+  constructor(private readonly pool: PipeBufferPool) {}
 
   get empty(): boolean {
     return this.bufs.length === 0;
@@ -51,16 +73,18 @@ export class PipeInode {
   }
 
   newBuffer(packet: boolean): PipeBuffer {
-    const page = this.tmpPage ?? new Uint8Array(PAGE_SIZE);
-    this.tmpPage = null;
-    const buf = { page, offset: 0, len: 0, packet };
+    const buf = this.pool.get(packet);
     this.bufs.push(buf);
     return buf;
   }
 
   releaseTail(): void {
-    const b = this.bufs.shift()!;
-    if (!this.tmpPage) this.tmpPage = b.page; // keep one page, as pipe->tmp_page does
+    this.pool.put(this.bufs.shift()!);
+  }
+
+  /** The pipe is gone: its buffers go back to the pool. */
+  freeBuffers(): void {
+    for (const b of this.bufs.splice(0)) this.pool.put(b);
   }
 }
 
@@ -100,7 +124,7 @@ export class PipeFile extends OpenFile {
     while (!pipe.empty) {
       const b = pipe.bufs[0];
       const chars = Math.min(b.len, want);
-      buf.set(b.page.subarray(b.offset, b.offset + chars), ret);
+      copyBytes(buf, ret, b.page, b.offset, chars);
       ret += chars;
       b.offset += chars;
       b.len -= chars;
@@ -138,7 +162,7 @@ export class PipeFile extends OpenFile {
       const last = pipe.bufs[pipe.bufs.length - 1];
       const off = last.offset + last.len;
       if (!last.packet && off + chars <= PAGE_SIZE) {
-        last.page.set(buf.subarray(0, chars), off);
+        copyBytes(last.page, off, buf, 0, chars);
         last.len += chars;
         ret = chars;
       }
@@ -147,7 +171,7 @@ export class PipeFile extends OpenFile {
       if (pipe.full) break;
       const b = pipe.newBuffer(packet);
       const n = Math.min(PAGE_SIZE, count - ret);
-      b.page.set(buf.subarray(ret, ret + n), 0);
+      copyBytes(b.page, 0, buf, ret, n);
       b.len = n;
       ret += n;
     }
@@ -179,6 +203,7 @@ export class PipeFile extends OpenFile {
     const pipe = this.pipe;
     if (this.readable) pipe.readers--;
     if (this.writable) pipe.writers--;
+    if (!pipe.readers && !pipe.writers) pipe.freeBuffers();
     // Last reader or last writer gone while the other side remains: wake everybody.
     if (!pipe.readers !== !pipe.writers) {
       pipe.rdWait.wakeUp(0, 0);
@@ -188,8 +213,8 @@ export class PipeFile extends OpenFile {
 }
 
 /** create_pipe_files(): the read end gets O_NONBLOCK, the write end O_NONBLOCK and O_DIRECT. */
-export function createPipe(flags: number): [PipeFile, PipeFile] {
-  const inode = new PipeInode();
+export function createPipe(flags: number, pool: PipeBufferPool): [PipeFile, PipeFile] {
+  const inode = new PipeInode(pool);
   inode.readers = 1;
   inode.writers = 1;
   const r = new PipeFile(inode, O_RDONLY | (flags & 0x800));

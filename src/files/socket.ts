@@ -17,6 +17,7 @@ import {
 } from "../uapi.js";
 import { OpenFile, O_RDWR, pollWait, type PollTable } from "../kernel/file.js";
 import { WaitQueueHead } from "../kernel/waitqueue.js";
+import { copyBytes } from "../kernel/copy.js";
 import { sockInode, type InodeId } from "../kernel/inode.js";
 
 export const RCV_SHUTDOWN = 1;
@@ -116,7 +117,7 @@ export class SocketFile extends OpenFile {
     while (copied < count && sk.recv.length) {
       const skb = sk.recv[0];
       const n = Math.min(skb.data.length - skb.off, count - copied);
-      buf.set(skb.data.subarray(skb.off, skb.off + n), copied);
+      copyBytes(buf, copied, skb.data, skb.off, n);
       skb.off += n;
       copied += n;
       if (skb.off === skb.data.length) {

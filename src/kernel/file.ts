@@ -27,9 +27,11 @@ export function pollWait(pt: PollTable | null, head: WaitQueueHead): void {
 }
 
 export abstract class OpenFile {
-  private static nextId = 1;
-  /** Identity; also the rb-tree key's "file" half (Linux compares struct file pointers). */
-  readonly id = OpenFile.nextId++;
+  /**
+   * Identity within its kernel, given by Kernel.track(); also the rb-tree key's "file" half
+   * (Linux compares struct file pointers). Reused after the file is released, as addresses are.
+   */
+  id = 0;
   /** References held by fd table slots. */
   refs = 0;
   /** The core's EpitemsHead handle of this file's f_ep list (0: nobody watches it). */

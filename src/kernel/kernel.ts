@@ -6,6 +6,7 @@ import { FdTable } from "./fdtable.js";
 import { NullFile, type OpenFile, type PollTable } from "./file.js";
 import { WaitEntry, type WaitQueueHead } from "./waitqueue.js";
 import { EpollFile } from "../files/epoll.js";
+import { PipeBufferPool } from "../files/pipe.js";
 import { EAGAIN, EDEADLK, EPOLLEXCLUSIVE } from "../uapi.js";
 import { Sys } from "../sys.js";
 import { TimerQueue } from "./timers.js";
@@ -61,6 +62,8 @@ export class Kernel {
   readonly fdt: FdTable;
   /** Armed timers (timerfds, waiters' timeouts) of this kernel. */
   readonly timers = new TimerQueue();
+  /** Free pipe buffers (pages) of this kernel's pipes. */
+  readonly pipeBuffers = new PipeBufferPool();
   /** The process's threads and their scheduler. */
   readonly sched: Scheduler;
   /** Files whose last reference went while a set watching them was in mid-transfer. */
@@ -72,7 +75,9 @@ export class Kernel {
   /** Set once the core aborted: the kernel refuses every further call. */
   dead: CoreAbortError | null = null;
   /** Files that exist (have references), by id: the core names files by id. */
-  private readonly files = new Map<number, OpenFile>();
+  private readonly files: (OpenFile | undefined)[] = [undefined];
+  /** Ids of released files, for reuse (LIFO). */
+  private readonly freeIds: number[] = [];
   private readonly epolls = new Map<number, EpollFile>();
   /** Host wait entries of EppollEntry handles, by slab slot. */
   private readonly pwqEntries: (WaitEntry | undefined)[] = [];
@@ -103,23 +108,32 @@ export class Kernel {
 
   /** The open file description with this id, if it still exists. */
   fileById(id: number): OpenFile | undefined {
-    return this.files.get(id);
+    return this.files[id];
   }
 
   /** Register a new open file description so the core can name it. */
   track<F extends OpenFile>(f: F): F {
-    this.files.set(f.id, f);
+    if (f.id === 0) f.id = this.freeIds.pop() ?? this.files.length;
+    this.files[f.id] = f;
     return f;
   }
 
   /** Create an epoll file with its EventPoll; -ENOMEM if the core is out of memory. */
   newEpoll(): EpollFile | number {
-    const f = new EpollFile(this.core);
+    const f = this.track(new EpollFile(this.core));
     const ep = this.core.epoll_create(f.id);
-    if (ep < 0) return ep;
+    if (ep < 0) {
+      this.untrack(f);
+      return ep;
+    }
     f.ep = ep;
     this.epolls.set(ep, f);
-    return this.track(f);
+    return f;
+  }
+
+  private untrack(f: OpenFile): void {
+    this.files[f.id] = undefined;
+    this.freeIds.push(f.id);
   }
 
   /** kernel.spawn(): a thread of this process (it shares the fd table); runs at run(). */
@@ -171,7 +185,7 @@ export class Kernel {
     if (f.epHead || f instanceof EpollFile) this.core.eventpoll_release_file(f.epHead, f instanceof EpollFile ? f.ep : 0);
     f.release();
     if (f instanceof EpollFile) this.epolls.delete(f.ep);
-    this.files.delete(f.id);
+    this.untrack(f);
   }
 
   /** Complete releases that waited for a transfer to end. */
@@ -265,7 +279,7 @@ export class Kernel {
   private imports(): CoreImports {
     return {
       vfs_poll: (fileId, epi, events, depth) => {
-        const f = this.files.get(fileId);
+        const f = this.files[fileId];
         if (!f) return 0;
         return f.poll(epi ? this.queueTable(epi, events) : null, depth) >>> 0;
       },
@@ -278,7 +292,7 @@ export class Kernel {
         }
       },
       set_ephead: (fileId, head) => {
-        const f = this.files.get(fileId);
+        const f = this.files[fileId];
         if (f) f.epHead = head;
       },
       wake_ep: (ep, which, key) => {
