@@ -78,6 +78,13 @@ export class ThreadSys {
     return this.do_epoll_wait(epfd, events, maxevents, timeout < 0 ? -1n : BigInt(timeout) * NS_PER_MS, null);
   }
 
+  /** epoll_wait into a typed array (see Sys.epoll_wait_into), blocking like epoll_wait. */
+  async epoll_wait_into(epfd: number, out: Uint32Array, maxevents: number, timeout: number): Promise<number> {
+    await this.enter();
+    if (!isCInt(timeout)) return -U.EINVAL;
+    return this.do_epoll_wait(epfd, out, maxevents, timeout < 0 ? -1n : BigInt(timeout) * NS_PER_MS, null);
+  }
+
   async epoll_pwait(epfd: number, events: EpollEvent[], maxevents: number, timeout: number, sigmask: Sigmask): Promise<number> {
     await this.enter();
     const mask = readSigmask(sigmask);
@@ -96,7 +103,7 @@ export class ThreadSys {
   }
 
   /** do_epoll_wait with the sigmask of epoll_pwait applied for the duration of the wait. */
-  private async do_epoll_wait(epfd: number, events: EpollEvent[], maxevents: number, timeoutNs: bigint, mask: bigint | null): Promise<number> {
+  private async do_epoll_wait(epfd: number, events: EpollEvent[] | Uint32Array, maxevents: number, timeoutNs: bigint, mask: bigint | null): Promise<number> {
     const f = this.sys.waitTarget(epfd, maxevents);
     if (typeof f === "number") return f;
     const t = this.thread;
@@ -117,11 +124,11 @@ export class ThreadSys {
   }
 
   /** ep_poll() */
-  private async ep_poll(f: EpollFile, epfd: number, events: EpollEvent[], maxevents: number, timeoutNs: bigint): Promise<number> {
+  private async ep_poll(f: EpollFile, epfd: number, events: EpollEvent[] | Uint32Array, maxevents: number, timeoutNs: bigint): Promise<number> {
     const core = this.k.core;
     const sched = this.k.sched;
     const t = this.thread;
-    const fault = eventsFault(events);
+    const fault = events instanceof Uint32Array ? (events.length >= 3 * maxevents ? 0 : 1) : eventsFault(events);
     let expired = false;
     const timer = timeoutNs > 0n ? this.deadlineTimer(this.k.now() + timeoutNs, () => (expired = true)) : null;
     let timedOut = timeoutNs === 0n;
@@ -162,7 +169,7 @@ export class ThreadSys {
   }
 
   /** ep_send_events under ep->mtx, letting other threads run after each item's re-poll. */
-  private async sendEvents(f: EpollFile, out: EpollEvent[], maxevents: number, fault: number): Promise<number> {
+  private async sendEvents(f: EpollFile, out: EpollEvent[] | Uint32Array, maxevents: number, fault: number): Promise<number> {
     const core = this.k.core;
     const sched = this.k.sched;
     await f.mtx.lock(sched, this.thread);
@@ -176,7 +183,14 @@ export class ThreadSys {
         if (step === 2) {
           const lo = core.step_event(1) >>> 0;
           const hi = core.step_event(2) >>> 0;
-          out[n++] = { events: core.step_event(0) >>> 0, data: (BigInt(hi) << 32n) | BigInt(lo) };
+          if (out instanceof Uint32Array) {
+            out[3 * n] = core.step_event(0);
+            out[3 * n + 1] = lo;
+            out[3 * n + 2] = hi;
+            n++;
+          } else {
+            out[n++] = { events: core.step_event(0) >>> 0, data: (BigInt(hi) << 32n) | BigInt(lo) };
+          }
         }
         await sched.yield(this.thread); // ep->lock dropped around the re-poll
       }

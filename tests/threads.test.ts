@@ -248,7 +248,7 @@ test.each([
 test("ThreadSys has every syscall of Sys", () => {
   const syscalls = (proto: object) =>
     Object.getOwnPropertyNames(proto).filter((n) => n !== "constructor" && typeof Object.getOwnPropertyDescriptor(proto, n)?.value === "function");
-  const internal = new Set(["waitTarget", "copyEvents", "pollRequests", "dup3impl", "ctlResolved"]);
+  const internal = new Set(["waitTarget", "copyEvents", "pollRequests", "dup3impl", "ctlResolved", "coreWords", "copyEventsRaw"]);
   const sys = syscalls(E.Sys.prototype).filter((n) => !internal.has(n) && !n.startsWith("do_") && !n.startsWith("rw") && n !== "file");
   const ts = new Set(syscalls(E.ThreadSys.prototype));
   expect(sys.filter((n) => !ts.has(n))).toEqual([]);
@@ -273,4 +273,19 @@ test("a signal sent to a running thread interrupts its next call that would slee
   await k.run();
   expect(await b.join()).toEqual([0, 1, -E.EINTR, 0, 1000n]);
   expect(b.delivered).toEqual([SIGUSR1]);
+});
+
+test("epoll_wait_into blocks in a thread and fills the typed array", async () => {
+  const k = newKernel();
+  const ep = k.sys.epoll_create1(0);
+  const efd = k.sys.eventfd(0, E.EFD_NONBLOCK);
+  expect(k.sys.epoll_ctl(ep, E.EPOLL_CTL_ADD, efd, { events: E.EPOLLIN, data: 0x1234567800000009n })).toBe(0);
+  const out = new Uint32Array(6);
+  const t = k.spawn(async (ts) => ts.epoll_wait_into(ep, out, 2, -1));
+  k.spawn(async (ts) => ts.write(efd, u64(1n), 8));
+  await k.run();
+  expect(await t.join()).toBe(1);
+  expect([...out.subarray(0, 3)]).toEqual([E.EPOLLIN, 9, 0x12345678]);
+  expect(k.sys.epoll_wait_into(ep, new Uint32Array(5), 2, 0)).toBe(-E.EFAULT); // too short
+  expect(k.sys.epoll_wait_into(ep, out, 2, 0)).toBe(1);
 });
