@@ -91,8 +91,9 @@ export class EventPoll {
  * struct epitem. Layout (bytes):
  *   0 slab header | 4 rbn (3 words) | 16 rdllink | 24 next (ovflist link) | 28 ffd.file
  *   32 ffd.fd | 36 pwqlist | 40 ep | 44 event.events | 48 data lo | 52 data hi
- *   56 tep (target EventPoll when the file is an epoll file) | 60 fllink (next on the file's
- *   f_ep list: tep->refs or ephead->epitems) | 64 flpprev | 68 ephead | 72 ws
+ *   56 target: the file's f_ep list owner — its EpitemsHead, or (low bit set) the target
+ *   EventPoll when the file is an epoll file | 60 fllink (next on that list) | 64 ws
+ * 68 bytes: with one EppollEntry (12) and the file's EpitemsHead (12) a watch costs 92.
  */
 @unmanaged
 export class EpItem {
@@ -110,10 +111,10 @@ export class EpItem {
   events: u32 = 0;
   data_lo: u32 = 0;
   data_hi: u32 = 0;
-  tep: usize = 0;
+  target: usize = 0; // EpitemsHead, or EventPoll | 1 (see epi_tep / epi_ephead)
+  // Singly linked: removal walks the file's list, which is as long as the number of sets
+  // watching that one file (Linux's hlist has a back link; 4 bytes a watch saved here).
   fllink: usize = 0;
-  flpprev: usize = 0; // address of the link that points at this item (hlist pprev)
-  ephead: usize = 0; // the file's EpitemsHead when the file is not an epoll file
   ws: usize = 0; // epi->ws (EPOLLWAKEUP)
 }
 
@@ -126,9 +127,16 @@ export class EpItem {
 @unmanaged
 export class EpitemsHead {
   hdr: u32 = 0;
+  // The first item; or, for a head emptied while on tfile_check_list (it is freed when the
+  // list is cleared), the file id shifted left with the low bit set (items are 4-aligned).
   epitems: usize = 0;
   next: usize = 0;
-  file: u32 = 0;
+}
+
+/** A head whose items are gone but which waits on tfile_check_list to be freed. */
+// @ts-ignore: decorator
+@inline function ephead_emptied(head: usize): bool {
+  return (EH(head).epitems & 1) != 0;
 }
 
 /** struct wakeup_source, reduced to what epoll's accounting changes. */
@@ -155,6 +163,18 @@ export class EppollEntry {
 @inline export function EPI(p: usize): EpItem { return changetype<EpItem>(p); }
 // @ts-ignore: decorator
 @inline export function PWQ(p: usize): EppollEntry { return changetype<EppollEntry>(p); }
+/** The EventPoll this item's file is, when the file is an epoll file; else 0. */
+// @ts-ignore: decorator
+@inline export function epi_tep(epi: usize): usize {
+  const t = EPI(epi).target;
+  return (t & 1) != 0 ? t & ~(<usize>1) : 0;
+}
+/** The f_ep head of this item's file when it is not an epoll file; else 0. */
+// @ts-ignore: decorator
+@inline export function epi_ephead(epi: usize): usize {
+  const t = EPI(epi).target;
+  return (t & 1) != 0 ? 0 : t;
+}
 // @ts-ignore: decorator
 @inline export function rdllist_of(ep: usize): usize { return ep + offsetof<EventPoll>("rdl_next"); }
 // @ts-ignore: decorator
@@ -218,8 +238,8 @@ function ep_unregister_pollwait(epi: usize): void {
 /** tfile_check_list: heads of the non-epoll files a full-check ADD may add paths to. */
 let tfile_check_list: usize = EP_UNACTIVE_PTR;
 
-function free_ephead(head: usize): void {
-  host_set_ephead(EH(head).file, 0);
+function free_ephead(head: usize, file: u32): void {
+  host_set_ephead(file, 0);
   kmem_cache_free(ephead_cache, head);
 }
 
@@ -231,34 +251,42 @@ function free_ephead(head: usize): void {
 function attach_epitem(epi: usize, tep: usize, head0: usize): bool {
   let headlink: usize;
   if (tep != 0) {
+    EPI(epi).target = tep | 1;
     headlink = tep + offsetof<EventPoll>("refs");
   } else {
     let head = head0;
     if (head == 0) {
       head = kmem_cache_alloc(ephead_cache);
       if (head == 0) return false;
-      EH(head).file = EPI(epi).file;
       host_set_ephead(EPI(epi).file, handle_of(head));
     }
-    EPI(epi).ephead = head;
+    if (ephead_emptied(head)) EH(head).epitems = 0; // emptied in this same ctl: reuse it
+    EPI(epi).target = head;
     headlink = head + offsetof<EpitemsHead>("epitems");
   }
-  const first = load<usize>(headlink);
-  EPI(epi).fllink = first;
-  if (first != 0) EPI(first).flpprev = epi + offsetof<EpItem>("fllink");
-  EPI(epi).flpprev = headlink;
+  EPI(epi).fllink = load<usize>(headlink);
   store<usize>(headlink, epi);
   return true;
 }
 
+/** The address of the link heading the f_ep list this item is on. */
+// @ts-ignore: decorator
+@inline function f_ep_headlink(epi: usize): usize {
+  const tep = epi_tep(epi);
+  return tep != 0 ? tep + offsetof<EventPoll>("refs") : epi_ephead(epi) + offsetof<EpitemsHead>("epitems");
+}
+
 /** Unlink the item from its file's f_ep list; free the head with its last item. */
 function detach_epitem(epi: usize): void {
-  const next = EPI(epi).fllink;
-  store<usize>(EPI(epi).flpprev, next);
-  if (next != 0) EPI(next).flpprev = EPI(epi).flpprev;
+  let link = f_ep_headlink(epi);
+  while (load<usize>(link) != epi) link = load<usize>(link) + offsetof<EpItem>("fllink");
+  store<usize>(link, EPI(epi).fllink);
   EPI(epi).fllink = 0;
-  const head = EPI(epi).ephead;
-  if (head != 0 && EH(head).epitems == 0 && EH(head).next == 0) free_ephead(head);
+  const head = epi_ephead(epi);
+  if (head != 0 && EH(head).epitems == 0) {
+    if (EH(head).next == 0) free_ephead(head, EPI(epi).file);
+    else EH(head).epitems = (<usize>EPI(epi).file << 1) | 1; // freed when the list is cleared
+  }
 }
 
 /** list_file(): queue a file's head for the reverse path check (once). */
@@ -273,7 +301,7 @@ function clear_tfile_check_list(): void {
     const head = tfile_check_list;
     tfile_check_list = EH(head).next;
     EH(head).next = 0;
-    if (EH(head).epitems == 0) free_ephead(head);
+    if (ephead_emptied(head)) free_ephead(head, <u32>(EH(head).epitems >> 1));
   }
 }
 
@@ -305,7 +333,7 @@ function reverse_path_check(): bool {
   let head = tfile_check_list;
   while (head != EP_UNACTIVE_PTR) {
     for (let i = 0; i < PATH_ARR_SIZE; i++) path_count[i] = 0;
-    if (!reverse_path_check_proc(EH(head).epitems, 0)) return false;
+    if (!ephead_emptied(head) && !reverse_path_check_proc(EH(head).epitems, 0)) return false;
     head = EH(head).next;
   }
   return true;
@@ -455,7 +483,7 @@ function ep_rbtree_insert(ep: usize, epi: usize): void {
 export function ep_item_poll(epi: usize, queue: bool, depth: i32): u32 {
   const events = EPI(epi).events;
   let res: u32;
-  const tep = EPI(epi).tep;
+  const tep = epi_tep(epi);
   if (tep != 0 && !queue) res = __ep_eventpoll_poll(tep, depth);
   else res = host_vfs_poll(EPI(epi).file, queue ? handle_of(epi) : 0, events, depth);
   return res & events;
@@ -646,13 +674,12 @@ function ep_insert(ep: usize, events: u32, data_lo: u32, data_hi: u32, file: u32
   EPI(epi).data_lo = data_lo;
   EPI(epi).data_hi = data_hi;
   EPI(epi).next = EP_UNACTIVE_PTR;
-  EPI(epi).tep = tep;
   if (!attach_epitem(epi, tep, head)) {
     kmem_cache_free(epi_cache, epi);
     epoll_watches--;
     return -ENOMEM;
   }
-  if (full_check && tep == 0) list_file(EPI(epi).ephead);
+  if (full_check && tep == 0) list_file(epi_ephead(epi));
   ep_rbtree_insert(ep, epi);
   EP(ep).nitems++;
 
@@ -721,14 +748,14 @@ function ep_loop_check_proc(ep: usize, depth: i32): i32 {
   let n = rb_first(rbr_of(ep));
   while (n != 0) {
     const epi = epi_of_rbn(n);
-    const tovisit = EPI(epi).tep;
+    const tovisit = epi_tep(epi);
     if (tovisit != 0) {
       if (tovisit == inserting_into || depth > EP_MAX_NESTS) result = EP_MAX_NESTS + 1;
       else result = max(result, ep_loop_check_proc(tovisit, depth + 1) + 1);
       if (result > EP_MAX_NESTS) break;
     } else {
       // A file a new path may reach: count its wakeup paths after the insert.
-      list_file(EPI(epi).ephead);
+      list_file(epi_ephead(epi));
     }
     n = rb_next(n);
   }
@@ -793,7 +820,7 @@ export function do_epoll_ctl(ep_h: i32, op: i32, file: u32, fd: i32, tflags: u32
     if (tep == 0) return -EBADF;
   } else if (thead_h != 0) {
     thead = from_handle(ephead_cache, thead_h);
-    if (thead == 0 || EH(thead).file != file) return -EBADF;
+    if (thead == 0 || EH(thead).epitems == 0 || ephead_emptied(thead) || EPI(EH(thead).epitems).file != file) return -EBADF;
   }
   if (has_event && (events & <u32>EPOLLEXCLUSIVE) != 0) {
     if (op == EPOLL_CTL_MOD) return -EINVAL;

@@ -14,13 +14,13 @@
 //  10  cache accounting: live objects differ from what the sets reach
 //  11  tep->refs holds an item that does not target tep
 //  12  the root is red
-//  13  an f_ep list (a file's EpitemsHead, or an EventPoll's refs) is broken: wrong back
-//      links, an item on the wrong list, a live head with no items, or items missing
+//  13  an f_ep list (a file's EpitemsHead, or an EventPoll's refs) is broken: an item
+//      on the wrong list, a live head with no items, or items missing
 
 import { rb_check_subtree, rb_is_black, rb_next } from "./rbtree";
 import { live_slot, SLAB_LIVE } from "./slab";
 import {
-  ep_cache, epi_cache, pwq_cache, ephead_cache, EP, EPI, PWQ, EH, EpItem, EpitemsHead, EventPoll, rdllist_of,
+  ep_cache, epi_cache, pwq_cache, ephead_cache, EP, EPI, PWQ, EH, EpitemsHead, EventPoll, rdllist_of, epi_tep, epi_ephead,
   rbr_of, epi_of_rbn, epi_of_rdllink, EP_UNACTIVE_PTR, epoll_watches,
 } from "./eventpoll";
 import { lh } from "./list";
@@ -97,7 +97,7 @@ function check_ep(ep: usize): i32 {
   }
   let r = EP(ep).refs;
   while (r != 0) {
-    if ((load<u32>(r) & SLAB_LIVE) == 0 || EPI(r).tep != ep) return 11;
+    if ((load<u32>(r) & SLAB_LIVE) == 0 || epi_tep(r) != ep) return 11;
     r = EPI(r).fllink;
   }
   return 0;
@@ -106,14 +106,12 @@ function check_ep(ep: usize): i32 {
 /** Walks one f_ep list from `headlink`; the item count, or -1 if broken. */
 function check_fep(headlink: usize, tep: usize, head: usize): i32 {
   let n: i32 = 0;
-  let pprev = headlink;
   let epi = load<usize>(headlink);
   while (epi != 0) {
-    if ((load<u32>(epi) & SLAB_LIVE) == 0 || EPI(epi).flpprev != pprev) return -1;
-    if (EPI(epi).tep != tep || EPI(epi).ephead != head) return -1;
-    if (head != 0 && EPI(epi).file != EH(head).file) return -1;
+    if ((load<u32>(epi) & SLAB_LIVE) == 0) return -1;
+    if (epi_tep(epi) != tep || epi_ephead(epi) != head) return -1;
+    if (head != 0 && EPI(epi).file != EPI(EH(head).epitems).file) return -1;
     if (++n > <i32>epi_cache.live) return -1;
-    pprev = epi + offsetof<EpItem>("fllink");
     epi = EPI(epi).fllink;
   }
   return n;

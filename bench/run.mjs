@@ -1,0 +1,182 @@
+// npm run bench [-- --json] [--quick] [--only ring,ctl,...]
+// Runs every workload on the model ("wasm"), through the model's poll() ("poll") where it
+// applies, and on this machine's kernel through bench/native/bench.c ("linux", built here
+// with the system compiler). Progress goes to stderr; stdout gets a Markdown table, or with
+// --json one JSON document { results: [...] }. Everything is also written to bench/results/
+// (latest.json, latest.md, scaling.svg).
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import os from "node:os";
+import * as W from "./workloads.mjs";
+import { scalingSvg } from "./chart.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const args = process.argv.slice(2);
+const json = args.includes("--json");
+const quick = args.includes("--quick");
+const onlyArg = args.find((a) => a.startsWith("--only"));
+const only = onlyArg ? (onlyArg.includes("=") ? onlyArg.split("=")[1] : args[args.indexOf(onlyArg) + 1]).split(",") : null;
+const want = (name) => !only || only.includes(name);
+const REPS = quick ? 1 : 3;
+const LINUX_MAX_PIPES = 9995; // 20000 open files, two per pipe, a few for the process
+
+const results = [];
+const log = (msg) => process.stderr.write(msg);
+
+// ---- the native helper ----------------------------------------------------------------
+
+function nativeHelper() {
+  const src = join(root, "bench/native/bench.c");
+  const out = join(root, "bench/native/build/bench");
+  if (process.platform !== "linux") return { unavailable: "not Linux" };
+  mkdirSync(dirname(out), { recursive: true });
+  const r = spawnSync("cc", ["-O2", "-Wall", "-o", out, src], { encoding: "utf8" });
+  if (r.error || r.status !== 0) return { unavailable: `no C compiler (${r.error?.code ?? r.stderr.trim()})` };
+  return { bin: out };
+}
+const native = nativeHelper();
+
+function linux(workload, params) {
+  if (!native.bin) return [{ impl: "linux", params, unavailable: native.unavailable }];
+  const argv = [workload, ...Object.entries(params).map(([k, v]) => `${k}=${v}`), `reps=${REPS}`];
+  const r = spawnSync(native.bin, argv, { encoding: "utf8", maxBuffer: 1 << 24 });
+  if (r.status !== 0) return [{ impl: "linux", params, unavailable: r.stderr.trim() || `exit ${r.status}` }];
+  return r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+}
+
+// ---- progress ---------------------------------------------------------------------------
+
+let step = 0;
+let total = 0;
+function bar(label) {
+  step++;
+  const width = 24;
+  const filled = Math.round((step / total) * width);
+  log(`\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${step}/${total} ${label}`.padEnd(90));
+}
+
+/** Best (minimum) of REPS runs of a model workload. */
+function best(fn, key) {
+  let top;
+  for (let i = 0; i < REPS; i++) {
+    const r = fn();
+    if (!top || r[key] < top[key]) top = r;
+  }
+  return top;
+}
+
+// ---- the plan ---------------------------------------------------------------------------
+
+const plan = [];
+const Ns = [10, 100, 1000, 10000, 100000];
+const writes = quick ? 20000 : 100000;
+if (want("ring") || want("scaling")) {
+  for (const n of Ns) {
+    for (const active of [...new Set([Math.min(n, 100), 1])]) {
+      const params = { pipes: n, active, writes };
+      plan.push(["ring wasm", () => results.push({ name: "ring", impl: "wasm", params, ...best(() => W.ring(params), "ns_per_event") })]);
+      // poll is O(N) per call: bound its run by work, not by writes.
+      const pw = Math.max(200, Math.min(writes, Math.floor((quick ? 2e6 : 2e7) / n)));
+      const pparams = { pipes: n, active, writes: pw };
+      if (!(quick && n > 10000)) plan.push(["ring poll", () => results.push({ name: "ring", impl: "poll", params: pparams, ...best(() => W.ring(pparams, "poll"), "ns_per_event") })]);
+      plan.push(["ring linux", () => {
+        if (n > LINUX_MAX_PIPES + 5) {
+          results.push({ name: "ring", impl: "linux", params, unavailable: "20000 open files: at most 9995 pipes" });
+          results.push({ name: "ring_poll", impl: "linux", params: pparams, unavailable: "20000 open files: at most 9995 pipes" });
+          return;
+        }
+        const pn = Math.min(n, LINUX_MAX_PIPES);
+        for (const r of linux("ring", { pipes: pn, active, writes, mode: "epoll" })) results.push({ ...r, name: "ring", params: { ...params, pipes_used: pn } });
+        if (!(quick && n > 1000)) {
+          for (const r of linux("ring", { pipes: pn, active, writes: pw, mode: "poll" })) results.push({ ...r, name: "ring_poll", params: { ...pparams, pipes_used: pn } });
+        }
+      }]);
+    }
+  }
+}
+if (want("pipetest")) {
+  for (const tokens of [1, 16, 256]) {
+    const params = { pipes: 256, tokens, passes: quick ? 20000 : 100000 };
+    plan.push(["pipetest wasm", () => results.push({ name: "pipetest", impl: "wasm", params, ...best(() => W.pipetest(params), "ns_per_event") })]);
+    plan.push(["pipetest linux", () => linux("pipetest", params).forEach((r) => results.push(r))]);
+  }
+}
+if (want("ctl")) {
+  const watches = quick ? 20000 : 100000;
+  plan.push(["ctl wasm", () => {
+    const r = best(() => W.ctl({ watches }), "add");
+    for (const op of ["add", "mod", "del"]) results.push({ name: "ctl", impl: "wasm", params: { watches, op }, ns_per_op: r[op] });
+  }]);
+  plan.push(["ctl linux", () => linux("ctl", { watches }).forEach((r) => results.push(r))]);
+}
+if (want("harvest")) {
+  const params = { fds: quick ? 20000 : 100000, maxevents: 64, events: quick ? 200000 : 1000000 };
+  plan.push(["harvest wasm", () => results.push({ name: "harvest", impl: "wasm", params, ...best(() => W.harvest(params), "ns_per_event") })]);
+  plan.push(["harvest linux", () => linux("harvest", params).forEach((r) => results.push(r))]);
+}
+if (want("footprint")) {
+  const params = { watches: quick ? 100000 : 1000000 };
+  plan.push(["footprint wasm", () => results.push({ name: "footprint", impl: "wasm", params, ...W.footprint(params) })]);
+  plan.push(["footprint linux", () => linux("footprint", params).forEach((r) => results.push(r))]);
+}
+
+// ---- run ---------------------------------------------------------------------------------
+
+total = plan.length;
+const started = Date.now();
+for (const [label, run] of plan) {
+  bar(label);
+  run();
+}
+log(`\rdone: ${total} steps in ${((Date.now() - started) / 1000).toFixed(1)} s`.padEnd(90) + "\n");
+
+const info = native.bin ? linux("info", {})[0] : {};
+const machine = {
+  node: process.version,
+  cpu: os.cpus()[0]?.model ?? "?",
+  cpus: os.cpus().length,
+  kernel: info.kernel ?? os.release(),
+  date: new Date().toISOString().slice(0, 10),
+  quick,
+};
+const doc = { machine, results };
+
+// ---- reports -----------------------------------------------------------------------------
+
+const fmt = (v) => (v === undefined ? "" : v >= 100 ? v.toFixed(0) : v.toFixed(1));
+const metric = (r) => (r.unavailable ? `unavailable (${r.unavailable})` : fmt(r.ns_per_event ?? r.ns_per_op ?? r.bytes_per_watch));
+const key = (r) => `${r.name}|${JSON.stringify({ ...r.params, pipes_used: undefined, watches_used: undefined, fds_used: undefined, reps: undefined, mode: undefined, op: undefined })}|${r.params.op ?? ""}`;
+function table() {
+  const rows = new Map();
+  for (const r of results) {
+    const name = r.name === "ring_poll" ? "ring" : r.name;
+    const k = key({ ...r, name });
+    if (!rows.has(k)) rows.set(k, { name, params: r.params, cells: {} });
+    const impl = r.name === "ring_poll" ? "linux poll" : r.impl;
+    rows.get(k).cells[impl] = r;
+  }
+  const unit = (n) => (n === "footprint" ? "bytes/watch" : n === "ctl" ? "ns/op" : "ns/event");
+  const lines = [
+    `| workload | params | unit | wasm | poll (model) | linux | linux poll | wasm / linux |`,
+    `| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |`,
+  ];
+  for (const { name, params, cells } of rows.values()) {
+    const p = Object.entries(params).filter(([k]) => !["reps", "mode"].includes(k)).map(([k, v]) => `${k}=${v}`).join(" ");
+    const w = cells.wasm;
+    const l = cells.linux;
+    const val = (r) => (r ? (r.ns_per_event ?? r.ns_per_op ?? r.bytes_per_watch) : undefined);
+    const ratio = w && l && !l.unavailable && val(l) ? (val(w) / val(l)).toFixed(2) + "×" : "";
+    lines.push(`| ${name} | ${p} | ${unit(name)} | ${w ? metric(w) : ""} | ${cells.poll ? metric(cells.poll) : ""} | ${l ? metric(l) : ""} | ${cells["linux poll"] ? metric(cells["linux poll"]) : ""} | ${ratio} |`);
+  }
+  return lines.join("\n");
+}
+
+const md = `Machine: ${machine.cpu} × ${machine.cpus}, Linux ${machine.kernel}, Node ${machine.node}, ${machine.date}${quick ? " (--quick)" : ""}.\n` +
+  `Command: \`npm run bench${quick ? " -- --quick" : ""}\`. Best of ${REPS} runs each; lower is better.\n\n${table()}\n`;
+mkdirSync(join(root, "bench/results"), { recursive: true });
+writeFileSync(join(root, "bench/results/latest.json"), JSON.stringify(doc, null, 2) + "\n");
+writeFileSync(join(root, "bench/results/latest.md"), md);
+if (want("ring") || want("scaling")) writeFileSync(join(root, "bench/results/scaling.svg"), scalingSvg(results));
+process.stdout.write(json ? JSON.stringify(doc) + "\n" : md);

@@ -1,0 +1,139 @@
+// The benchmark workloads on the model, through kernel.sys (epoll) or its poll().
+// Each returns { ns_per_event | ns_per_op | bytes_per_watch, ...counts }.
+import {
+  createKernelSync, EPOLLIN, EPOLL_CTL_ADD, EPOLL_CTL_MOD, EPOLL_CTL_DEL, O_NONBLOCK, EFD_NONBLOCK, POLLIN,
+} from "epoll-wasm";
+
+const now = () => process.hrtime.bigint();
+const nsSince = (t0) => Number(now() - t0);
+
+function pipes(k, n) {
+  const rd = new Int32Array(n);
+  const wr = new Int32Array(n);
+  const p = [];
+  for (let i = 0; i < n; i++) {
+    if (k.sys.pipe2(p, O_NONBLOCK) !== 0) throw new Error("pipe2 failed");
+    rd[i] = p[0];
+    wr[i] = p[1];
+  }
+  return { rd, wr };
+}
+
+/**
+ * The libevent benchmark: N pipes registered level-triggered, A of them carrying a byte;
+ * each readable pipe is read (1 byte) and the next pipe written, until W writes are done.
+ */
+export function ring({ pipes: n, active, writes }, mode = "epoll") {
+  const k = createKernelSync({ maxFds: 2 * n + 64, core: "release" });
+  const s = k.sys;
+  const { rd, wr } = pipes(k, n);
+  const one = new Uint8Array([1]);
+  const byte = new Uint8Array(1);
+  let ep = -1;
+  let pfds;
+  if (mode === "epoll") {
+    ep = s.epoll_create1(0);
+    for (let i = 0; i < n; i++) if (s.epoll_ctl(ep, EPOLL_CTL_ADD, rd[i], { events: EPOLLIN, data: i }) !== 0) throw new Error("ctl");
+  } else {
+    pfds = Array.from(rd, (fd) => ({ fd, events: POLLIN, revents: 0 }));
+  }
+  const out = new Uint32Array(64 * 3);
+  const space = Math.floor(n / active);
+  const t0 = now();
+  for (let i = 0; i < active; i++) s.write(wr[i * space], one, 1);
+  let done = active;
+  let events = 0;
+  const handle = (i) => {
+    s.read(rd[i], byte, 1);
+    events++;
+    if (done < writes) {
+      s.write(wr[i + 1 === n ? 0 : i + 1], one, 1);
+      done++;
+    }
+  };
+  for (;;) {
+    if (mode === "epoll") {
+      const got = s.epoll_wait_into(ep, out, 64, 0);
+      if (got <= 0) break;
+      for (let j = 0; j < got; j++) handle(out[3 * j + 1]);
+    } else {
+      const got = s.poll(pfds, n, 0);
+      if (got <= 0) break;
+      for (let i = 0; i < n; i++) if (pfds[i].revents) handle(i);
+    }
+  }
+  const elapsed = nsSince(t0);
+  k.fdt.closeAll();
+  return { ns_per_event: elapsed / events, events };
+}
+
+/** Token passing through a ring of P pipes with T tokens in flight (the 2002 pipetest). */
+export function pipetest({ pipes: n, tokens, passes }) {
+  const r = ring({ pipes: n, active: tokens, writes: passes });
+  return { ns_per_event: r.ns_per_event, tokens_per_sec: 1e9 / r.ns_per_event, events: r.events };
+}
+
+/** epoll_ctl ADD, MOD, DEL of `watches` eventfds in one set: ns per operation each. */
+export function ctl({ watches }) {
+  const k = createKernelSync({ maxFds: watches + 64, core: "release" });
+  const s = k.sys;
+  const fds = new Int32Array(watches);
+  for (let i = 0; i < watches; i++) fds[i] = s.eventfd(0, EFD_NONBLOCK);
+  const ep = s.epoll_create1(0);
+  const ev = { events: EPOLLIN, data: 0 };
+  const phase = (op) => {
+    const t0 = now();
+    for (let i = 0; i < watches; i++) {
+      ev.data = i;
+      if (s.epoll_ctl(ep, op, fds[i], op === EPOLL_CTL_DEL ? null : ev) !== 0) throw new Error(`ctl ${op}`);
+    }
+    return nsSince(t0) / watches;
+  };
+  // One untimed cycle warms the JIT and the caches, as the native helper does.
+  phase(EPOLL_CTL_ADD);
+  phase(EPOLL_CTL_DEL);
+  const add = phase(EPOLL_CTL_ADD);
+  const mod = phase(EPOLL_CTL_MOD);
+  const del = phase(EPOLL_CTL_DEL);
+  k.fdt.closeAll();
+  return { add, mod, del };
+}
+
+/** `fds` always-ready eventfds, level-triggered; epoll_wait(maxevents): ns per returned event. */
+export function harvest({ fds: n, maxevents, events }) {
+  const k = createKernelSync({ maxFds: n + 64, core: "release" });
+  const s = k.sys;
+  const ep = s.epoll_create1(0);
+  for (let i = 0; i < n; i++) {
+    const fd = s.eventfd(1, EFD_NONBLOCK);
+    if (s.epoll_ctl(ep, EPOLL_CTL_ADD, fd, { events: EPOLLIN, data: i }) !== 0) throw new Error("ctl");
+  }
+  const out = new Uint32Array(maxevents * 3);
+  let got = 0;
+  const warm = Math.min(events, n + 100000);
+  while (got < warm) got += s.epoll_wait_into(ep, out, maxevents, 0);
+  got = 0;
+  const t0 = now();
+  while (got < events) got += s.epoll_wait_into(ep, out, maxevents, 0);
+  const elapsed = nsSince(t0);
+  k.fdt.closeAll();
+  return { ns_per_event: elapsed / got, events: got };
+}
+
+/** Core memory per watched fd with `watches` eventfds in one set. */
+export function footprint({ watches }) {
+  const k = createKernelSync({ maxFds: watches + 64, core: "release" });
+  const s = k.sys;
+  const ep = s.epoll_create1(0);
+  const fds = new Int32Array(watches);
+  for (let i = 0; i < watches; i++) fds[i] = s.eventfd(0, EFD_NONBLOCK);
+  const before = k.coreMemoryBytes();
+  const ev = { events: EPOLLIN, data: 0 };
+  for (let i = 0; i < watches; i++) {
+    ev.data = i;
+    if (s.epoll_ctl(ep, EPOLL_CTL_ADD, fds[i], ev) !== 0) throw new Error("ctl");
+  }
+  const bytes = k.coreMemoryBytes() - before;
+  k.fdt.closeAll();
+  return { bytes_per_watch: bytes / watches, core_bytes: bytes };
+}
