@@ -11,6 +11,7 @@ import {
   epoll_watches, EP_MAX_EVENTS, ep_send_begin, ep_send_step, ep_send_end, step_events, step_data_lo, step_data_hi,
 } from "./eventpoll";
 import { rb_first, rb_next } from "./rbtree";
+import { slab_allocs } from "./slab";
 import { from_handle, handle_of, set_memory_limit as _set_memory_limit, memory_bytes as _memory_bytes } from "./slab";
 import { check_invariants } from "./invariants";
 
@@ -164,6 +165,11 @@ export function set_memory_limit(bytes: u32): i32 {
 
 export function memory_bytes(): u32 {
   return <u32>_memory_bytes();
+}
+
+/** Core allocations so far: slab objects handed out (see slab.ts). */
+export function core_allocs(): u32 {
+  return slab_allocs;
 }
 
 export function user_watches(): u32 {

@@ -91,8 +91,12 @@ export function kmem_cache_create(objsize: u32): KmemCache {
   return load<usize>(c.chunks + ((<usize>(index >> CHUNK_SHIFT)) << 2)) + <usize>(index & (CHUNK_OBJS - 1)) * c.objsize;
 }
 
+/** Objects handed out by every cache since the core started (the event path must not move it). */
+export let slab_allocs: u32 = 0;
+
 /** Allocate a zeroed object; returns its address (header set to LIVE|handle) or 0 (ENOMEM). */
 export function kmem_cache_alloc(c: KmemCache): usize {
+  slab_allocs++;
   let index = c.free;
   let p: usize;
   if (index != 0) {

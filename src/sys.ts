@@ -156,9 +156,11 @@ export function readEvent(ev: unknown): CtlEvent | undefined {
     return undefined; // a throwing getter or proxy trap: the struct cannot be read
   }
   if (!isCUint(events)) return undefined;
+  // The common small-number data needs no bigint.
+  if (data === undefined) return { events: events >>> 0, lo: 0, hi: 0 };
+  if (typeof data === "number" && data >= 0 && data <= 0xffffffff && Number.isInteger(data)) return { events: events >>> 0, lo: data, hi: 0 };
   let d: bigint;
-  if (data === undefined) d = 0n;
-  else if (typeof data === "bigint") d = BigInt.asUintN(64, data);
+  if (typeof data === "bigint") d = BigInt.asUintN(64, data);
   else if (isInt(data) && Number.isSafeInteger(data)) d = BigInt.asUintN(64, BigInt(data));
   else return undefined;
   return { events: events >>> 0, lo: Number(d & 0xffffffffn), hi: Number(d >> 32n) };

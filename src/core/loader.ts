@@ -26,6 +26,7 @@ export interface CoreExports {
   set_memory_limit(bytes: number): number;
   memory_bytes(): number;
   user_watches(): number;
+  core_allocs(): number;
   cache_live(which: number): number;
   invariants(): number;
   ep_item_next(ep: number, epi: number): number;

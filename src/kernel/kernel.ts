@@ -266,6 +266,11 @@ export class Kernel {
     return { active: field(0) === 1, eventCount: field(1), activeCount: field(2), relaxCount: field(3) };
   }
 
+  /** Objects the core's caches have handed out since it started. */
+  coreAllocations(): number {
+    return this.core.core_allocs();
+  }
+
   /** Watches counted against max_user_watches. */
   userWatches(): number {
     return this.core.user_watches();
@@ -305,18 +310,25 @@ export class Kernel {
   }
 
   /** ep_ptable_queue_proc's poll table: each poll_wait links an entry calling ep_poll_callback. */
+  /** The one poll table of ep_insert registrations (they never nest), re-aimed per call. */
+  private readonly epq = { key: 0, epi: 0, kernel: this as Kernel, queue(this: { key: number; epi: number; kernel: Kernel }, head: WaitQueueHead) {
+    this.kernel.queueEntry(this.epi, this.key, head);
+  } };
+
   private queueTable(epi: number, events: number): PollTable {
+    this.epq.epi = epi;
+    this.epq.key = events;
+    return this.epq;
+  }
+
+  /** ep_ptable_queue_proc's host half: link a wait entry that calls ep_poll_callback. */
+  queueEntry(epi: number, events: number, head: WaitQueueHead): void {
     const core = this.core;
-    return {
-      key: events,
-      queue: (head: WaitQueueHead) => {
-        const pwq = core.ptable_queue_proc(epi);
-        if (pwq <= 0) return; // ENOMEM: ep_insert notices and fails
-        const entry = new WaitEntry((key) => core.poll_callback(pwq, key), (events & EPOLLEXCLUSIVE) !== 0);
-        head.add(entry);
-        this.pwqEntries[pwq & SLOT_MASK] = entry;
-      },
-    };
+    const pwq = core.ptable_queue_proc(epi);
+    if (pwq <= 0) return; // ENOMEM: ep_insert notices and fails
+    const entry = new WaitEntry((key) => core.poll_callback(pwq, key), (events & EPOLLEXCLUSIVE) !== 0);
+    head.add(entry);
+    this.pwqEntries[pwq & SLOT_MASK] = entry;
   }
 }
 
