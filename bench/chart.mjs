@@ -15,7 +15,7 @@ export function scalingSvg(results) {
   }));
   const all = series.flatMap((s) => s.points);
   if (all.length === 0) return `<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>\n`;
-  const W = 640, H = 400, L = 70, R = 170, T = 30, B = 50;
+  const W = 680, H = 400, L = 105, R = 170, T = 30, B = 50;
   const lx = (v) => Math.log10(v);
   const [x0, x1] = [Math.floor(lx(Math.min(...all.map((p) => p[0])))), Math.ceil(lx(Math.max(...all.map((p) => p[0]))))];
   const [y0, y1] = [Math.floor(lx(Math.min(...all.map((p) => p[1])))), Math.ceil(lx(Math.max(...all.map((p) => p[1]))))];
