@@ -16,6 +16,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
 const json = args.includes("--json");
 const quick = args.includes("--quick");
+const save = !args.includes("--no-save"); // --no-save: leave bench/results/ alone (tests)
 const onlyArg = args.find((a) => a.startsWith("--only"));
 const only = onlyArg ? (onlyArg.includes("=") ? onlyArg.split("=")[1] : args[args.indexOf(onlyArg) + 1]).split(",") : null;
 const want = (name) => !only || only.includes(name);
@@ -181,8 +182,10 @@ function table() {
 const md = `Machine: ${machine.cpu} × ${machine.cpus}, Linux ${machine.kernel}, Node ${machine.node}, ${machine.date}${quick ? " (--quick)" : ""}.\n` +
   `Command: \`npm run bench${quick ? " -- --quick" : ""}\`. Best of ${REPS} runs each; lower is better. ` +
   `ring runs ${writes} writes (poll rows fewer, as their cost per event grows with N); Linux is limited to 9995 pipes by this machine's 20000 open files.\n\n${table()}\n`;
-mkdirSync(join(root, "bench/results"), { recursive: true });
-writeFileSync(join(root, "bench/results/latest.json"), JSON.stringify(doc, null, 2) + "\n");
-writeFileSync(join(root, "bench/results/latest.md"), md);
-if (want("ring") || want("scaling")) writeFileSync(join(root, "bench/results/scaling.svg"), scalingSvg(results));
+if (save) {
+  mkdirSync(join(root, "bench/results"), { recursive: true });
+  writeFileSync(join(root, "bench/results/latest.json"), JSON.stringify(doc, null, 2) + "\n");
+  writeFileSync(join(root, "bench/results/latest.md"), md);
+  if (want("ring") || want("scaling")) writeFileSync(join(root, "bench/results/scaling.svg"), scalingSvg(results));
+}
 process.stdout.write(json ? JSON.stringify(doc) + "\n" : md);

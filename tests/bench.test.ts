@@ -6,7 +6,7 @@ import { join } from "node:path";
 
 test("npm run bench -- --json --quick prints { results: [...] } with the contract's fields", () => {
   const root = join(__dirname, "..");
-  const out = execFileSync(process.execPath, ["bench/run.mjs", "--json", "--quick", "--only", "pipetest"], {
+  const out = execFileSync(process.execPath, ["bench/run.mjs", "--json", "--quick", "--no-save", "--only", "pipetest"], {
     cwd: root,
     encoding: "utf8",
     stdio: ["ignore", "pipe", "pipe"],
