@@ -1,30 +1,28 @@
-// The process's fd table (struct files_struct): slots holding a reference to an open file
-// description plus the per-fd close-on-exec flag. New fds take the lowest free number;
-// RLIMIT_NOFILE caps them (EMFILE).
+// The process's fd table (struct files_struct): the open file description of each fd (the
+// array is indexed directly: one load on the event path) and the close-on-exec flags
+// (struct fdtable's close_on_exec bitmap, here a set). New fds take the lowest free
+// number; RLIMIT_NOFILE caps them (EMFILE).
 import { EBADF, EINVAL, EMFILE } from "../uapi.js";
 import type { OpenFile } from "./file.js";
 
-interface Slot {
-  file: OpenFile;
-  cloexec: boolean;
-}
-
 export class FdTable {
-  private readonly slots: (Slot | undefined)[] = [];
+  private readonly slots: (OpenFile | undefined)[] = [];
+  private readonly cloexec = new Set<number>();
   private lowestFree = 0;
 
   constructor(public maxFds: number, private readonly onLastRef: (f: OpenFile) => void) {}
 
   get(fd: unknown): OpenFile | undefined {
     if (typeof fd !== "number" || !Number.isInteger(fd) || fd < 0) return undefined;
-    return this.slots[fd]?.file;
+    return this.slots[fd];
   }
   getCloexec(fd: number): boolean {
-    return this.slots[fd]?.cloexec ?? false;
+    return this.cloexec.has(fd);
   }
   setCloexec(fd: number, on: boolean): void {
-    const s = this.slots[fd];
-    if (s) s.cloexec = on;
+    if (!this.slots[fd]) return;
+    if (on) this.cloexec.add(fd);
+    else this.cloexec.delete(fd);
   }
   /** Open fds in increasing order. */
   fds(): number[] {
@@ -57,7 +55,9 @@ export class FdTable {
 
   private installAt(fd: number, file: OpenFile, cloexec: boolean): void {
     file.refs++;
-    this.slots[fd] = { file, cloexec };
+    this.slots[fd] = file;
+    if (cloexec) this.cloexec.add(fd);
+    else this.cloexec.delete(fd);
     if (fd === this.lowestFree) {
       while (this.slots[this.lowestFree]) this.lowestFree++;
     }
@@ -65,11 +65,12 @@ export class FdTable {
 
   /** close(): drop the slot and its reference; the file goes when no reference is left. */
   close(fd: number): number {
-    const s = this.get(fd) ? this.slots[fd] : undefined;
-    if (!s) return -EBADF;
+    const f = this.get(fd);
+    if (!f) return -EBADF;
     this.slots[fd] = undefined;
+    this.cloexec.delete(fd);
     if (fd < this.lowestFree) this.lowestFree = fd;
-    this.put(s.file);
+    this.put(f);
     return 0;
   }
 
@@ -80,16 +81,18 @@ export class FdTable {
 
   /** dup2/dup3 core (do_dup2): replace newfd atomically, closing what it held. */
   replace(oldfd: number, newfd: number, cloexec: boolean): number {
-    const s = this.slots[oldfd];
-    if (!s) return -EBADF;
+    const f = this.slots[oldfd];
+    if (!f) return -EBADF;
     if (!Number.isInteger(newfd) || newfd < 0 || newfd >= this.maxFds) return -EBADF;
     const prev = this.slots[newfd];
-    s.file.refs++;
-    this.slots[newfd] = { file: s.file, cloexec };
+    f.refs++;
+    this.slots[newfd] = f;
+    if (cloexec) this.cloexec.add(newfd);
+    else this.cloexec.delete(newfd);
     if (newfd === this.lowestFree) {
       while (this.slots[this.lowestFree]) this.lowestFree++;
     }
-    if (prev) this.put(prev.file);
+    if (prev) this.put(prev);
     return newfd;
   }
 

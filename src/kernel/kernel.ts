@@ -4,7 +4,7 @@ import { instantiateCore, instantiateCoreSync, type CoreExports, type CoreImport
 import { Clock, type ClockMode } from "./clock.js";
 import { FdTable } from "./fdtable.js";
 import { NullFile, type OpenFile, type PollTable } from "./file.js";
-import { WaitEntry, type WaitQueueHead } from "./waitqueue.js";
+import { EpollWaitEntry, type WaitEntry, type WaitQueueHead } from "./waitqueue.js";
 import { EpollFile } from "../files/epoll.js";
 import { PipeBufferPool } from "../files/pipe.js";
 import { EAGAIN, EDEADLK, EPOLLEXCLUSIVE } from "../uapi.js";
@@ -326,7 +326,7 @@ export class Kernel {
     const core = this.core;
     const pwq = core.ptable_queue_proc(epi);
     if (pwq <= 0) return; // ENOMEM: ep_insert notices and fails
-    const entry = new WaitEntry((key) => core.poll_callback(pwq, key), (events & EPOLLEXCLUSIVE) !== 0);
+    const entry = new EpollWaitEntry(core.poll_callback, pwq, (events & EPOLLEXCLUSIVE) !== 0);
     head.add(entry);
     this.pwqEntries[pwq & SLOT_MASK] = entry;
   }

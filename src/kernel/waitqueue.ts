@@ -13,7 +13,21 @@ export class WaitEntry {
   prev: WaitEntry | null = null;
   next: WaitEntry | null = null;
   head: WaitQueueHead | null = null;
-  constructor(readonly func: WakeFunc, readonly exclusive: boolean) {}
+  constructor(readonly func: WakeFunc | null, readonly exclusive: boolean) {}
+  /** The entry's wake function (wait_queue_entry.func). */
+  wake(key: number): number {
+    return this.func!(key);
+  }
+}
+
+/** An epoll item's entry (eppoll_entry.wait): its wake function is ep_poll_callback. */
+export class EpollWaitEntry extends WaitEntry {
+  constructor(private readonly callback: (pwq: number, key: number) => number, readonly pwq: number, exclusive: boolean) {
+    super(null, exclusive);
+  }
+  override wake(key: number): number {
+    return this.callback(this.pwq, key);
+  }
 }
 
 export class WaitQueueHead {
@@ -64,7 +78,7 @@ export class WaitQueueHead {
     let budget = nrExclusive;
     while (e) {
       const next = e.next; // the function may remove its own entry
-      const ret = e.func(key);
+      const ret = e.wake(key);
       if (ret < 0) break; // as __wake_up_common: a failing wake function ends the walk
       if (ret && e.exclusive && budget > 0 && --budget === 0) break;
       e = next;
