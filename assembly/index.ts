@@ -6,11 +6,13 @@ import { EBADF, EBUSY, EINVAL, ENOENT, ENOMEM, ENOSYS } from "../src/uapi";
 import {
   ep_cache, epi_cache, pwq_cache, ephead_cache, ws_cache, EP, EPI, PWQ, WS, ep_alloc, ep_free, ep_find,
   do_epoll_ctl, eventpoll_release_head, eventpoll_release_refs, rbn_of, rbr_of, epi_of_rbn, EH, f_ep_busy,
+  ep_is_linked, EP_UNACTIVE_PTR, rdllist_of, rdllink_of, epi_of_rdllink, EventPoll,
   ep_send_events, ep_events_available, ep_poll_callback, ep_ptable_queue_proc,
   __ep_eventpoll_poll, events_buffer, set_max_user_watches as _set_max_user_watches,
   epoll_watches, EP_MAX_EVENTS, ep_send_begin, ep_send_step, ep_send_end, step_events, step_data_lo, step_data_hi,
 } from "./eventpoll";
 import { rb_first, rb_next } from "./rbtree";
+import { lh } from "./list";
 import { slab_allocs } from "./slab";
 import { from_handle, handle_of, set_memory_limit as _set_memory_limit, memory_bytes as _memory_bytes } from "./slab";
 import { check_invariants } from "./invariants";
@@ -209,7 +211,10 @@ export function ep_find_item(ep_h: i32, file: u32, fd: i32): i32 {
   return epi == 0 ? 0 : handle_of(epi);
 }
 
-/** One field of a live item: 0 fd, 1 events, 2 data low word, 3 data high word, 4 file id. */
+/**
+ * One field of a live item: 0 fd, 1 events, 2 data low word, 3 data high word, 4 file id,
+ * 5 linked (on rdllist or a transfer list), 6 chained on ovflist.
+ */
 export function epitem_field(epi_h: i32, which: i32): i32 {
   const epi = from_handle(epi_cache, epi_h);
   if (epi == 0) return -EBADF;
@@ -218,6 +223,50 @@ export function epitem_field(epi_h: i32, which: i32): i32 {
   if (which == 2) return <i32>EPI(epi).data_lo;
   if (which == 3) return <i32>EPI(epi).data_hi;
   if (which == 4) return <i32>EPI(epi).file;
+  if (which == 5) return ep_is_linked(epi) ? 1 : 0;
+  if (which == 6) return EPI(epi).next != EP_UNACTIVE_PTR ? 1 : 0;
+  return -EINVAL;
+}
+
+/**
+ * Walk a set's lists for introspection: `which` 0 rdllist, 1 ovflist (LIFO, as chained),
+ * 2 the transfer list of a transfer in progress. The item after `epi_h` (0: the first),
+ * or 0 at the end.
+ */
+export function ep_list_next(ep_h: i32, which: i32, epi_h: i32): i32 {
+  const ep = from_handle(ep_cache, ep_h);
+  if (ep == 0) return -EBADF;
+  let next: usize = 0;
+  if (which == 1) {
+    if (epi_h == 0) next = EP(ep).ovflist == EP_UNACTIVE_PTR ? 0 : EP(ep).ovflist;
+    else {
+      const epi = from_handle(epi_cache, epi_h);
+      if (epi == 0) return -EBADF;
+      next = EPI(epi).next == EP_UNACTIVE_PTR ? 0 : EPI(epi).next;
+    }
+    return next == 0 ? 0 : handle_of(next);
+  }
+  if (which != 0 && which != 2) return -EINVAL;
+  if (which == 2 && EP(ep).scanning == 0) return 0;
+  const head = which == 0 ? rdllist_of(ep) : ep + offsetof<EventPoll>("txl_next");
+  let l: usize;
+  if (epi_h == 0) l = lh(head).next;
+  else {
+    const epi = from_handle(epi_cache, epi_h);
+    if (epi == 0) return -EBADF;
+    l = lh(rdllink_of(epi)).next;
+  }
+  return l == head ? 0 : handle_of(epi_of_rdllink(l));
+}
+
+/** Set state for introspection: 0 transferring (ep->mtx held by a scan), 1 wq active, 2 poll_wait active, 3 items. */
+export function ep_field(ep_h: i32, which: i32): i32 {
+  const ep = from_handle(ep_cache, ep_h);
+  if (ep == 0) return -EBADF;
+  if (which == 0) return <i32>EP(ep).scanning;
+  if (which == 1) return <i32>EP(ep).wq_active;
+  if (which == 2) return <i32>EP(ep).poll_active;
+  if (which == 3) return <i32>EP(ep).nitems;
   return -EINVAL;
 }
 

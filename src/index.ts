@@ -5,6 +5,7 @@ export { createKernel, createKernelSync, Kernel, type KernelOptions } from "./ke
 export { Sys, type EpollEvent, type EpollEventIn, type PollFd, type Timespec, type Itimerspec } from "./sys.js";
 export { CoreAbortError, type CoreKind } from "./core/loader.js";
 export { ThreadSys } from "./thread-sys.js";
+export type { EpollState, ItemState } from "./kernel/inspect.js";
 export { Thread, DeadlockError, type WakeReason } from "./kernel/sched.js";
 export type { Sigmask } from "./sys.js";
 export const O_NONBLOCK = 0x800;

@@ -149,6 +149,7 @@ export class ThreadSys {
           sched.wake(t, "woken");
           return 1;
         }, true);
+        (entry as { owner?: string }).owner = t.name;
         eavail = core.events_available(f.ep) === 1;
         if (!eavail) {
           f.wq.add(entry);

@@ -27,6 +27,8 @@ export interface CoreExports {
   memory_bytes(): number;
   user_watches(): number;
   core_allocs(): number;
+  ep_list_next(ep: number, which: number, epi: number): number;
+  ep_field(ep: number, which: number): number;
   cache_live(which: number): number;
   invariants(): number;
   ep_item_next(ep: number, epi: number): number;

@@ -10,6 +10,7 @@ import { PipeBufferPool } from "../files/pipe.js";
 import { EAGAIN, EDEADLK, EPOLLEXCLUSIVE } from "../uapi.js";
 import { Sys } from "../sys.js";
 import { TimerQueue } from "./timers.js";
+import { inspectEpoll, type EpollState } from "./inspect.js";
 import { Scheduler, type Thread } from "./sched.js";
 import { ThreadSys } from "../thread-sys.js";
 
@@ -264,6 +265,11 @@ export class Kernel {
     const field = (i: number) => this.core.wakeup_source_field(ep.ep, epi, i);
     if (field(0) < 0) return null;
     return { active: field(0) === 1, eventCount: field(1), activeCount: field(2), relaxCount: field(3) };
+  }
+
+  /** A snapshot of an epoll set's core state (null if epfd is not an epoll fd). */
+  inspect(epfd: number): EpollState | null {
+    return inspectEpoll(this, epfd);
   }
 
   /** Objects the core's caches have handed out since it started. */

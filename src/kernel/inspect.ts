@@ -1,0 +1,84 @@
+// A snapshot of one epoll set's core state, for visualizers, teaching and debugging: the
+// interest tree in order, the ready list, ovflist (as chained: newest first), the list of a
+// transfer in progress, who waits, and who holds ep->mtx. Reading it changes nothing.
+import type { Kernel } from "./kernel.js";
+import { EpollFile } from "../files/epoll.js";
+
+export interface ItemState {
+  fd: number;
+  /** The watched file's kind ("pipe", "socket", "eventfd", "timerfd", "epoll", …). */
+  kind: string;
+  events: number;
+  data: bigint;
+  /** On the ready list or on a transfer list (ep_is_linked). */
+  linked: boolean;
+  /** Chained on ovflist (a callback came during a transfer). */
+  chained: boolean;
+  /**
+   * The file's current poll mask, masked by the item's events (what a harvest would report).
+   * Not computed (0) for a nested epoll file: polling one would drop its not-ready items.
+   */
+  ready: number;
+}
+
+export interface EpollState {
+  epfd: number;
+  /** rb-tree order. */
+  items: ItemState[];
+  /** fds in ready-list order. */
+  rdllist: number[];
+  /** fds chained on ovflist, newest first (ep_done_scan reverses them). */
+  ovflist: number[];
+  /** fds still to be transferred by the transfer in progress. */
+  txlist: number[];
+  transferring: boolean;
+  /** Threads asleep in epoll_wait on this set (ep->wq). */
+  waiters: string[];
+  /** Entries on ep->poll_wait (poll() callers and outer sets). */
+  pollWatchers: number;
+  /** The thread holding ep->mtx, if any. */
+  mtxOwner: string | null;
+}
+
+export function inspectEpoll(k: Kernel, epfd: number): EpollState | null {
+  const f = k.fdt.get(epfd);
+  if (!(f instanceof EpollFile)) return null;
+  const core = k.core;
+  const ep = f.ep;
+  const itemOf = (epi: number): ItemState => {
+    const fd = core.epitem_field(epi, 0);
+    const events = core.epitem_field(epi, 1) >>> 0;
+    const file = k.fileById(core.epitem_field(epi, 4) >>> 0);
+    return {
+      fd,
+      kind: file?.kind ?? "?",
+      events,
+      data: (BigInt(core.epitem_field(epi, 3) >>> 0) << 32n) | BigInt(core.epitem_field(epi, 2) >>> 0),
+      linked: core.epitem_field(epi, 5) === 1,
+      chained: core.epitem_field(epi, 6) === 1,
+      ready: file && !(file instanceof EpollFile) ? (file.poll(null, 1) & events) >>> 0 : 0,
+    };
+  };
+  const items: ItemState[] = [];
+  for (let epi = core.ep_item_next(ep, 0); epi > 0; epi = core.ep_item_next(ep, epi)) items.push(itemOf(epi));
+  const list = (which: number): number[] => {
+    const out: number[] = [];
+    for (let epi = core.ep_list_next(ep, which, 0); epi > 0 && out.length <= items.length; epi = core.ep_list_next(ep, which, epi)) {
+      out.push(core.epitem_field(epi, 0));
+    }
+    return out;
+  };
+  const waiters: string[] = [];
+  for (let e = f.wq.first; e; e = e.next) waiters.push((e as { owner?: string }).owner ?? "waiter");
+  return {
+    epfd,
+    items,
+    rdllist: list(0),
+    ovflist: list(1),
+    txlist: list(2),
+    transferring: core.ep_field(ep, 0) !== 0,
+    waiters,
+    pollWatchers: f.pollWaitHead.count,
+    mtxOwner: f.mtx.owner?.name ?? null,
+  };
+}
