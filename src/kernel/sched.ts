@@ -108,6 +108,11 @@ export class Scheduler {
   readonly trace: string[] = [];
   /** Keep at most this many trace entries (0 disables tracing). */
   traceLimit = 10000;
+  /**
+   * Step mode (visualizers): awaited before each scheduling decision with the thread about
+   * to run, so a UI can pause between steps — including between the items of a transfer.
+   */
+  stepHook: ((next: Thread) => Promise<void>) | null = null;
 
   constructor(seed: number, private readonly clock: Clock, private readonly timers: TimerQueue) {
     this.rng = new Rng(seed);
@@ -133,7 +138,9 @@ export class Scheduler {
           if (!(await this.advanceTime())) throw new DeadlockError(blocked.map((t) => ({ name: t.name, waitingOn: t.waitingOn })));
           continue;
         }
-        await this.switchTo(ready.length === 1 ? ready[0] : ready[this.rng.next() % ready.length]);
+        const next = ready.length === 1 ? ready[0] : ready[this.rng.next() % ready.length];
+        if (this.stepHook) await this.stepHook(next);
+        await this.switchTo(next);
       }
       this.threads.splice(0, this.threads.length, ...this.threads.filter((t) => t.state !== "done"));
     } finally {
