@@ -5,6 +5,9 @@ export { createKernel, createKernelSync, Kernel, type KernelOptions } from "./ke
 export { Sys, type EpollEvent, type EpollEventIn, type PollFd, type Timespec, type Itimerspec } from "./sys.js";
 export { CoreAbortError, type CoreKind } from "./core/loader.js";
 export { ThreadSys } from "./thread-sys.js";
+export { Epoll, type WaitOptions } from "./epoll.js";
+export { EpollError } from "./errors.js";
+export { FileHandle, SocketHandle, EventFdHandle, TimerFdHandle } from "./handles.js";
 export type { EpollState, ItemState } from "./kernel/inspect.js";
 export { Thread, DeadlockError, type WakeReason } from "./kernel/sched.js";
 export type { Sigmask } from "./sys.js";

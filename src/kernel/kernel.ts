@@ -11,6 +11,9 @@ import { EAGAIN, EDEADLK, EPOLLEXCLUSIVE } from "../uapi.js";
 import { Sys } from "../sys.js";
 import { TimerQueue } from "./timers.js";
 import { inspectEpoll, type EpollState } from "./inspect.js";
+import { Epoll } from "../epoll.js";
+import { FileHandle, SocketHandle, EventFdHandle, TimerFdHandle } from "../handles.js";
+import { check } from "../errors.js";
 import { Scheduler, type Thread } from "./sched.js";
 import { ThreadSys } from "../thread-sys.js";
 
@@ -265,6 +268,40 @@ export class Kernel {
     const field = (i: number) => this.core.wakeup_source_field(ep.ep, epi, i);
     if (field(0) < 0) return null;
     return { active: field(0) === 1, eventCount: field(1), activeCount: field(2), relaxCount: field(3) };
+  }
+
+  // ---- the idiomatic API's file constructors (they throw EpollError) ----
+
+  /** An epoll set (epoll_create1). */
+  epoll(options: { cloexec?: boolean } = {}): Epoll {
+    return new Epoll(this, options);
+  }
+
+  /** pipe2(): [read end, write end]. */
+  pipe(options: { nonblock?: boolean; cloexec?: boolean; direct?: boolean } = {}): [FileHandle, FileHandle] {
+    const fds: number[] = [];
+    check(this.sys.pipe2(fds, (options.nonblock ? 0x800 : 0) | (options.cloexec ? 0x80000 : 0) | (options.direct ? 0x4000 : 0)), "pipe2");
+    return [new FileHandle(this, fds[0]), new FileHandle(this, fds[1])];
+  }
+
+  /** socketpair(AF_UNIX, SOCK_STREAM): two connected ends. */
+  socketPair(options: { nonblock?: boolean; cloexec?: boolean } = {}): [SocketHandle, SocketHandle] {
+    const sv: number[] = [];
+    check(this.sys.socketpair(1, 1 | (options.nonblock ? 0x800 : 0) | (options.cloexec ? 0x80000 : 0), 0, sv), "socketpair");
+    return [new SocketHandle(this, sv[0]), new SocketHandle(this, sv[1])];
+  }
+
+  /** eventfd(initval). */
+  eventFd(initval = 0, options: { semaphore?: boolean; nonblock?: boolean; cloexec?: boolean } = {}): EventFdHandle {
+    const flags = (options.semaphore ? 1 : 0) | (options.nonblock ? 0x800 : 0) | (options.cloexec ? 0x80000 : 0);
+    return new EventFdHandle(this, check(this.sys.eventfd(initval, flags), "eventfd"));
+  }
+
+  /** timerfd_create() on "monotonic" (default) or "realtime". */
+  timerFd(options: { clock?: "monotonic" | "realtime"; nonblock?: boolean; cloexec?: boolean } = {}): TimerFdHandle {
+    const clock = options.clock === "realtime" ? 0 : 1;
+    const flags = (options.nonblock ? 0x800 : 0) | (options.cloexec ? 0x80000 : 0);
+    return new TimerFdHandle(this, check(this.sys.timerfd_create(clock, flags), "timerfd_create"));
   }
 
   /** A snapshot of an epoll set's core state (null if epfd is not an epoll fd). */

@@ -125,6 +125,11 @@ export class Scheduler {
     return t;
   }
 
+  /** Whether run() is in progress. */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
   /** Run every thread to completion (or reject with EDEADLK). */
   async run(): Promise<void> {
     if (this.running) throw new Error("kernel.run() is already running");

@@ -1,0 +1,159 @@
+// The idiomatic API: class Epoll over the syscall layer. Failures throw EpollError (Node's
+// SystemError shape); wrong argument types throw TypeError before anything is done.
+import type { Kernel } from "./kernel/kernel.js";
+import type { EpollEvent } from "./sys.js";
+import { FileHandle } from "./handles.js";
+import { EpollError, check } from "./errors.js";
+import { DeadlockError } from "./kernel/sched.js";
+import { EINTR, EPOLL_CLOEXEC, EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLL_CTL_DISABLE, EPOLL_CTL_MOD, EBUSY } from "./uapi.js";
+
+/** Options of Epoll.wait(). */
+export interface WaitOptions {
+  /** At most this many events (1 … 178956970). Default 64. */
+  maxEvents?: number;
+  /** Milliseconds; -1 (default) waits until an event arrives, 0 does not wait. */
+  timeout?: number;
+  /** Aborting rejects the wait with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+const SIGINT = 2;
+const EP_MAX_EVENTS = 178956970;
+
+type Target = number | FileHandle;
+const fdOf = (t: Target, what: string): number => {
+  if (t instanceof FileHandle) return t.fd;
+  if (typeof t === "number" && Number.isInteger(t)) return t;
+  throw new TypeError(`Epoll.${what}: target must be an fd number or a FileHandle`);
+};
+const checkEvents = (events: unknown, what: string): number => {
+  if (typeof events !== "number" || !Number.isInteger(events) || events < -0x80000000 || events > 0xffffffff) {
+    throw new TypeError(`Epoll.${what}: events must be a 32-bit integer mask`);
+  }
+  return events >>> 0;
+};
+const checkData = (data: unknown, fd: number, what: string): bigint | number => {
+  if (data === undefined) return fd;
+  if (typeof data === "bigint" || (typeof data === "number" && Number.isSafeInteger(data))) return data;
+  throw new TypeError(`Epoll.${what}: data must be a bigint or a safe integer`);
+};
+
+/**
+ * An epoll set of a kernel. `add`/`modify`/`delete`/`disable` are epoll_ctl; `wait` is
+ * epoll_wait returning a Promise (it sleeps in a kernel thread, so other threads, timers
+ * and the embedding program can wake it); iterating with `for await` yields events.
+ */
+export class Epoll {
+  /** The epoll fd. */
+  readonly fd: number;
+  private closed = false;
+
+  constructor(readonly kernel: Kernel, options: { cloexec?: boolean } = {}) {
+    if (options === null || typeof options !== "object") throw new TypeError("new Epoll: options must be an object");
+    this.fd = check(kernel.sys.epoll_create1(options.cloexec ? EPOLL_CLOEXEC : 0), "epoll_create1");
+  }
+
+  /** EPOLL_CTL_ADD. `data` defaults to the fd. */
+  add(target: Target, events: number, data?: bigint | number): void {
+    const fd = fdOf(target, "add");
+    check(this.kernel.sys.epoll_ctl(this.fd, EPOLL_CTL_ADD, fd, { events: checkEvents(events, "add"), data: checkData(data, fd, "add") }), "epoll_ctl");
+  }
+
+  /** EPOLL_CTL_MOD. `data` defaults to the fd. */
+  modify(target: Target, events: number, data?: bigint | number): void {
+    const fd = fdOf(target, "modify");
+    check(this.kernel.sys.epoll_ctl(this.fd, EPOLL_CTL_MOD, fd, { events: checkEvents(events, "modify"), data: checkData(data, fd, "modify") }), "epoll_ctl");
+  }
+
+  /** EPOLL_CTL_DEL. */
+  delete(target: Target): void {
+    check(this.kernel.sys.epoll_ctl(this.fd, EPOLL_CTL_DEL, fdOf(target, "delete"), null), "epoll_ctl");
+  }
+
+  /**
+   * EPOLL_CTL_DISABLE (the 2012 proposal): no further event is queued for the item. Returns
+   * true if it was on the ready list (now removed: nobody is handling it), false if it was
+   * not (an event may be in another thread's hands: EBUSY).
+   */
+  disable(target: Target): boolean {
+    const r = this.kernel.sys.epoll_ctl(this.fd, EPOLL_CTL_DISABLE, fdOf(target, "disable"), null);
+    if (r === -EBUSY) return false;
+    check(r, "epoll_ctl");
+    return true;
+  }
+
+  /** epoll_wait without waiting, into a typed array (3 words an event): the fast path. */
+  waitInto(out: Uint32Array, maxEvents = Math.floor(out.length / 3)): number {
+    if (!(out instanceof Uint32Array)) throw new TypeError("Epoll.waitInto: out must be a Uint32Array");
+    return check(this.kernel.sys.epoll_wait_into(this.fd, out, maxEvents, 0), "epoll_wait");
+  }
+
+  /** epoll_wait: the events (possibly none, after a timeout). */
+  async wait(options: WaitOptions = {}): Promise<EpollEvent[]> {
+    if (options === null || typeof options !== "object") throw new TypeError("Epoll.wait: options must be an object");
+    const { maxEvents = 64, timeout = -1, signal } = options;
+    if (!Number.isInteger(maxEvents) || maxEvents < 1 || maxEvents > EP_MAX_EVENTS) throw new TypeError("Epoll.wait: maxEvents must be an integer from 1 to 178956970");
+    if (!Number.isInteger(timeout) || timeout < -1 || timeout > 0x7fffffff) throw new TypeError("Epoll.wait: timeout must be an integer from -1 to 2147483647");
+    if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError("Epoll.wait: signal must be an AbortSignal");
+    signal?.throwIfAborted();
+    const out: EpollEvent[] = [];
+    const now = check(this.kernel.sys.epoll_wait(this.fd, out, maxEvents, 0), "epoll_wait");
+    if (now > 0 || timeout === 0) return out.slice(0, now);
+    // Sleep like a thread: its own wait entry and timer on this set.
+    const t = this.kernel.spawn(async (ts) => ts.epoll_wait(this.fd, out, maxEvents, timeout), `Epoll(${this.fd}).wait`);
+    const abort = () => t.kill(SIGINT);
+    signal?.addEventListener("abort", abort, { once: true });
+    try {
+      if (!this.kernel.sched.isRunning) {
+        try {
+          await this.kernel.run();
+        } catch (e) {
+          if (e instanceof DeadlockError) {
+            t.kill(SIGINT); // nothing can ever wake it: end the wait
+            await this.kernel.run();
+            throw new EpollError(-35, "epoll_wait");
+          }
+          throw e;
+        }
+      }
+      const r = (await t.join()) as number;
+      if (r === -EINTR && signal?.aborted) throw signal.reason;
+      return out.slice(0, check(r, "epoll_wait"));
+    } finally {
+      signal?.removeEventListener("abort", abort);
+    }
+  }
+
+  /**
+   * `for await (const ev of epoll)`: events as they come; the iteration ends when a wait
+   * times out (with `timeout` ≥ 0), when nothing could ever wake it (EDEADLK), or on close.
+   */
+  async *events(options: WaitOptions = {}): AsyncGenerator<EpollEvent> {
+    while (!this.closed) {
+      let batch: EpollEvent[];
+      try {
+        batch = await this.wait(options);
+      } catch (e) {
+        if (e instanceof EpollError && (e.code === "EDEADLK" || (e.code === "EBADF" && this.closed))) return;
+        throw e;
+      }
+      if (batch.length === 0) return;
+      yield* batch;
+    }
+  }
+
+  [Symbol.asyncIterator](): AsyncGenerator<EpollEvent> {
+    return this.events();
+  }
+
+  /** close(2) the epoll fd. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    check(this.kernel.sys.close(this.fd), "close");
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
