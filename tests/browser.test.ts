@@ -1,0 +1,430 @@
+// The browser visualizer (web/) in a real browser: scripts/serve.mjs serves the page and the
+// built package, Debian's chromium (driven by playwright-core) plays a scenario and clicks
+// through the console, and after every step the state the page *draws* (epoll set sections,
+// their rb-tree nodes and [data-list] chips, the fd table, the clock, the log's call and
+// event items) must equal, exactly, the same operations run here in Node through
+// kernel.sys: fds, return values and errnos, event masks, data, ready-list order.
+//
+// Runs in both jest projects. The page always loads dist/ and so the release core (no
+// `process` in a browser); Node replays on this project's core, so the "release" project
+// checks page vs. release core and the "debug" project checks the release build in the
+// browser against the debug core (with its invariant walk after the test). Each project
+// writes its own screenshot (web/test-results/visualizer.png from "release",
+// visualizer-debug.png from "debug") so the parallel runs never write the same file.
+//
+// Needs /usr/bin/chromium (`scripts/ci-chromium.sh` installs it) and a built dist/
+// (`npm test` builds it in pretest). Missing either is a test failure, never a skip.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import * as E from "../src/index";
+import { newKernel } from "./helpers";
+
+const root = join(__dirname, "..");
+const CHROMIUM = "/usr/bin/chromium";
+const project = process.env.EPOLL_WASM_CORE === "debug" ? "debug" : "release";
+const SHOT = join(root, "web", "test-results", project === "release" ? "visualizer.png" : "visualizer-debug.png");
+
+jest.setTimeout(30_000);
+
+// ---------------------------------------------------------------------------------------
+// the server and the browser
+
+let server: ChildProcess | null = null;
+let browser: Browser | null = null;
+let page: Page | null = null;
+let baseUrl = "";
+/** Uncaught page errors and console errors: the page must have none. */
+const pageErrors: string[] = [];
+
+function startServer(): Promise<string> {
+  const child = spawn(process.execPath, [join(root, "scripts", "serve.mjs")], {
+    cwd: root,
+    env: { ...process.env, PORT: "0" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  server = child;
+  return new Promise((resolve, reject) => {
+    let out = "";
+    let err = "";
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      reject(new Error(`scripts/serve.mjs: ${why}\nstdout: ${out}\nstderr: ${err}`));
+    };
+    const timer = setTimeout(() => fail("no URL line within 10 s"), 10_000);
+    child.stdout!.setEncoding("utf8").on("data", (s: string) => {
+      out += s;
+      const nl = out.indexOf("\n");
+      if (nl < 0) return;
+      const m = /^epoll-wasm visualizer: (http:\/\/127\.0\.0\.1:\d+\/)$/.exec(out.slice(0, nl));
+      clearTimeout(timer);
+      if (m) resolve(m[1]);
+      else fail(`unexpected first line ${JSON.stringify(out.slice(0, nl))}`);
+    });
+    child.stderr!.setEncoding("utf8").on("data", (s: string) => (err += s));
+    child.on("error", (e) => fail(String(e)));
+    child.on("exit", (code, sig) => fail(`exited early (code ${code}, signal ${sig})`));
+  });
+}
+
+/** SIGTERM to the server child by its PID; SIGKILL if it has not exited after 3 s. */
+async function stopServer(): Promise<void> {
+  const child = server;
+  server = null;
+  if (!child || child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const pid = child.pid;
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  process.kill(pid, "SIGTERM");
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<"late">((r) => (timer = setTimeout(() => r("late"), 3000)));
+  if ((await Promise.race([exited, late])) === "late") {
+    process.kill(pid, "SIGKILL");
+    await exited;
+  }
+  clearTimeout(timer);
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `${CHROMIUM} not found: tests/browser.test.ts drives Debian's chromium. ` +
+        "Run scripts/ci-chromium.sh (it runs apt-get install chromium) and run the tests again.",
+    );
+  }
+  if (!existsSync(join(root, "dist", "index.js"))) {
+    throw new Error("dist/index.js not found: run `npm run build` (npm test does it in pretest).");
+  }
+  baseUrl = await startServer();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  page.on("pageerror", (e) => pageErrors.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => {
+    // The page has no favicon; chromium's own request for one is no page error.
+    if (m.type() === "error" && !m.location().url.endsWith("/favicon.ico")) pageErrors.push(`console.error: ${m.text()} (${m.location().url})`);
+  });
+  page.on("response", (r) => {
+    if (r.status() >= 400) pageErrors.push(`HTTP ${r.status()} ${r.url()}`);
+  });
+  await page.goto(baseUrl);
+  await page.waitForFunction(() => document.body.dataset.ready !== "false");
+  const ready = await page.evaluate(() => document.body.dataset.ready);
+  if (ready !== "true") {
+    throw new Error(`the page failed to start (body[data-ready=${ready}]): ${await page.textContent("#sets")} ${pageErrors.join("; ")}`);
+  }
+}, 30_000);
+
+afterAll(async () => {
+  try {
+    await browser?.close();
+  } finally {
+    browser = null;
+    page = null;
+    await stopServer();
+  }
+}, 15_000);
+
+// ---------------------------------------------------------------------------------------
+// what the page draws, and what Node says it should draw
+
+interface DrawnSet {
+  epfd: number;
+  fds: string;
+  transferring: string;
+  mtxOwner: string;
+  tree: { fd: number; kind: string; events: string; data: string; linked: string; chained: string; ready: string }[];
+  lists: Record<string, { count: number; fds: number[] }>;
+  waiters: string[];
+}
+interface Drawn {
+  sets: DrawnSet[];
+  fdtable: { fd: number; kind: string }[];
+  clock: string;
+  /** The log's call, error and event items, normalized by `logLine`. */
+  log: string[];
+}
+
+/** Reads the page's drawing (runs in the browser). */
+async function drawn(p: Page): Promise<Drawn> {
+  const raw = await p.evaluate(() => {
+    const all = (el: ParentNode, sel: string) => Array.from(el.querySelectorAll<HTMLElement>(sel));
+    return {
+      sets: all(document, "#sets section[data-epfd]").map((s) => ({
+        epfd: Number(s.dataset.epfd),
+        fds: s.dataset.fds ?? "",
+        transferring: s.dataset.transferring ?? "",
+        mtxOwner: s.dataset.mtxOwner ?? "",
+        tree: all(s, '[data-list="tree"] .node').map((n) => ({
+          fd: Number(n.dataset.fd),
+          kind: n.dataset.kind ?? "",
+          events: n.dataset.events ?? "",
+          data: n.dataset.data ?? "",
+          linked: n.dataset.linked ?? "",
+          chained: n.dataset.chained ?? "",
+          ready: n.dataset.ready ?? "",
+        })),
+        lists: Object.fromEntries(["rdllist", "txlist", "ovflist"].map((name) => {
+          const l = s.querySelector<HTMLElement>(`[data-list="${name}"]`);
+          return [name, l ? { count: Number(l.dataset.count), fds: all(l, ".chip[data-fd]").map((c) => Number(c.dataset.fd)) } : { count: -1, fds: [] }];
+        })),
+        waiters: all(s, '[data-list="waiters"] [data-thread]').map((w) => w.dataset.thread ?? ""),
+      })),
+      fdtable: all(document, "#fdtable tbody tr").map((r) => ({ fd: Number(r.dataset.fd), kind: r.dataset.kind ?? "" })),
+      clock: document.getElementById("clock")?.textContent ?? "",
+      log: all(document, "#log li").map((li) => ({
+        kind: li.dataset.kind ?? "",
+        text: li.textContent ?? "",
+        set: li.dataset.set ?? "",
+        events: li.dataset.events ?? "",
+        data: li.dataset.data ?? "",
+        by: li.dataset.by ?? "",
+      })),
+    };
+  });
+  return { ...raw, log: raw.log.flatMap(logLine) };
+}
+
+/** A log item as `call name = ret tail`, `error name = -ERRNO`, `event epfd mask data by`. */
+function logLine(li: { kind: string; text: string; set: string; events: string; data: string; by: string }): string[] {
+  if (li.kind === "event") return [`event ${li.set} ${li.events} ${li.data} ${li.by}`];
+  if (li.kind !== "call" && li.kind !== "error") return [];
+  const m = /^(\w+)\(.*\) = (-?\w+)(.*)$/s.exec(li.text);
+  return [m ? `${li.kind} ${m[1]} = ${m[2]}${m[3]}` : `${li.kind} ?? ${li.text}`];
+}
+
+const hex = (n: number) => "0x" + (n >>> 0).toString(16);
+const fmtRet = (ret: number) => (ret < 0 ? `-${E.errnoName(ret)}` : String(ret));
+const fmtNs = (ns: bigint) =>
+  ns === 0n ? "0 ns" : ns % 1_000_000n === 0n ? `${ns / 1_000_000n} ms` : ns % 1000n === 0n ? `${ns / 1000n} µs` : `${ns} ns`;
+
+/** The page's operations (web/app.js), run on a Node kernel of this project's core. */
+class Mirror {
+  readonly k = newKernel({ seed: 1 });
+  readonly log: string[] = [];
+  private enc = new TextEncoder();
+
+  private logged(name: string, ret: number, tail = ""): number {
+    this.log.push(`${ret < 0 ? "error" : "call"} ${name} = ${fmtRet(ret)}${tail}`);
+    return ret;
+  }
+  pipe(): number[] {
+    const p: number[] = [];
+    const ret = this.k.sys.pipe2(p, E.O_NONBLOCK); // the page's O_NONBLOCK box is ticked
+    this.logged("pipe2", ret, ret === 0 ? ` → [${p.join(", ")}]` : "");
+    return p;
+  }
+  epoll(): number {
+    return this.logged("epoll_create1", this.k.sys.epoll_create1(0));
+  }
+  ctl(epfd: number, op: number, fd: number, events: number, data?: bigint): number {
+    const ev = op === E.EPOLL_CTL_DEL ? null : { events, data: data ?? BigInt(fd) };
+    return this.logged("epoll_ctl", this.k.sys.epoll_ctl(epfd, op, fd, ev));
+  }
+  write(fd: number, text: string): number {
+    const buf = this.enc.encode(text);
+    return this.logged("write", this.k.sys.write(fd, buf, buf.length));
+  }
+  read(fd: number, count: number): number {
+    const buf = new Uint8Array(count);
+    const ret = this.k.sys.read(fd, buf, count);
+    return this.logged("read", ret, ret > 0 ? ` → "${new TextDecoder().decode(buf.subarray(0, ret))}"` : "");
+  }
+  wait(epfd: number, maxevents: number, timeout: number): number {
+    const out: E.EpollEvent[] = [];
+    const n = this.logged("epoll_wait", this.k.sys.epoll_wait(epfd, out, maxevents, timeout));
+    for (let i = 0; i < n; i++) this.log.push(`event ${epfd} ${hex(out[i].events)} ${out[i].data} main`);
+    return n;
+  }
+  nanosleep(ms: number): number {
+    return this.logged("nanosleep", this.k.sys.nanosleep({ tv_sec: Math.floor(ms / 1000), tv_nsec: (ms % 1000) * 1e6 }));
+  }
+
+  /** What the page should draw now. */
+  expected(): Drawn {
+    const fds = this.k.fdt.fds();
+    const sets: DrawnSet[] = [];
+    for (const fd of fds) {
+      if (this.k.fdt.get(fd)?.kind !== "epoll") continue;
+      const st = this.k.inspect(fd)!;
+      const list = (l: number[]) => ({ count: l.length, fds: l });
+      sets.push({
+        epfd: fd,
+        fds: String(fd),
+        transferring: String(st.transferring),
+        mtxOwner: st.mtxOwner ?? "",
+        tree: st.items.map((it) => ({
+          fd: it.fd, kind: it.kind, events: hex(it.events), data: String(it.data),
+          linked: String(it.linked), chained: String(it.chained), ready: hex(it.ready),
+        })),
+        lists: { rdllist: list(st.rdllist), txlist: list(st.txlist), ovflist: list(st.ovflist) },
+        waiters: st.waiters,
+      });
+    }
+    return {
+      sets,
+      fdtable: fds.map((fd) => ({ fd, kind: this.k.fdt.get(fd)?.kind ?? "" })),
+      clock: fmtNs(this.k.now()),
+      log: [...this.log],
+    };
+  }
+}
+
+/** Clicks a console button and waits until the page is idle (the action has rendered). */
+async function click(p: Page, id: string): Promise<void> {
+  await p.click(`#${id}`);
+  await p.evaluate(() => (window as unknown as { __epoll: { idle(): Promise<void> } }).__epoll.idle());
+}
+
+// ---------------------------------------------------------------------------------------
+// the tests
+
+test("the lt-vs-et scenario, played from the page, draws what kernel.sys computes", async () => {
+  const p = page!;
+  await p.selectOption("#scenario", "lt-vs-et");
+  await p.fill("#scenario-delay", "0");
+  await p.click("#op-play");
+  await p.evaluate(() => (window as unknown as { __epoll: { idle(): Promise<void> } }).__epoll.idle());
+  const scenarioLog = await p.$$eval('#log li[data-kind="scenario"]', (lis) => lis.map((li) => li.textContent));
+  expect(scenarioLog[0]).toBe("▶ level- vs edge-triggered");
+  expect(scenarioLog[scenarioLog.length - 1]).toBe("■ level- vs edge-triggered done");
+
+  // The scenario's operations (web/app.js, scenarios[0]).
+  const m = new Mirror();
+  const a = m.pipe(), b = m.pipe();
+  const ep = m.epoll();
+  m.ctl(ep, E.EPOLL_CTL_ADD, a[0], E.EPOLLIN, 1n);
+  m.ctl(ep, E.EPOLL_CTL_ADD, b[0], E.EPOLLIN | E.EPOLLET, 2n);
+  m.write(a[1], "a");
+  m.write(b[1], "b");
+  expect(m.k.inspect(ep)!.rdllist).toEqual([a[0], b[0]]);
+  expect(m.wait(ep, 8, 0)).toBe(2);
+  expect(m.wait(ep, 8, 0)).toBe(1); // LT again, ET not
+  m.write(b[1], "b");
+  expect(m.wait(ep, 8, 0)).toBe(2);
+  m.read(a[0], 64);
+  m.read(b[0], 64);
+  expect(m.wait(ep, 8, 0)).toBe(0);
+
+  const want = m.expected();
+  // Spelled out once, so a change on both sides at once still shows up here.
+  expect(want.log.filter((l) => l.startsWith("event"))).toEqual([
+    `event ${ep} 0x1 1 main`, `event ${ep} 0x1 2 main`,
+    `event ${ep} 0x1 1 main`,
+    `event ${ep} 0x1 1 main`, `event ${ep} 0x1 2 main`,
+  ]);
+  expect(await drawn(p)).toEqual(want);
+  expect(pageErrors).toEqual([]);
+});
+
+test("operations clicked in the console draw, step by step, what kernel.sys computes", async () => {
+  const p = page!;
+  await p.fill("#seed", "1");
+  await click(p, "op-reset"); // a fresh kernel and an empty log
+  const m = new Mirror();
+  const check = async (what: string) => {
+    const got = await drawn(p);
+    const want = m.expected();
+    try {
+      expect(got).toEqual(want);
+    } catch (e) {
+      (e as Error).message = `after ${what}:\n${(e as Error).message}`;
+      throw e;
+    }
+  };
+  await check("reset");
+
+  // Three pipes and a set.
+  const pipes: number[][] = [];
+  for (let i = 0; i < 3; i++) {
+    await click(p, "op-pipe");
+    pipes.push(m.pipe());
+    await check(`pipe2 #${i + 1}`);
+  }
+  const [a, b, c] = pipes;
+  await click(p, "op-epoll");
+  const ep = m.epoll();
+  await check("epoll_create1");
+
+  // A level-triggered with data 33, B edge-triggered with the default data (= fd),
+  // C level-triggered with data 77; then C again: EEXIST.
+  const ctl = async (fd: number, et: boolean, data: string) => {
+    await p.selectOption("#ctl-epfd", String(ep));
+    await p.selectOption("#ctl-op", String(E.EPOLL_CTL_ADD));
+    await p.selectOption("#ctl-fd", String(fd));
+    await p.check("#ev-IN");
+    if (et) await p.check("#ev-ET");
+    else await p.uncheck("#ev-ET");
+    await p.fill("#ctl-data", data);
+    await click(p, "op-ctl");
+    const ret = m.ctl(ep, E.EPOLL_CTL_ADD, fd, E.EPOLLIN | (et ? E.EPOLLET : 0), data === "" ? undefined : BigInt(data));
+    await check(`epoll_ctl ADD ${fd}`);
+    return ret;
+  };
+  expect(await ctl(a[0], false, "33")).toBe(0);
+  expect(await ctl(b[0], true, "")).toBe(0);
+  expect(await ctl(c[0], false, "77")).toBe(0);
+  expect(await ctl(c[0], false, "77")).toBe(-E.EEXIST);
+
+  // Writes in the order C, A, B: the ready list is in callback order.
+  const write = async (fd: number, text: string) => {
+    await p.selectOption("#io-fd", String(fd));
+    await p.fill("#io-data", text);
+    await click(p, "op-write");
+    expect(m.write(fd, text)).toBe(text.length);
+    await check(`write ${fd}`);
+  };
+  await write(c[1], "c");
+  await write(a[1], "a");
+  await write(b[1], "bb");
+  expect(m.k.inspect(ep)!.rdllist).toEqual([c[0], a[0], b[0]]);
+
+  // maxevents 2: C and A delivered and, being level-triggered, re-queued behind B.
+  const wait = async (max: number) => {
+    await p.selectOption("#wait-epfd", String(ep));
+    await p.fill("#wait-max", String(max));
+    await p.fill("#wait-timeout", "0");
+    await click(p, "op-wait");
+    const n = m.wait(ep, max, 0);
+    await check(`epoll_wait max ${max}`);
+    return n;
+  };
+  expect(await wait(2)).toBe(2);
+  expect(m.k.inspect(ep)!.rdllist).toEqual([b[0], c[0], a[0]]);
+
+  // Drain A: still linked, no longer ready (nothing re-polls it until the next wait).
+  await p.selectOption("#io-fd", String(a[0]));
+  await p.fill("#io-len", "64");
+  await click(p, "op-read");
+  expect(m.read(a[0], 64)).toBe(1);
+  await check(`read ${a[0]}`);
+
+  // 100 ms of virtual time.
+  await p.fill("#sleep-ms", "100");
+  await click(p, "op-sleep");
+  expect(m.nanosleep(100)).toBe(0);
+  await check("nanosleep 100 ms");
+  expect((await drawn(p)).clock).toBe("100 ms");
+
+  // B (ET, one report for its write) and C (LT, re-queued); A is dropped, not ready.
+  expect(await wait(8)).toBe(2);
+  const final = m.expected();
+  expect(final.sets[0].lists.rdllist.fds).toEqual([c[0]]);
+  expect(final.log.filter((l) => l.startsWith("event"))).toEqual([
+    `event ${ep} 0x1 77 main`, `event ${ep} 0x1 33 main`,
+    `event ${ep} 0x1 ${b[0]} main`, `event ${ep} 0x1 77 main`,
+  ]);
+  expect(final.log).toContain(`error epoll_ctl = -EEXIST`);
+
+  mkdirSync(join(root, "web", "test-results"), { recursive: true });
+  await p.screenshot({ path: SHOT, fullPage: true });
+  expect(existsSync(SHOT)).toBe(true);
+  expect(pageErrors).toEqual([]);
+});
