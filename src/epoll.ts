@@ -48,7 +48,12 @@ export class Epoll {
   readonly fd: number;
   private closed = false;
 
-  constructor(readonly kernel: Kernel, options: { cloexec?: boolean } = {}) {
+  /** epoll_create1(2) on `kernel` (EPOLL_CLOEXEC with `cloexec`); throws EpollError (EMFILE, ENOMEM). */
+  constructor(
+    /** The kernel the set belongs to. */
+    readonly kernel: Kernel,
+    options: { cloexec?: boolean } = {}
+  ) {
     if (options === null || typeof options !== "object") throw new TypeError("new Epoll: options must be an object");
     this.fd = check(kernel.sys.epoll_create1(options.cloexec ? EPOLL_CLOEXEC : 0), "epoll_create1");
   }
@@ -142,6 +147,7 @@ export class Epoll {
     }
   }
 
+  /** `for await (const ev of epoll)`: events() with the default options. */
   [Symbol.asyncIterator](): AsyncGenerator<EpollEvent> {
     return this.events();
   }
@@ -153,6 +159,7 @@ export class Epoll {
     check(this.kernel.sys.close(this.fd), "close");
   }
 
+  /** `using`: close() the set. */
   [Symbol.dispose](): void {
     this.close();
   }

@@ -29,6 +29,10 @@ const DESCRIPTIONS: Record<string, string> = {
   EOPNOTSUPP: "operation not supported on socket",
 };
 
+/**
+ * A failed call of the idiomatic API (Epoll, the handles) as an Error with Node's SystemError
+ * shape: code "EEXIST", errno -17, syscall "epoll_ctl", message "EEXIST: file already exists, epoll_ctl".
+ */
 export class EpollError extends Error {
   /** The errno name, e.g. "EEXIST". */
   readonly code: string;
@@ -37,6 +41,7 @@ export class EpollError extends Error {
   /** The call that failed, e.g. "epoll_ctl". */
   readonly syscall: string;
 
+  /** From a call's -errno (the sign is ignored) and the call's name. */
   constructor(ret: number, syscall: string) {
     const code = errnoName(ret);
     super(`${code}: ${DESCRIPTIONS[code] ?? "system error " + Math.abs(ret)}, ${syscall}`);

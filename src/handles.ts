@@ -7,7 +7,12 @@ const enc = new TextEncoder();
 
 /** An open fd of a kernel, with the calls that apply to any file. */
 export class FileHandle {
-  constructor(protected readonly kernel: Kernel, readonly fd: number) {}
+  /** Wraps an fd of `kernel` that is already open (kernel.pipe() and the like make these). */
+  constructor(
+    protected readonly kernel: Kernel,
+    /** The fd number. */
+    readonly fd: number
+  ) {}
 
   /** Read up to `max` bytes; an empty array at end of file. Throws EpollError (EAGAIN when it would block). */
   read(max = 65536): Uint8Array {
@@ -33,10 +38,12 @@ export class FileHandle {
     return new FileHandle(this.kernel, check(this.kernel.sys.dup(this.fd), "dup"));
   }
 
+  /** close(2) the fd. Throws EpollError (EBADF if already closed). */
   close(): void {
     check(this.kernel.sys.close(this.fd), "close");
   }
 
+  /** `using`: close the fd if it is still open. */
   [Symbol.dispose](): void {
     if (this.kernel.fdt.get(this.fd)) this.close();
   }

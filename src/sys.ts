@@ -13,24 +13,39 @@ import { MemFdFile, MFD_ALLOW_SEALING, MFD_CLOEXEC, MFD_EXEC, MFD_NAME_MAX, MFD_
 
 /** What epoll_wait fills in: `events` unsigned, `data` the full 64-bit value. */
 export interface EpollEvent {
+  /** The EPOLL* bits that hold, reported unsigned (`>>> 0`). */
   events: number;
+  /** The data given to epoll_ctl for the item, as the unsigned 64-bit value. */
   data: bigint;
 }
+/** The struct epoll_event given to epoll_ctl(2). */
 export interface EpollEventIn {
+  /** The EPOLL* bits wanted plus flags (EPOLLET, EPOLLONESHOT, …): a 32-bit integer, signed or unsigned. */
   events: number;
+  /** Returned with each event: a bigint (taken mod 2^64) or a safe integer. Default 0. */
   data?: bigint | number;
 }
+/** A struct pollfd of poll(2). */
 export interface PollFd {
+  /** The fd to watch; a negative fd is ignored (`revents` 0). */
   fd: number;
+  /** The POLL* bits wanted (POLLERR and POLLHUP are reported anyway). */
   events: number;
+  /** Filled by poll(): the bits that hold, or POLLNVAL for an fd that is not open. */
   revents: number;
 }
+/** A struct timespec. */
 export interface Timespec {
+  /** Seconds (>= 0). */
   tv_sec: number;
+  /** Nanoseconds, 0 … 999999999 (otherwise EINVAL). */
   tv_nsec: number;
 }
+/** A struct itimerspec (timerfd_settime(2), timerfd_gettime(2)). */
 export interface Itimerspec {
+  /** The period after the first expiry; zero: a one-shot timer. */
   it_interval: Timespec;
+  /** The first expiry: relative, or absolute with TFD_TIMER_ABSTIME; zero disarms. */
   it_value: Timespec;
 }
 
@@ -180,7 +195,14 @@ export function readTimespec(ts: unknown): { ns: bigint; valid: boolean } | unde
   return { ns: valid ? BigInt(s) * 1000000000n + BigInt(n) : 0n, valid };
 }
 
+/**
+ * `kernel.sys`: the synchronous syscall layer (CONTRACT.md §2). Every call returns >= 0 or
+ * -errno and never throws for bad input. Nothing blocks the JS thread: with the virtual clock
+ * a wait advances time (-EDEADLK if nothing could ever end it); with the real clock it returns
+ * -EAGAIN; a read or write that would block returns -EAGAIN.
+ */
 export class Sys {
+  /** Made by the Kernel: use `kernel.sys`. */
   constructor(private readonly k: Kernel) {}
 
   private file(fd: unknown): OpenFile | undefined {
@@ -189,12 +211,14 @@ export class Sys {
 
   // ---- epoll ----
 
+  /** epoll_create(2): a new epoll fd; `size` is ignored but must be > 0 (EINVAL); EMFILE when no fd is free. */
   epoll_create(size: number): number {
     this.k.guard();
     if (!isCInt(size) || size <= 0) return -U.EINVAL;
     return this.do_epoll_create(0);
   }
 
+  /** epoll_create1(2): a new epoll fd; `flags` may only hold EPOLL_CLOEXEC (EINVAL). */
   epoll_create1(flags: number): number {
     this.k.guard();
     if (!isCInt(flags) || (flags & ~U.EPOLL_CLOEXEC) !== 0) return -U.EINVAL;
@@ -208,6 +232,11 @@ export class Sys {
     return this.k.fdt.install(f, (flags & U.EPOLL_CLOEXEC) !== 0);
   }
 
+  /**
+   * epoll_ctl(2): EPOLL_CTL_ADD, MOD, DEL (and the EPOLL_CTL_DISABLE extension) of `fd` in the set
+   * `epfd`. 0 or -errno: EBADF, EINVAL, EEXIST, ENOENT, EPERM (a file epoll cannot watch), ELOOP,
+   * ENOSPC (max_user_watches), ENOMEM, EFAULT (unreadable `event`), EBUSY (DISABLE).
+   */
   epoll_ctl(epfd: number, op: number, fd: number, event: EpollEventIn | null): number {
     this.k.guard();
     return this.ctlResolved(this.file(epfd), op, this.file(fd), fd, readEvent(event));
@@ -235,6 +264,10 @@ export class Sys {
       ev ? ev.events : 0, ev ? ev.lo : 0, ev ? ev.hi : 0);
   }
 
+  /**
+   * epoll_wait(2): fills `events` from index 0 with at most `maxevents` ready events; returns the
+   * count. `timeout` in ms: -1 infinite, 0 no wait (see the class for what waiting means here).
+   */
   epoll_wait(epfd: number, events: EpollEvent[], maxevents: number, timeout: number): number {
     this.k.guard();
     if (!isCInt(timeout)) return -U.EINVAL;
@@ -253,12 +286,14 @@ export class Sys {
     return this.do_epoll_wait(epfd, null, out, maxevents, msToNs(timeout));
   }
 
+  /** epoll_pwait(2): epoll_wait with a signal mask (`null`: none; EFAULT if unreadable); no signals reach this layer. */
   epoll_pwait(epfd: number, events: EpollEvent[], maxevents: number, timeout: number, sigmask: Sigmask): number {
     this.k.guard();
     if (readSigmask(sigmask) === undefined) return -U.EFAULT;
     return this.epoll_wait(epfd, events, maxevents, timeout);
   }
 
+  /** epoll_pwait2(2): epoll_pwait with a Timespec timeout (`null`: infinite; EINVAL if out of range). */
   epoll_pwait2(epfd: number, events: EpollEvent[], maxevents: number, timeout: Timespec | null, sigmask: Sigmask): number {
     this.k.guard();
     const ns = pwait2Timeout(timeout);
@@ -353,6 +388,7 @@ export class Sys {
     return req;
   }
 
+  /** poll(2): fills `revents` of `fds[0 … nfds)`; returns how many are non-zero. `timeout` in ms (-1 infinite). */
   poll(fds: PollFd[], nfds: number, timeout: number): number {
     this.k.guard();
     const req = this.pollRequests(fds, nfds, timeout);
@@ -381,6 +417,10 @@ export class Sys {
 
   // ---- files ----
 
+  /**
+   * pipe2(2): fds[0] gets the read end, fds[1] the write end; flags O_NONBLOCK, O_CLOEXEC, O_DIRECT
+   * (packet mode). Capacity 65536 bytes, writes up to PIPE_BUF (4096) atomic.
+   */
   pipe2(fds: number[], flags: number): number {
     this.k.guard();
     if (!isCInt(flags) || (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT | O_NOTIFICATION_PIPE)) !== 0) return -U.EINVAL;
@@ -396,10 +436,12 @@ export class Sys {
     return 0;
   }
 
+  /** pipe(2): pipe2(fds, 0). */
   pipe(fds: number[]): number {
     return this.pipe2(fds, 0);
   }
 
+  /** eventfd(2): an eventfd whose counter starts at `initval`; flags EFD_SEMAPHORE, EFD_NONBLOCK, EFD_CLOEXEC. */
   eventfd(initval: number, flags: number): number {
     this.k.guard();
     if (!isCUint(initval)) return -U.EINVAL;
@@ -409,10 +451,15 @@ export class Sys {
     return this.k.fdt.install(this.k.track(f), (flags & O_CLOEXEC) !== 0);
   }
 
+  /** eventfd2: the system call behind eventfd(2); the same as eventfd(). */
   eventfd2(initval: number, flags: number): number {
     return this.eventfd(initval, flags);
   }
 
+  /**
+   * memfd_create(2): an in-memory regular file (epoll_ctl ADD on it gives EPERM); flags MFD_CLOEXEC,
+   * MFD_ALLOW_SEALING, MFD_NOEXEC_SEAL, MFD_EXEC; a name over 249 bytes gives EINVAL.
+   */
   memfd_create(name: string, flags: number): number {
     this.k.guard();
     if (!isCUint(flags)) return -U.EINVAL;
@@ -425,12 +472,20 @@ export class Sys {
     return this.k.fdt.install(this.k.track(new MemFdFile(name)), (flags & MFD_CLOEXEC) !== 0);
   }
 
+  /**
+   * read(2): up to `count` bytes into `buf` (EFAULT unless it holds `count` bytes); 0 at end of file,
+   * -EAGAIN where it would block. eventfd and timerfd give an 8-byte little-endian counter.
+   */
   read(fd: number, buf: Uint8Array, count: number): number {
     this.k.guard();
     const f = this.rwFile(fd, buf, count, "read");
     return typeof f === "number" ? f : f.read(buf ?? EMPTY, count);
   }
 
+  /**
+   * write(2): up to `count` bytes from `buf`; -EAGAIN where it would block, -EPIPE with no reader
+   * (no SIGPIPE). An eventfd takes an 8-byte little-endian addend.
+   */
   write(fd: number, buf: Uint8Array, count: number): number {
     this.k.guard();
     const f = this.rwFile(fd, buf, count, "write");
@@ -452,6 +507,7 @@ export class Sys {
     return f;
   }
 
+  /** shutdown(2) of a socket: SHUT_RD, SHUT_WR or SHUT_RDWR; ENOTSOCK for other files. */
   shutdown(fd: number, how: number): number {
     this.k.guard();
     const f = this.file(fd);
@@ -461,6 +517,10 @@ export class Sys {
     return f.shutdownSock(how);
   }
 
+  /**
+   * socketpair(2): two connected AF_UNIX SOCK_STREAM sockets in sv[0] and sv[1] (`type` may add
+   * SOCK_NONBLOCK, SOCK_CLOEXEC); other families and types give EAFNOSUPPORT, EOPNOTSUPP or ESOCKTNOSUPPORT.
+   */
   socketpair(domain: number, type: number, protocol: number, sv: number[]): number {
     this.k.guard();
     if (!isCInt(type) || !isCInt(domain) || !isCInt(protocol)) return -U.EINVAL;
@@ -485,6 +545,7 @@ export class Sys {
     return 0;
   }
 
+  /** timerfd_create(2): a disarmed timerfd on CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME (or an _ALARM clock); flags TFD_NONBLOCK, TFD_CLOEXEC. */
   timerfd_create(clockid: number, flags: number): number {
     this.k.guard();
     if (!isCInt(flags) || (flags & ~(O_CLOEXEC | O_NONBLOCK)) !== 0) return -U.EINVAL;
@@ -494,6 +555,10 @@ export class Sys {
     return this.k.fdt.install(this.k.track(f), (flags & O_CLOEXEC) !== 0);
   }
 
+  /**
+   * timerfd_settime(2): arm the timer (a zero `it_value` disarms); flags TFD_TIMER_ABSTIME,
+   * TFD_TIMER_CANCEL_ON_SET. The previous setting goes into `oldValue` unless it is null.
+   */
   timerfd_settime(fd: number, flags: number, newValue: Itimerspec, oldValue: Itimerspec | null): number {
     this.k.guard();
     const nv = readItimerspec(newValue);
@@ -509,6 +574,7 @@ export class Sys {
     return 0;
   }
 
+  /** timerfd_gettime(2): the time left to the next expiry and the interval, stored into `currValue`. */
   timerfd_gettime(fd: number, currValue: Itimerspec): number {
     this.k.guard();
     const f = this.file(fd);
@@ -549,12 +615,17 @@ export class Sys {
 
   // ---- fd table ----
 
+  /**
+   * close(2): free the fd. The file (and its items in every epoll set) goes when its last fd and
+   * reference go. EBADF if the fd is not open.
+   */
   close(fd: number): number {
     this.k.guard();
     if (!isCInt(fd)) return -U.EBADF;
     return this.k.fdt.close(fd);
   }
 
+  /** dup(2): the lowest free fd, on the same open file description (FD_CLOEXEC clear). */
   dup(fd: number): number {
     this.k.guard();
     const f = this.file(fd);
@@ -562,12 +633,14 @@ export class Sys {
     return this.k.fdt.install(f, false);
   }
 
+  /** dup2(2): make `newfd` refer to oldfd's file, closing what it held; `oldfd === newfd` just checks oldfd. */
   dup2(oldfd: number, newfd: number): number {
     this.k.guard();
     if (oldfd === newfd) return this.file(oldfd) ? newfd : -U.EBADF;
     return this.dup3impl(oldfd, newfd, 0);
   }
 
+  /** dup3(2): dup2 with O_CLOEXEC allowed in `flags`; `oldfd === newfd` gives EINVAL. */
   dup3(oldfd: number, newfd: number, flags: number): number {
     this.k.guard();
     if (!isCInt(flags) || (flags & ~O_CLOEXEC) !== 0) return -U.EINVAL;
@@ -581,6 +654,7 @@ export class Sys {
     return this.k.fdt.replace(oldfd, newfd, (flags & O_CLOEXEC) !== 0);
   }
 
+  /** fcntl(2): F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL (O_NONBLOCK, O_APPEND, O_DIRECT, …); other cmds EINVAL. */
   fcntl(fd: number, cmd: number, arg?: number): number {
     this.k.guard();
     const f = this.file(fd);
@@ -612,6 +686,7 @@ export class Sys {
 
   // ---- time ----
 
+  /** nanosleep(2): with the virtual clock, time advances by `req` (timers fire); with the real clock -EAGAIN. */
   nanosleep(req: Timespec): number {
     this.k.guard();
     const ts = readTimespec(req);
@@ -620,6 +695,7 @@ export class Sys {
     return this.k.sleepUntil(this.k.now() + ts.ns, () => false);
   }
 
+  /** usleep(3): nanosleep for `usec` microseconds (EINVAL if negative). */
   usleep(usec: number): number {
     this.k.guard();
     if (!isInt(usec) || usec < 0) return -U.EINVAL;

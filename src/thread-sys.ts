@@ -20,8 +20,18 @@ import {
   type EpollEvent, type EpollEventIn, type PollFd, type Sigmask, type Timespec,
 } from "./sys.js";
 
+/**
+ * The `sys` of a thread (CONTRACT.md §3): every method of Sys, returning a Promise. Each call is
+ * a scheduling point; calls that block in Linux (the epoll_wait family, poll, read and write on
+ * blocking fds, nanosleep) suspend the thread until Linux would return, or -EINTR on a signal.
+ */
 export class ThreadSys {
-  constructor(private readonly k: Kernel, readonly thread: Thread) {}
+  /** Made by kernel.spawn() for its thread. */
+  constructor(
+    private readonly k: Kernel,
+    /** The thread this is the `sys` of. */
+    readonly thread: Thread
+  ) {}
 
   private get sys(): Sys {
     return this.k.sys;
@@ -53,6 +63,7 @@ export class ThreadSys {
 
   // ---- epoll ----
 
+  /** epoll_ctl(2) (Sys.epoll_ctl); waits for ep->mtx while another thread transfers events from the set. */
   async epoll_ctl(epfd: number, op: number, fd: number, event: EpollEventIn | null): Promise<number> {
     await this.enter();
     // Copy the event in and resolve both fds first, as Linux does; then take ep->mtx
@@ -72,6 +83,7 @@ export class ThreadSys {
     }
   }
 
+  /** epoll_wait(2): blocks until an event, the timeout (ms, -1 infinite) or a signal (-EINTR). */
   async epoll_wait(epfd: number, events: EpollEvent[], maxevents: number, timeout: number): Promise<number> {
     await this.enter();
     if (!isCInt(timeout)) return -U.EINVAL;
@@ -85,6 +97,7 @@ export class ThreadSys {
     return this.do_epoll_wait(epfd, out, maxevents, timeout < 0 ? -1n : BigInt(timeout) * NS_PER_MS, null);
   }
 
+  /** epoll_pwait(2): epoll_wait with `sigmask` as the thread's signal mask for the wait. */
   async epoll_pwait(epfd: number, events: EpollEvent[], maxevents: number, timeout: number, sigmask: Sigmask): Promise<number> {
     await this.enter();
     const mask = readSigmask(sigmask);
@@ -93,6 +106,7 @@ export class ThreadSys {
     return this.do_epoll_wait(epfd, events, maxevents, timeout < 0 ? -1n : BigInt(timeout) * NS_PER_MS, mask);
   }
 
+  /** epoll_pwait2(2): epoll_pwait with a Timespec timeout (`null`: infinite). */
   async epoll_pwait2(epfd: number, events: EpollEvent[], maxevents: number, timeout: Timespec | null, sigmask: Sigmask): Promise<number> {
     await this.enter();
     const ns = pwait2Timeout(timeout);
@@ -204,6 +218,7 @@ export class ThreadSys {
 
   // ---- poll ----
 
+  /** poll(2): blocks until an fd is ready, the timeout (ms, -1 infinite) or a signal (-EINTR). */
   async poll(fds: PollFd[], nfds: number, timeout: number): Promise<number> {
     await this.enter();
     const req = this.sys.pollRequests(fds, nfds, timeout);
@@ -257,6 +272,7 @@ export class ThreadSys {
 
   // ---- read / write ----
 
+  /** read(2): on a blocking fd waits for data (or end of file); -EINTR on a signal. */
   async read(fd: number, buf: Uint8Array, count: number): Promise<number> {
     await this.enter();
     const f = this.k.fdt.get(fd);
@@ -265,6 +281,7 @@ export class ThreadSys {
     return this.blockingIo(f, fd, "read", () => f.read(buf, count));
   }
 
+  /** write(2): on a blocking fd waits until all `count` bytes are written (or an error after a partial write). */
   async write(fd: number, buf: Uint8Array, count: number): Promise<number> {
     await this.enter();
     const f = this.k.fdt.get(fd);
@@ -320,6 +337,7 @@ export class ThreadSys {
 
   // ---- time ----
 
+  /** nanosleep(2): sleeps for `req`; -EINTR on a signal. */
   async nanosleep(req: Timespec): Promise<number> {
     await this.enter();
     const ts = readTimespec(req);
@@ -328,6 +346,7 @@ export class ThreadSys {
     return this.sleep(ts.ns);
   }
 
+  /** usleep(3): sleeps for `usec` microseconds; -EINTR on a signal. */
   async usleep(usec: number): Promise<number> {
     await this.enter();
     if (!isInt(usec) || usec < 0) return -U.EINVAL;
@@ -351,16 +370,19 @@ export class ThreadSys {
 
   // ---- fd table: a close that drops the last reference waits for ep->mtx of watchers ----
 
+  /** close(2); dropping the last reference of a file a set is transferring waits for that set's ep->mtx. */
   async close(fd: number): Promise<number> {
     await this.enter();
     return this.lastRefGuard(() => this.k.fdt.get(fd), () => this.sys.close(fd));
   }
 
+  /** dup2(2); like close(), may wait for ep->mtx before replacing `newfd`. */
   async dup2(oldfd: number, newfd: number): Promise<number> {
     await this.enter();
     return this.lastRefGuard(() => (oldfd === newfd ? undefined : this.k.fdt.get(newfd)), () => this.sys.dup2(oldfd, newfd));
   }
 
+  /** dup3(2); like close(), may wait for ep->mtx before replacing `newfd`. */
   async dup3(oldfd: number, newfd: number, flags: number): Promise<number> {
     await this.enter();
     return this.lastRefGuard(() => (oldfd === newfd ? undefined : this.k.fdt.get(newfd)), () => this.sys.dup3(oldfd, newfd, flags));
@@ -392,19 +414,34 @@ export class ThreadSys {
 
   // ---- everything else: a scheduling point, then the synchronous call ----
 
+  /** epoll_create(2) (Sys.epoll_create). */
   async epoll_create(size: number): Promise<number> { await this.enter(); return this.sys.epoll_create(size); }
+  /** epoll_create1(2) (Sys.epoll_create1). */
   async epoll_create1(flags: number): Promise<number> { await this.enter(); return this.sys.epoll_create1(flags); }
+  /** pipe(2) (Sys.pipe). */
   async pipe(fds: number[]): Promise<number> { await this.enter(); return this.sys.pipe(fds); }
+  /** pipe2(2) (Sys.pipe2). */
   async pipe2(fds: number[], flags: number): Promise<number> { await this.enter(); return this.sys.pipe2(fds, flags); }
+  /** socketpair(2) (Sys.socketpair). */
   async socketpair(d: number, t: number, p: number, sv: number[]): Promise<number> { await this.enter(); return this.sys.socketpair(d, t, p, sv); }
+  /** eventfd(2) (Sys.eventfd). */
   async eventfd(initval: number, flags: number): Promise<number> { await this.enter(); return this.sys.eventfd(initval, flags); }
+  /** eventfd2 (Sys.eventfd2). */
   async eventfd2(initval: number, flags: number): Promise<number> { await this.enter(); return this.sys.eventfd2(initval, flags); }
+  /** memfd_create(2) (Sys.memfd_create). */
   async memfd_create(name: string, flags: number): Promise<number> { await this.enter(); return this.sys.memfd_create(name, flags); }
+  /** timerfd_create(2) (Sys.timerfd_create). */
   async timerfd_create(c: number, flags: number): Promise<number> { await this.enter(); return this.sys.timerfd_create(c, flags); }
+  /** timerfd_settime(2) (Sys.timerfd_settime). */
   async timerfd_settime(...a: Parameters<Sys["timerfd_settime"]>): Promise<number> { await this.enter(); return this.sys.timerfd_settime(...a); }
+  /** timerfd_gettime(2) (Sys.timerfd_gettime). */
   async timerfd_gettime(...a: Parameters<Sys["timerfd_gettime"]>): Promise<number> { await this.enter(); return this.sys.timerfd_gettime(...a); }
+  /** shutdown(2) (Sys.shutdown). */
   async shutdown(fd: number, how: number): Promise<number> { await this.enter(); return this.sys.shutdown(fd, how); }
+  /** dup(2) (Sys.dup). */
   async dup(fd: number): Promise<number> { await this.enter(); return this.sys.dup(fd); }
+  /** fcntl(2) (Sys.fcntl). */
   async fcntl(fd: number, cmd: number, arg?: number): Promise<number> { await this.enter(); return this.sys.fcntl(fd, cmd, arg); }
+  /** /proc/self/fdinfo/<fd> text (Sys.fdinfo). */
   async fdinfo(fd: number): Promise<string | number> { await this.enter(); return this.sys.fdinfo(fd); }
 }

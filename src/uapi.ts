@@ -2,83 +2,156 @@
 // host. Literals only: this file is compiled by both asc and tsc.
 
 // Event bits (include/uapi/linux/eventpoll.h, include/uapi/asm-generic/poll.h).
+/** EPOLLIN: readable (poll bit 0x1, POLLIN). */
 export const EPOLLIN = 0x1;
+/** EPOLLPRI: urgent/exceptional data to read (0x2, POLLPRI). */
 export const EPOLLPRI = 0x2;
+/** EPOLLOUT: writable (0x4, POLLOUT). */
 export const EPOLLOUT = 0x4;
+/** EPOLLERR: error condition (0x8); always reported, need not be requested. */
 export const EPOLLERR = 0x8;
+/** EPOLLHUP: hang-up, e.g. the peer closed (0x10); always reported, need not be requested. */
 export const EPOLLHUP = 0x10;
+/** EPOLLNVAL: invalid request (0x20): poll(2) reports it for an fd that is not open. */
 export const EPOLLNVAL = 0x20;
+/** EPOLLRDNORM: normal data readable (0x40, POLLRDNORM). */
 export const EPOLLRDNORM = 0x40;
+/** EPOLLRDBAND: priority band data readable (0x80, POLLRDBAND). */
 export const EPOLLRDBAND = 0x80;
+/** EPOLLWRNORM: normal data writable (0x100, POLLWRNORM). */
 export const EPOLLWRNORM = 0x100;
+/** EPOLLWRBAND: priority band data writable (0x200, POLLWRBAND). */
 export const EPOLLWRBAND = 0x200;
+/** EPOLLMSG: unused by Linux (0x400); accepted and never reported. */
 export const EPOLLMSG = 0x400;
+/** EPOLLRDHUP: the stream peer shut down writing, or closed (0x2000). */
 export const EPOLLRDHUP = 0x2000;
+/** EPOLLEXCLUSIVE: exclusive wakeup among sets watching one fd (1 << 28); ADD only, else EINVAL (epoll_ctl(2)). */
 export const EPOLLEXCLUSIVE = 0x10000000;
+/** EPOLLWAKEUP: keep a wakeup source active while the event is pending (1 << 29); dropped without CAP_BLOCK_SUSPEND. */
 export const EPOLLWAKEUP = 0x20000000;
+/** EPOLLONESHOT: disarm the item after one event; re-arm with EPOLL_CTL_MOD (1 << 30). */
 export const EPOLLONESHOT = 0x40000000;
-/** 1 << 31 as the unsigned value the kernel's `__poll_t` holds (events are reported `>>> 0`). */
+/** EPOLLET: edge-triggered (1 << 31), as the unsigned value the kernel's `__poll_t` holds (events are reported `>>> 0`). */
 export const EPOLLET = 0x80000000;
 
 // epoll_ctl operations. EPOLL_CTL_DISABLE is the 2012 proposal (never merged), see CONTRACT.md.
+/** epoll_ctl(2) op: register fd (EEXIST if already registered). */
 export const EPOLL_CTL_ADD = 1;
+/** epoll_ctl(2) op: deregister fd (ENOENT if not registered); the event is ignored. */
 export const EPOLL_CTL_DEL = 2;
+/** epoll_ctl(2) op: change the events and data of a registered fd (ENOENT if not registered). */
 export const EPOLL_CTL_MOD = 3;
+/** epoll_ctl op extension (the 2012 proposal): stop queueing events; 0 if the item was ready (now removed), else EBUSY. */
 export const EPOLL_CTL_DISABLE = 4;
 
+/** epoll_create1(2) flag: close-on-exec (= O_CLOEXEC, 0x80000). */
 export const EPOLL_CLOEXEC = 0x80000;
 
 // errno values (include/uapi/asm-generic/errno-base.h, errno.h).
+/** EPERM 1: Operation not permitted; also epoll_ctl on a file epoll cannot watch. */
 export const EPERM = 1;
+/** ENOENT 2: No such file or directory. */
 export const ENOENT = 2;
+/** ESRCH 3: No such process. */
 export const ESRCH = 3;
+/** EINTR 4: Interrupted system call; a signal interrupted a blocking call (never restarted here). */
 export const EINTR = 4;
+/** EIO 5: I/O error. */
 export const EIO = 5;
+/** ENXIO 6: No such device or address. */
 export const ENXIO = 6;
+/** E2BIG 7: Argument list too long. */
 export const E2BIG = 7;
+/** ENOEXEC 8: Exec format error. */
 export const ENOEXEC = 8;
+/** EBADF 9: Bad file descriptor. */
 export const EBADF = 9;
+/** ECHILD 10: No child processes. */
 export const ECHILD = 10;
+/** EAGAIN 11: Try again (resource temporarily unavailable; = EWOULDBLOCK); also where the synchronous layer would have to sleep with the real clock. */
 export const EAGAIN = 11;
+/** ENOMEM 12: Out of memory; also the core hit maxMemoryBytes. */
 export const ENOMEM = 12;
+/** EACCES 13: Permission denied. */
 export const EACCES = 13;
+/** EFAULT 14: Bad address; here: an unreadable argument or unwritable output. */
 export const EFAULT = 14;
+/** ENOTBLK 15: Block device required. */
 export const ENOTBLK = 15;
+/** EBUSY 16: Device or resource busy; also EPOLL_CTL_DISABLE on an item not on the ready list. */
 export const EBUSY = 16;
+/** EEXIST 17: File exists. */
 export const EEXIST = 17;
+/** EXDEV 18: Cross-device link. */
 export const EXDEV = 18;
+/** ENODEV 19: No such device. */
 export const ENODEV = 19;
+/** ENOTDIR 20: Not a directory. */
 export const ENOTDIR = 20;
+/** EISDIR 21: Is a directory. */
 export const EISDIR = 21;
+/** EINVAL 22: Invalid argument. */
 export const EINVAL = 22;
+/** ENFILE 23: File table overflow. */
 export const ENFILE = 23;
+/** EMFILE 24: Too many open files; RLIMIT_NOFILE (options.maxFds) reached. */
 export const EMFILE = 24;
+/** ENOTTY 25: Not a typewriter. */
 export const ENOTTY = 25;
+/** ETXTBSY 26: Text file busy. */
 export const ETXTBSY = 26;
+/** EFBIG 27: File too large. */
 export const EFBIG = 27;
+/** ENOSPC 28: No space left on device; also max_user_watches reached. */
 export const ENOSPC = 28;
+/** ESPIPE 29: Illegal seek. */
 export const ESPIPE = 29;
+/** EROFS 30: Read-only file system. */
 export const EROFS = 30;
+/** EMLINK 31: Too many links. */
 export const EMLINK = 31;
+/** EPIPE 32: Broken pipe. */
 export const EPIPE = 32;
+/** EDOM 33: Math argument out of domain of func. */
 export const EDOM = 33;
+/** ERANGE 34: Math result not representable. */
 export const ERANGE = 34;
+/** EDEADLK 35: Resource deadlock would occur; here also: a wait that nothing could ever end. */
 export const EDEADLK = 35;
+/** ENAMETOOLONG 36: File name too long. */
 export const ENAMETOOLONG = 36;
+/** ENOLCK 37: No record locks available. */
 export const ENOLCK = 37;
+/** ENOSYS 38: Invalid system call number. */
 export const ENOSYS = 38;
+/** ENOTEMPTY 39: Directory not empty. */
 export const ENOTEMPTY = 39;
+/** ELOOP 40: Too many symbolic links encountered; also epoll nesting too deep or a cycle. */
 export const ELOOP = 40;
+/** ENODATA 61: No data available. */
 export const ENODATA = 61;
+/** ETIME 62: Timer expired. */
 export const ETIME = 62;
+/** ENOPKG 65: Package not installed. */
 export const ENOPKG = 65;
+/** EOVERFLOW 75: Value too large for defined data type. */
 export const EOVERFLOW = 75;
+/** ENOTSOCK 88: Socket operation on non-socket. */
 export const ENOTSOCK = 88;
+/** EPROTOTYPE 91: Protocol wrong type for socket. */
 export const EPROTOTYPE = 91;
+/** EPROTONOSUPPORT 93: Protocol not supported. */
 export const EPROTONOSUPPORT = 93;
+/** EOPNOTSUPP 95: Operation not supported on transport endpoint. */
 export const EOPNOTSUPP = 95;
+/** EAFNOSUPPORT 97: Address family not supported by protocol. */
 export const EAFNOSUPPORT = 97;
+/** ECONNRESET 104: Connection reset by peer. */
 export const ECONNRESET = 104;
+/** ENOTCONN 107: Transport endpoint is not connected. */
 export const ENOTCONN = 107;
+/** ESOCKTNOSUPPORT 94: Socket type not supported. */
 export const ESOCKTNOSUPPORT = 94;
+/** ETIMEDOUT 110: Connection timed out. */
 export const ETIMEDOUT = 110;

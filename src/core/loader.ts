@@ -4,6 +4,7 @@
 // deprecated, and the generated ESM bindings need top-level await).
 import { DEBUG_WASM_BASE64, RELEASE_WASM_BASE64 } from "./embedded.js";
 
+/** Which core build: "release" (optimized) or "debug" (assertions, invariant walks). */
 export type CoreKind = "debug" | "release";
 
 /** The core's exports (assembly/index.ts), typed. Handles are positive i32, errors -errno. */
@@ -54,7 +55,16 @@ export interface CoreImports {
 
 /** Thrown when the core aborts (a failed assertion): names the core source file and line. */
 export class CoreAbortError extends Error {
-  constructor(message: string, readonly coreFile: string, readonly line: number, readonly column: number) {
+  /** From the core's abort(): the assertion's message and where it failed. */
+  constructor(
+    message: string,
+    /** The core source file of the failed assertion. */
+    readonly coreFile: string,
+    /** Its line. */
+    readonly line: number,
+    /** Its column. */
+    readonly column: number
+  ) {
     super(`epoll-wasm core aborted: ${message} (${coreFile}:${line}:${column})`);
     this.name = "CoreAbortError";
   }

@@ -4,11 +4,15 @@
 import type { Kernel } from "./kernel.js";
 import { EpollFile } from "../files/epoll.js";
 
+/** One watched item (struct epitem) of an EpollState. */
 export interface ItemState {
+  /** The watched fd. */
   fd: number;
   /** The watched file's kind ("pipe", "socket", "eventfd", "timerfd", "epoll", …). */
   kind: string;
+  /** The item's event mask (EPOLL* bits and flags), unsigned. */
   events: number;
+  /** The item's data, as epoll_ctl set it. */
   data: bigint;
   /** On the ready list or on a transfer list (ep_is_linked). */
   linked: boolean;
@@ -21,7 +25,9 @@ export interface ItemState {
   ready: number;
 }
 
+/** A snapshot of one epoll set's core state: kernel.inspect(epfd). Reading it changes nothing. */
 export interface EpollState {
+  /** The epoll fd inspected. */
   epfd: number;
   /** rb-tree order. */
   items: ItemState[];
@@ -31,6 +37,7 @@ export interface EpollState {
   ovflist: number[];
   /** fds still to be transferred by the transfer in progress. */
   txlist: number[];
+  /** A transfer is scanning (ep_start_scan … ep_done_scan): callbacks chain items on ovflist. */
   transferring: boolean;
   /** Threads asleep in epoll_wait on this set (ep->wq). */
   waiters: string[];

@@ -17,6 +17,7 @@ import { check } from "../errors.js";
 import { Scheduler, type Thread } from "./sched.js";
 import { ThreadSys } from "../thread-sys.js";
 
+/** Options of createKernel() and createKernelSync() (CONTRACT.md §1). */
 export interface KernelOptions {
   /** "virtual" (default): time moves only when a caller sleeps. "real": the host's clock. */
   clock?: ClockMode;
@@ -60,9 +61,18 @@ function checkOptions(o: KernelOptions): void {
   if (o.capBlockSuspend !== undefined && typeof o.capBlockSuspend !== "boolean") bad("capBlockSuspend");
 }
 
+/**
+ * One simulated Linux process: its own core instance (fs/eventpoll.c in WebAssembly), fd table
+ * (fds 0-2 open on a null device), clock and threads. Make one with createKernel() or
+ * createKernelSync(); `sys` is the syscall layer, `spawn`/`run` the threads, `epoll()`,
+ * `pipe()`, … the idiomatic API.
+ */
 export class Kernel {
+  /** The synchronous syscall layer (CONTRACT.md §2). */
   readonly sys: Sys;
+  /** The kernel's clock: "virtual" (moves only when a caller sleeps) or "real". */
   readonly clock: Clock;
+  /** The process's fd table (RLIMIT_NOFILE = options.maxFds). */
   readonly fdt: FdTable;
   /** Armed timers (timerfds, waiters' timeouts) of this kernel. */
   readonly timers = new TimerQueue();
@@ -72,9 +82,13 @@ export class Kernel {
   readonly sched: Scheduler;
   /** Files whose last reference went while a set watching them was in mid-transfer. */
   private readonly deferred: OpenFile[] = [];
+  /** The eventpoll core instance's exports (WebAssembly). */
   readonly core!: CoreExports;
+  /** Which core build runs: "release" or "debug". */
   readonly coreKind: CoreKind;
+  /** The scheduling seed (options.seed, default 1). */
   readonly seed: number;
+  /** Whether the process has CAP_BLOCK_SUSPEND (EPOLLWAKEUP is kept). */
   readonly capBlockSuspend: boolean;
   /** Set once the core aborted: the kernel refuses every further call. */
   dead: CoreAbortError | null = null;
@@ -159,6 +173,7 @@ export class Kernel {
   fget(f: OpenFile): void {
     f.refs++;
   }
+  /** Drop a reference fget() took (fput); the last one releases the file. */
   fput(f: OpenFile): void {
     this.fdt.put(f);
   }
@@ -318,6 +333,7 @@ export class Kernel {
   userWatches(): number {
     return this.core.user_watches();
   }
+  /** The size of the core's linear memory in bytes. */
   coreMemoryBytes(): number {
     return this.core.memory_bytes();
   }

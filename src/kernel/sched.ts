@@ -28,25 +28,45 @@ export class Rng {
   }
 }
 
+/**
+ * A thread of the kernel's process (kernel.spawn()): an async function that runs under the
+ * deterministic scheduler, sharing the fd table. `join()` awaits it, `kill()` signals it.
+ */
 export class Thread {
+  /** Where it is: not started, runnable, running, blocked in a call, or finished. */
   state: "new" | "ready" | "running" | "blocked" | "done" = "new";
   /** While blocked: what it waits on (for EDEADLK reports and debugging). */
   waitingOn = "";
   /** Pending and blocked signals, bit (sig - 1). */
   pending = 0n;
+  /** Blocked signals, bit (sig - 1); epoll_pwait replaces it for the duration of the wait. */
   sigmask = 0n;
   /** Blocked in a call a signal interrupts (not e.g. on ep->mtx). */
   interruptible = false;
   /** Signals whose handler ran, in order (the model's stand-in for a handler). */
   readonly delivered: number[] = [];
+  /** Why it was last made runnable (null from when it blocks until it is woken). */
   wakeReason: WakeReason | null = null;
+  /** The scheduler's handle to continue it while parked (internal). */
   resume: (() => void) | null = null;
+  /** fn's result, once done without error. */
   result: unknown;
+  /** fn's error, once done with `failed`. */
   error: unknown;
+  /** Whether fn threw (or rejected). */
   failed = false;
   private readonly waiters: { resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
 
-  constructor(readonly id: number, readonly name: string, readonly fn: () => Promise<unknown>, private readonly sched: Scheduler) {}
+  /** Made by kernel.spawn(). */
+  constructor(
+    /** 1, 2, … in spawn order. */
+    readonly id: number,
+    /** The name given to spawn() (default "thread-<id>"). */
+    readonly name: string,
+    /** The thread's body. */
+    readonly fn: () => Promise<unknown>,
+    private readonly sched: Scheduler
+  ) {}
 
   /** thread.join(): resolves with fn's result or rejects with its error. */
   join(): Promise<unknown> {
@@ -80,6 +100,7 @@ export class Thread {
     return sig;
   }
 
+  /** Record fn's outcome and settle every join() (the scheduler calls this). */
   finish(ok: boolean, value: unknown): void {
     this.state = "done";
     this.failed = !ok;
@@ -89,9 +110,18 @@ export class Thread {
   }
 }
 
+/**
+ * kernel.run() rejects with this (code "EDEADLK") when every live thread is blocked and nothing,
+ * no timer or timeout, could ever wake one; the message names each thread and what it waits on.
+ */
 export class DeadlockError extends Error {
+  /** Always "EDEADLK". */
   readonly code = "EDEADLK";
-  constructor(readonly blocked: { name: string; waitingOn: string }[]) {
+  /** From the blocked threads' names and what each waits on. */
+  constructor(
+    /** The blocked threads and what each waits on. */
+    readonly blocked: { name: string; waitingOn: string }[]
+  ) {
     super(`EDEADLK: every thread is blocked and nothing can wake them: ${blocked.map((b) => `${b.name} (${b.waitingOn})`).join(", ")}`);
     this.name = "DeadlockError";
   }
