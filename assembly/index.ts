@@ -27,6 +27,9 @@ export function epoll_create(file: u32): i32 {
 export function epoll_release(ep_h: i32): i32 {
   const ep = from_handle(ep_cache, ep_h);
   if (ep == 0) return -EBADF;
+  // A transfer left open (only a raw caller can do that) is completed first.
+  if (EP(ep).scanning != 0) ep_send_end(ep);
+  if (EP(ep).refs != 0) eventpoll_release_refs(ep);
   ep_free(ep);
   return 0;
 }
@@ -36,14 +39,18 @@ export function epoll_release(ep_h: i32): i32 {
  * files that are not epoll files; 0 if never watched); `ep` its EventPoll (epoll files).
  */
 export function eventpoll_release_file(head_h: i32, ep_h: i32): i32 {
+  // Refused while a set watching the file is in mid-transfer: Linux would wait for its
+  // ep->mtx; the host waits (defers the release) instead.
   if (head_h != 0) {
     const head = from_handle(ephead_cache, head_h);
     if (head == 0) return -EBADF;
+    if (f_ep_busy(EH(head).epitems)) return -EBUSY;
     eventpoll_release_head(head);
   }
   if (ep_h != 0) {
     const ep = from_handle(ep_cache, ep_h);
     if (ep == 0) return -EBADF;
+    if (f_ep_busy(EP(ep).refs)) return -EBUSY;
     eventpoll_release_refs(ep);
   }
   return 0;

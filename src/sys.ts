@@ -260,8 +260,10 @@ export class Sys {
       }
     }
     const ep = !epf ? -U.EBADF : epf instanceof EpollFile ? epf.ep : 0;
-    return this.k.core.epoll_ctl(ep, opv, tf ? tf.id : 0, isCInt(fd) ? fd : -1, tflags, tep, tf ? tf.epHead : 0,
+    const r = this.k.core.epoll_ctl(ep, opv, tf ? tf.id : 0, isCInt(fd) ? fd : -1, tflags, tep, tf ? tf.epHead : 0,
       ev ? ev.events : 0, ev ? ev.lo : 0, ev ? ev.hi : 0);
+    this.k.rethrow();
+    return r;
   }
 
   /**
@@ -323,13 +325,14 @@ export class Sys {
         const res = core.epoll_send_events(f.ep, maxevents, fault);
         // MODEL: another thread's transfer holds ep->mtx; this caller cannot sleep on it.
         if (res === -U.EBUSY) return -U.EAGAIN;
-        if (res !== 0) {
-          if (res > 0) {
-            if (raw !== null) this.copyEventsRaw(raw, res);
-            else this.copyEvents(events!, res);
-          }
-          return res;
+        if (res > 0) {
+          if (raw !== null) this.copyEventsRaw(raw, res);
+          else this.copyEvents(events!, res);
         }
+        // A file's poll threw during the transfer: the transfer completed (the events it
+        // delivered are in the caller's array) and the error goes to the caller.
+        this.k.rethrow();
+        if (res !== 0) return res;
       }
       if (timeoutNs === 0n) return 0;
       // Sleep until a timer queues something (then harvest; if that finds nothing after
@@ -401,6 +404,7 @@ export class Sys {
         return f.poll(null, 0) & (events | U.EPOLLERR | U.EPOLLHUP);
       });
     let revents = scan();
+    this.k.rethrow(); // a file's poll that threw (under an epoll fd's scan)
     let count = revents.filter((r) => r !== 0).length;
     if (count === 0 && timeout !== 0) {
       const deadline = timeout < 0 ? -1n : this.k.now() + BigInt(timeout) * NS_PER_MS;

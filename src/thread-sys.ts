@@ -213,6 +213,7 @@ export class ThreadSys {
     } finally {
       f.mtx.unlock(sched, this.thread);
       this.k.runDeferredReleases();
+      this.k.rethrow(); // a poll that threw during the transfer, now that it is complete
     }
   }
 
@@ -255,6 +256,7 @@ export class ThreadSys {
           return f.poll(pt, 0) & want;
         });
         first = false;
+        this.k.rethrow();
         const count = revents.filter((r) => r !== 0).length;
         if (count > 0 || timedOut) {
           for (let i = 0; i < req.length; i++) fds[i].revents = revents[i];

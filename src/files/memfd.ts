@@ -1,7 +1,7 @@
 // Models memfd_create(): an anonymous regular (shmem) file. It has no f_op->poll, so
 // epoll_ctl(ADD) refuses it with EPERM and poll() reports DEFAULT_POLLMASK.
 import { OpenFile, O_LARGEFILE, O_RDWR } from "../kernel/file.js";
-import { shmemInode, type InodeId } from "../kernel/inode.js";
+import { NO_INODE, type InodeAllocator, type InodeId } from "../kernel/inode.js";
 
 export const MFD_CLOEXEC = 1;
 export const MFD_ALLOW_SEALING = 2;
@@ -13,9 +13,12 @@ export const MFD_NAME_MAX = 249;
 
 export class MemFdFile extends OpenFile {
   readonly kind = "memfd";
-  private readonly ino = shmemInode();
+  private ino = NO_INODE;
   override get inode(): InodeId {
     return this.ino;
+  }
+  override assignInode(alloc: InodeAllocator): void {
+    this.ino = alloc.shmem();
   }
   private data = new Uint8Array(0);
   private size = 0;

@@ -12,7 +12,7 @@ import {
 import { OpenFile, O_RDONLY, O_WRONLY, pollWait, type PollTable } from "../kernel/file.js";
 import { WaitQueueHead } from "../kernel/waitqueue.js";
 import { copyBytes } from "../kernel/copy.js";
-import { pipeInode, type InodeId } from "../kernel/inode.js";
+import { NO_INODE, type InodeAllocator, type InodeId } from "../kernel/inode.js";
 
 export const PAGE_SIZE = 4096;
 export const PIPE_BUF = 4096;
@@ -55,7 +55,7 @@ export class PipeInode {
   /** Set once anybody polls: from then on every write wakes readers ("epoll nonsense"). */
   pollUsage = false;
   readonly maxUsage = PIPE_DEF_BUFFERS;
-  readonly inode: InodeId = pipeInode();
+  inode: InodeId = NO_INODE;
 
   constructor(private readonly pool: PipeBufferPool) {}
 
@@ -95,6 +95,9 @@ export class PipeFile extends OpenFile {
   }
   override get inode(): InodeId {
     return this.pipe.inode;
+  }
+  override assignInode(alloc: InodeAllocator): void {
+    if (this.pipe.inode === NO_INODE) this.pipe.inode = alloc.pipe(); // both ends share it
   }
 
   override poll(pt: PollTable | null): number {

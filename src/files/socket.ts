@@ -18,7 +18,7 @@ import {
 import { OpenFile, O_RDWR, pollWait, type PollTable } from "../kernel/file.js";
 import { WaitQueueHead } from "../kernel/waitqueue.js";
 import { copyBytes } from "../kernel/copy.js";
-import { sockInode, type InodeId } from "../kernel/inode.js";
+import { NO_INODE, type InodeAllocator, type InodeId } from "../kernel/inode.js";
 
 export const RCV_SHUTDOWN = 1;
 export const SEND_SHUTDOWN = 2;
@@ -88,12 +88,15 @@ export class UnixSock {
 
 export class SocketFile extends OpenFile {
   readonly kind = "socket";
-  private readonly ino = sockInode();
+  private ino = NO_INODE;
   constructor(readonly sock: UnixSock, flags: number) {
     super(O_RDWR | flags);
   }
   override get inode(): InodeId {
     return this.ino;
+  }
+  override assignInode(alloc: InodeAllocator): void {
+    this.ino = alloc.sock();
   }
 
   override poll(pt: PollTable | null): number {

@@ -4,7 +4,7 @@
 // dup'ed fds leaves its epoll registration alive.
 import { EBADF, EINVAL, EPOLLIN, EPOLLOUT, EPOLLRDNORM, EPOLLWRNORM } from "../uapi.js";
 import type { WaitQueueHead } from "./waitqueue.js";
-import { ANON_INODE, NULL_INODE, type InodeId } from "./inode.js";
+import { ANON_INODE, NULL_INODE, type InodeAllocator, type InodeId } from "./inode.js";
 
 export const O_ACCMODE = 3;
 export const O_RDONLY = 0;
@@ -47,6 +47,8 @@ export abstract class OpenFile {
   get inode(): InodeId {
     return ANON_INODE;
   }
+  /** Called once by Kernel.track(): files on pseudo filesystems take an inode number there. */
+  assignInode(_alloc: InodeAllocator): void {}
 
   /** file_can_poll(): epoll refuses files without f_op->poll (EPERM). */
   get canPoll(): boolean {

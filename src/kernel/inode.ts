@@ -11,10 +11,21 @@ export interface InodeId {
 export const ANON_INODE: InodeId = { ino: 1038, sdev: 0x10, mntId: 17 };
 export const NULL_INODE: InodeId = { ino: 5, sdev: 0x5, mntId: 24 };
 
-let nextPipeIno = 0x10fda1;
-let nextSockIno = 0x2f1a3;
-let nextShmemIno = 0x4a;
+/** Inode numbers of one kernel's pseudo filesystems (kernels share nothing). */
+export class InodeAllocator {
+  private nextPipe = 0x10fda1;
+  private nextSock = 0x2f1a3;
+  private nextShmem = 0x4a;
+  pipe(): InodeId {
+    return { ino: this.nextPipe++, sdev: 0xf, mntId: 16 };
+  }
+  sock(): InodeId {
+    return { ino: this.nextSock++, sdev: 0x8, mntId: 10 };
+  }
+  shmem(): InodeId {
+    return { ino: this.nextShmem++, sdev: 0x1, mntId: 1 };
+  }
+}
 
-export const pipeInode = (): InodeId => ({ ino: nextPipeIno++, sdev: 0xf, mntId: 16 });
-export const sockInode = (): InodeId => ({ ino: nextSockIno++, sdev: 0x8, mntId: 10 });
-export const shmemInode = (): InodeId => ({ ino: nextShmemIno++, sdev: 0x1, mntId: 1 });
+/** Placeholder until Kernel.track() gives a file its inode. */
+export const NO_INODE: InodeId = { ino: 0, sdev: 0, mntId: 0 };

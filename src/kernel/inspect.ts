@@ -3,6 +3,7 @@
 // transfer in progress, who waits, and who holds ep->mtx. Reading it changes nothing.
 import type { Kernel } from "./kernel.js";
 import { EpollFile } from "../files/epoll.js";
+import type { OpenFile } from "./file.js";
 
 /** One watched item (struct epitem) of an EpollState. */
 export interface ItemState {
@@ -47,6 +48,15 @@ export interface EpollState {
   mtxOwner: string | null;
 }
 
+/** A file's poll mask for a snapshot; a poll that throws shows as not ready. */
+function pollQuietly(file: OpenFile, events: number): number {
+  try {
+    return (file.poll(null, 1) & events) >>> 0;
+  } catch {
+    return 0;
+  }
+}
+
 export function inspectEpoll(k: Kernel, epfd: number): EpollState | null {
   const f = k.fdt.get(epfd);
   if (!(f instanceof EpollFile)) return null;
@@ -63,7 +73,7 @@ export function inspectEpoll(k: Kernel, epfd: number): EpollState | null {
       data: (BigInt(core.epitem_field(epi, 3) >>> 0) << 32n) | BigInt(core.epitem_field(epi, 2) >>> 0),
       linked: core.epitem_field(epi, 5) === 1,
       chained: core.epitem_field(epi, 6) === 1,
-      ready: file && !(file instanceof EpollFile) ? (file.poll(null, 1) & events) >>> 0 : 0,
+      ready: file && !(file instanceof EpollFile) ? pollQuietly(file, events) : 0,
     };
   };
   const items: ItemState[] = [];

@@ -11,6 +11,7 @@ import { EAGAIN, EDEADLK, EPOLLEXCLUSIVE } from "../uapi.js";
 import { Sys } from "../sys.js";
 import { TimerQueue } from "./timers.js";
 import { inspectEpoll, type EpollState } from "./inspect.js";
+import { InodeAllocator } from "./inode.js";
 import { Epoll } from "../epoll.js";
 import { FileHandle, SocketHandle, EventFdHandle, TimerFdHandle } from "../handles.js";
 import { check } from "../errors.js";
@@ -76,6 +77,8 @@ export class Kernel {
   readonly fdt: FdTable;
   /** Armed timers (timerfds, waiters' timeouts) of this kernel. */
   readonly timers = new TimerQueue();
+  /** Inode numbers of this kernel's pipes, sockets and memfds. */
+  private readonly inodes = new InodeAllocator();
   /** Free pipe buffers (pages) of this kernel's pipes. */
   readonly pipeBuffers = new PipeBufferPool();
   /** The process's threads and their scheduler. */
@@ -131,7 +134,10 @@ export class Kernel {
 
   /** Register a new open file description so the core can name it. */
   track<F extends OpenFile>(f: F): F {
-    if (f.id === 0) f.id = this.freeIds.pop() ?? this.files.length;
+    if (f.id === 0) {
+      f.id = this.freeIds.pop() ?? this.files.length;
+      f.assignInode(this.inodes);
+    }
     this.files[f.id] = f;
     return f;
   }
@@ -218,6 +224,17 @@ export class Kernel {
       this.deferred.splice(i, 1);
       this.lastRef(f);
     }
+  }
+
+  /** An exception raised by host code while the core was running, to rethrow afterwards. */
+  private pendingError: unknown = undefined;
+
+  /** After a core call: rethrow what host code called from the core threw, if anything. */
+  rethrow(): void {
+    if (this.pendingError === undefined) return;
+    const e = this.pendingError;
+    this.pendingError = undefined;
+    throw e;
   }
 
   /** Every syscall's entry: refuse after a core abort; with the real clock, fire due timers. */
@@ -342,10 +359,18 @@ export class Kernel {
 
   private imports(): CoreImports {
     return {
+      // An exception must never unwind through the core (it would leave its lists half
+      // updated): host code called from the core is caught here, answers neutrally, and the
+      // error is rethrown to the caller of the syscall once the core call has completed.
       vfs_poll: (fileId, epi, events, depth) => {
         const f = this.files[fileId];
         if (!f) return 0;
-        return f.poll(epi ? this.queueTable(epi, events) : null, depth) >>> 0;
+        try {
+          return f.poll(epi ? this.queueTable(epi, events) : null, depth) >>> 0;
+        } catch (e) {
+          this.pendingError ??= e;
+          return 0;
+        }
       },
       remove_wait_queue: (pwq) => {
         const slot = pwq & SLOT_MASK;
@@ -362,8 +387,12 @@ export class Kernel {
       wake_ep: (ep, which, key) => {
         const f = this.epolls.get(ep);
         if (!f) return;
-        if (which === 0) f.wq.wakeUp(key, 1);
-        else f.pollWaitHead.wakeUp(key, 1);
+        try {
+          if (which === 0) f.wq.wakeUp(key, 1);
+          else f.pollWaitHead.wakeUp(key, 1);
+        } catch (e) {
+          this.pendingError ??= e;
+        }
       },
     };
   }

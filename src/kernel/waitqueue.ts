@@ -72,16 +72,27 @@ export class WaitQueueHead {
     if (--this.count === 0) this.onActive?.(false);
   }
 
-  /** __wake_up(head, mode, nr_exclusive, key). */
+  /**
+   * __wake_up(head, mode, nr_exclusive, key). A wake function that throws does not stop
+   * the walk (the others still get their wakeup); the first error is rethrown at the end.
+   */
   wakeUp(key: number, nrExclusive = 1): void {
     let e = this.first;
     let budget = nrExclusive;
+    let error: unknown = undefined;
     while (e) {
       const next = e.next; // the function may remove its own entry
-      const ret = e.wake(key);
+      let ret: number;
+      try {
+        ret = e.wake(key);
+      } catch (err) {
+        error ??= err;
+        ret = 0;
+      }
       if (ret < 0) break; // as __wake_up_common: a failing wake function ends the walk
       if (ret && e.exclusive && budget > 0 && --budget === 0) break;
       e = next;
     }
+    if (error !== undefined) throw error;
   }
 }
