@@ -610,8 +610,16 @@ export function ep_events_available(ep: usize): bool {
 }
 
 /** ep_poll_safewake(): wake watchers of the epoll file itself (poll(), outer sets). */
+let safewake_depth: i32 = 0;
+
 function ep_poll_safewake(ep: usize): void {
+  // MODEL: the loop check bounds how deep wakeups can nest (at most EP_MAX_NESTS sets);
+  // the cap makes the core safe even against a raw ABI caller that built a cycle the
+  // loop check never saw (it trusts the host to say which files are epoll files).
+  if (safewake_depth > EP_MAX_NESTS + 1) return;
+  safewake_depth++;
   host_wake_ep(handle_of(ep), 1, <u32>EPOLLIN);
+  safewake_depth--;
 }
 
 /**
@@ -813,11 +821,12 @@ export function do_epoll_ctl(ep_h: i32, op: i32, file: u32, fd: i32, tflags: u32
   // MODEL: another thread's transfer holds ep->mtx; a synchronous caller cannot sleep on
   // it (threads take the mutex in the host first and never get here while it is held).
   if (EP(ep).scanning != 0) return -EAGAIN;
+  if (file == EP(ep).file) return -EINVAL; // the set itself, whatever the flags claimed
   let tep: usize = 0;
   let thead: usize = 0;
   if ((tflags & TF_IS_EPOLL) != 0) {
     tep = from_handle(ep_cache, tep_h);
-    if (tep == 0) return -EBADF;
+    if (tep == 0 || EP(tep).file != file) return -EBADF;
   } else if (thead_h != 0) {
     thead = from_handle(ephead_cache, thead_h);
     if (thead == 0 || EH(thead).epitems == 0 || ephead_emptied(thead) || EPI(EH(thead).epitems).file != file) return -EBADF;

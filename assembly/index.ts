@@ -27,6 +27,9 @@ export function epoll_create(file: u32): i32 {
 export function epoll_release(ep_h: i32): i32 {
   const ep = from_handle(ep_cache, ep_h);
   if (ep == 0) return -EBADF;
+  // Refused while a set watching this one is in mid-transfer (its ovflist may hold our
+  // items); the host waits for that transfer, as eventpoll_release_file does.
+  if (f_ep_busy(EP(ep).refs)) return -EBUSY;
   // A transfer left open (only a raw caller can do that) is completed first.
   if (EP(ep).scanning != 0) ep_send_end(ep);
   if (EP(ep).refs != 0) eventpoll_release_refs(ep);

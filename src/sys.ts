@@ -483,7 +483,10 @@ export class Sys {
   read(fd: number, buf: Uint8Array, count: number): number {
     this.k.guard();
     const f = this.rwFile(fd, buf, count, "read");
-    return typeof f === "number" ? f : f.read(buf ?? EMPTY, count);
+    if (typeof f === "number") return f;
+    const r = f.read(buf ?? EMPTY, count);
+    this.k.rethrow(); // a wakeup callback that threw
+    return r;
   }
 
   /**
@@ -493,7 +496,10 @@ export class Sys {
   write(fd: number, buf: Uint8Array, count: number): number {
     this.k.guard();
     const f = this.rwFile(fd, buf, count, "write");
-    return typeof f === "number" ? f : f.write(buf ?? EMPTY, count);
+    if (typeof f === "number") return f;
+    const r = f.write(buf ?? EMPTY, count);
+    this.k.rethrow(); // a wakeup callback that threw
+    return r;
   }
 
   /** vfs_read/vfs_write checks, in Linux's order: mode (EBADF), no such op (EINVAL), buffer. */
@@ -518,7 +524,9 @@ export class Sys {
     if (!f) return -U.EBADF;
     if (!(f instanceof SocketFile)) return -U.ENOTSOCK;
     if (!isCInt(how) || how < SHUT_RD || how > SHUT_RDWR) return -U.EINVAL;
-    return f.shutdownSock(how);
+    const r = f.shutdownSock(how);
+    this.k.rethrow(); // the state change wakes everybody
+    return r;
   }
 
   /**
@@ -626,7 +634,9 @@ export class Sys {
   close(fd: number): number {
     this.k.guard();
     if (!isCInt(fd)) return -U.EBADF;
-    return this.k.fdt.close(fd);
+    const r = this.k.fdt.close(fd);
+    this.k.rethrow(); // the release's wakeups may run host callbacks
+    return r;
   }
 
   /** dup(2): the lowest free fd, on the same open file description (FD_CLOEXEC clear). */
@@ -655,7 +665,9 @@ export class Sys {
   private dup3impl(oldfd: number, newfd: number, flags: number): number {
     if (!isCInt(newfd) || newfd < 0 || newfd >= this.k.fdt.maxFds) return -U.EBADF;
     if (!this.file(oldfd)) return -U.EBADF;
-    return this.k.fdt.replace(oldfd, newfd, (flags & O_CLOEXEC) !== 0);
+    const r = this.k.fdt.replace(oldfd, newfd, (flags & O_CLOEXEC) !== 0);
+    this.k.rethrow(); // closing what newfd held may run host callbacks
+    return r;
   }
 
   /** fcntl(2): F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL (O_NONBLOCK, O_APPEND, O_DIRECT, …); other cmds EINVAL. */

@@ -7,7 +7,7 @@ import { NullFile, type OpenFile, type PollTable } from "./file.js";
 import { EpollWaitEntry, type WaitEntry, type WaitQueueHead } from "./waitqueue.js";
 import { EpollFile } from "../files/epoll.js";
 import { PipeBufferPool } from "../files/pipe.js";
-import { EAGAIN, EDEADLK, EPOLLEXCLUSIVE } from "../uapi.js";
+import { EAGAIN, EBUSY, EDEADLK, EPOLLEXCLUSIVE } from "../uapi.js";
 import { Sys } from "../sys.js";
 import { TimerQueue } from "./timers.js";
 import { inspectEpoll, type EpollState } from "./inspect.js";
@@ -189,14 +189,21 @@ export class Kernel {
     const head = f.epHead;
     const ep = f instanceof EpollFile ? f.ep : 0;
     if (!head && !ep) return { eps: [], busy: false };
+    // A file's watchers are on its head's list and, for an epoll file, on its refs list
+    // (both, if a raw caller registered an epoll file as a plain one).
     const eps: EpollFile[] = [];
-    for (let i = 0; ; i++) {
-      const h = this.core.file_watcher(head, head ? 0 : ep, i);
-      if (h <= 0) break;
-      const e = this.epolls.get(h);
-      if (e && !eps.includes(e)) eps.push(e);
+    let busy = false;
+    for (const [h, e] of [[head, 0], [0, ep]] as const) {
+      if (!h && !e) continue;
+      for (let i = 0; ; i++) {
+        const w = this.core.file_watcher(h, e, i);
+        if (w <= 0) break;
+        const f = this.epolls.get(w);
+        if (f && !eps.includes(f)) eps.push(f);
+      }
+      if (this.core.file_watcher(h, e, -1) === 1) busy = true;
     }
-    return { eps, busy: this.core.file_watcher(head, head ? 0 : ep, -1) === 1 };
+    return { eps, busy };
   }
 
   /** __fput(): eventpoll_release() first (drop every epoll item on this file), then release. */
@@ -207,7 +214,10 @@ export class Kernel {
       this.deferred.push(f);
       return;
     }
-    if (f.epHead || f instanceof EpollFile) this.core.eventpoll_release_file(f.epHead, f instanceof EpollFile ? f.ep : 0);
+    if ((f.epHead || f instanceof EpollFile) && this.core.eventpoll_release_file(f.epHead, f instanceof EpollFile ? f.ep : 0) === -EBUSY) {
+      this.deferred.push(f);
+      return;
+    }
     f.release();
     if (f instanceof EpollFile) this.epolls.delete(f.ep);
     this.untrack(f);
