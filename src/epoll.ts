@@ -2,7 +2,7 @@
 // SystemError shape); wrong argument types throw TypeError before anything is done.
 import type { Kernel } from "./kernel/kernel.js";
 import type { EpollEvent } from "./sys.js";
-import { FileHandle } from "./handles.js";
+import { FileHandle, checkOptions } from "./handles.js";
 import { EpollError, check } from "./errors.js";
 import { DeadlockError } from "./kernel/sched.js";
 import { EINTR, EPOLL_CLOEXEC, EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLL_CTL_DISABLE, EPOLL_CTL_MOD, EBUSY } from "./uapi.js";
@@ -21,8 +21,11 @@ const SIGINT = 2;
 const EP_MAX_EVENTS = 178956970;
 
 type Target = number | FileHandle;
-const fdOf = (t: Target, what: string): number => {
-  if (t instanceof FileHandle) return t.fd;
+const fdOf = (t: Target, what: string, kernel: Kernel): number => {
+  if (t instanceof FileHandle) {
+    if (t.kernel !== kernel) throw new TypeError(`Epoll.${what}: the FileHandle belongs to another kernel`);
+    return t.fd;
+  }
   if (typeof t === "number" && Number.isInteger(t)) return t;
   throw new TypeError(`Epoll.${what}: target must be an fd number or a FileHandle`);
 };
@@ -33,7 +36,7 @@ const checkEvents = (events: unknown, what: string): number => {
   return events >>> 0;
 };
 const checkData = (data: unknown, fd: number, what: string): bigint | number => {
-  if (data === undefined) return fd;
+  if (data === undefined) return Number.isSafeInteger(fd) ? fd : 0; // (an fd that large is EBADF anyway)
   if (typeof data === "bigint" || (typeof data === "number" && Number.isSafeInteger(data))) return data;
   throw new TypeError(`Epoll.${what}: data must be a bigint or a safe integer`);
 };
@@ -54,25 +57,25 @@ export class Epoll {
     readonly kernel: Kernel,
     options: { cloexec?: boolean } = {}
   ) {
-    if (options === null || typeof options !== "object") throw new TypeError("new Epoll: options must be an object");
+    checkOptions(options, "new Epoll", ["cloexec"]);
     this.fd = check(kernel.sys.epoll_create1(options.cloexec ? EPOLL_CLOEXEC : 0), "epoll_create1");
   }
 
   /** EPOLL_CTL_ADD. `data` defaults to the fd. */
   add(target: Target, events: number, data?: bigint | number): void {
-    const fd = fdOf(target, "add");
+    const fd = fdOf(target, "add", this.kernel);
     check(this.kernel.sys.epoll_ctl(this.fd, EPOLL_CTL_ADD, fd, { events: checkEvents(events, "add"), data: checkData(data, fd, "add") }), "epoll_ctl");
   }
 
   /** EPOLL_CTL_MOD. `data` defaults to the fd. */
   modify(target: Target, events: number, data?: bigint | number): void {
-    const fd = fdOf(target, "modify");
+    const fd = fdOf(target, "modify", this.kernel);
     check(this.kernel.sys.epoll_ctl(this.fd, EPOLL_CTL_MOD, fd, { events: checkEvents(events, "modify"), data: checkData(data, fd, "modify") }), "epoll_ctl");
   }
 
   /** EPOLL_CTL_DEL. */
   delete(target: Target): void {
-    check(this.kernel.sys.epoll_ctl(this.fd, EPOLL_CTL_DEL, fdOf(target, "delete"), null), "epoll_ctl");
+    check(this.kernel.sys.epoll_ctl(this.fd, EPOLL_CTL_DEL, fdOf(target, "delete", this.kernel), null), "epoll_ctl");
   }
 
   /**
@@ -81,7 +84,7 @@ export class Epoll {
    * not (an event may be in another thread's hands: EBUSY).
    */
   disable(target: Target): boolean {
-    const r = this.kernel.sys.epoll_ctl(this.fd, EPOLL_CTL_DISABLE, fdOf(target, "disable"), null);
+    const r = this.kernel.sys.epoll_ctl(this.fd, EPOLL_CTL_DISABLE, fdOf(target, "disable", this.kernel), null);
     if (r === -EBUSY) return false;
     check(r, "epoll_ctl");
     return true;
@@ -89,7 +92,8 @@ export class Epoll {
 
   /** epoll_wait without waiting, into a typed array (3 words an event): the fast path. */
   waitInto(out: Uint32Array, maxEvents = Math.floor(out.length / 3)): number {
-    if (!(out instanceof Uint32Array)) throw new TypeError("Epoll.waitInto: out must be a Uint32Array");
+    if (!(ArrayBuffer.isView(out) && Object.prototype.toString.call(out) === "[object Uint32Array]")) throw new TypeError("Epoll.waitInto: out must be a Uint32Array");
+    if (typeof maxEvents !== "number") throw new TypeError("Epoll.waitInto: maxEvents must be a number");
     return check(this.kernel.sys.epoll_wait_into(this.fd, out, maxEvents, 0), "epoll_wait");
   }
 

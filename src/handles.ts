@@ -2,6 +2,22 @@
 // by kernel.pipe(), kernel.socketPair(), kernel.eventFd() and kernel.timerFd().
 import type { Kernel } from "./kernel/kernel.js";
 import { check } from "./errors.js";
+import { EINVAL, EFAULT } from "./uapi.js";
+
+/** Whether `v` is a genuine Uint8Array (a Proxy or another typed array is not). */
+export function isUint8Array(v: unknown): v is Uint8Array {
+  return ArrayBuffer.isView(v) && Object.prototype.toString.call(v) === "[object Uint8Array]";
+}
+
+/** Options objects of the constructors: a plain object whose flags are booleans. */
+export function checkOptions<T extends object>(o: unknown, where: string, flags: string[]): T {
+  if (o === null || typeof o !== "object" || Array.isArray(o)) throw new TypeError(`${where}: options must be an object`);
+  for (const f of flags) {
+    const v = (o as Record<string, unknown>)[f];
+    if (v !== undefined && typeof v !== "boolean") throw new TypeError(`${where}: options.${f} must be a boolean`);
+  }
+  return o as T;
+}
 
 const enc = new TextEncoder();
 
@@ -9,20 +25,29 @@ const enc = new TextEncoder();
 export class FileHandle {
   /** Wraps an fd of `kernel` that is already open (kernel.pipe() and the like make these). */
   constructor(
-    protected readonly kernel: Kernel,
+    /** The kernel this fd belongs to. */
+    readonly kernel: Kernel,
     /** The fd number. */
     readonly fd: number
   ) {}
 
   /** Read up to `max` bytes; an empty array at end of file. Throws EpollError (EAGAIN when it would block). */
   read(max = 65536): Uint8Array {
-    const buf = new Uint8Array(max);
-    const n = check(this.kernel.sys.read(this.fd, buf, max), "read");
+    if (typeof max !== "number") throw new TypeError("FileHandle.read: max must be a number");
+    if (!Number.isInteger(max)) check(-EINVAL, "read"); // as read(2) with a non-integer count
+    if (max < 0) check(-EFAULT, "read"); // a negative count is a huge size_t
+    // A read returns at most what is there: a buffer larger than a pipe or socket can hold
+    // is never needed, however large `max` is.
+    const size = Math.min(max, 1 << 20);
+    const buf = new Uint8Array(size);
+    const n = check(this.kernel.sys.read(this.fd, buf, size), "read");
     return buf.subarray(0, n);
   }
 
+
   /** Write bytes (a string is UTF-8 encoded); the count written. Throws EpollError. */
   write(data: Uint8Array | string): number {
+    if (typeof data !== "string" && !isUint8Array(data)) throw new TypeError("FileHandle.write: data must be a string or a Uint8Array");
     const bytes = typeof data === "string" ? enc.encode(data) : data;
     return check(this.kernel.sys.write(this.fd, bytes, bytes.length), "write");
   }
@@ -61,10 +86,16 @@ export class SocketHandle extends FileHandle {
 export class EventFdHandle extends FileHandle {
   /** Add to the counter (write(2) of a u64). */
   add(n: bigint | number): void {
+    if (typeof n !== "bigint" && !(typeof n === "number" && Number.isInteger(n))) throw new TypeError("EventFdHandle.add: n must be an integer or a bigint");
+    const v = BigInt(n);
+    // What a u64 cannot hold is not a counter value (it must not wrap); ULLONG_MAX is
+    // refused by eventfd_write itself.
+    if (v < 0n || v > 0xffffffffffffffffn) check(-EINVAL, "write");
     const b = new Uint8Array(8);
-    new DataView(b.buffer).setBigUint64(0, BigInt(n), true);
+    new DataView(b.buffer).setBigUint64(0, v, true);
     check(this.kernel.sys.write(this.fd, b, 8), "write");
   }
+
   /** Take the counter (or 1 in semaphore mode): read(2) of a u64. */
   take(): bigint {
     const b = new Uint8Array(8);
@@ -77,11 +108,22 @@ export class EventFdHandle extends FileHandle {
 export class TimerFdHandle extends FileHandle {
   /** Arm: first expiry after `afterMs` (or at `atMs` on the timer's clock), then every `intervalMs`. 0 disarms. */
   set(opts: { afterMs?: number; atMs?: number; intervalMs?: number }): void {
-    const ts = (ms: number) => ({ tv_sec: Math.floor(ms / 1000), tv_nsec: Math.round((ms % 1000) * 1e6) });
-    const abs = opts.atMs !== undefined;
-    const value = ts(abs ? opts.atMs! : (opts.afterMs ?? 0));
-    check(this.kernel.sys.timerfd_settime(this.fd, abs ? 1 : 0, { it_value: value, it_interval: ts(opts.intervalMs ?? 0) }, null), "timerfd_settime");
+    if (opts === null || typeof opts !== "object") throw new TypeError("TimerFdHandle.set: options must be an object");
+    const { afterMs, atMs, intervalMs } = opts;
+    for (const [k, v] of [["afterMs", afterMs], ["atMs", atMs], ["intervalMs", intervalMs]] as const) {
+      if (v !== undefined && typeof v !== "number") throw new TypeError(`TimerFdHandle.set: ${k} must be a number`);
+      // An invalid timespec is EINVAL from timerfd_settime, before anything changes.
+      if (v !== undefined && !(Number.isFinite(v) && v >= 0)) check(-EINVAL, "timerfd_settime");
+    }
+    const ts = (ms: number) => {
+      const ns = Math.round(ms * 1e6);
+      return { tv_sec: Math.floor(ns / 1e9), tv_nsec: ns % 1e9 };
+    };
+    const abs = atMs !== undefined;
+    const value = ts(abs ? atMs! : (afterMs ?? 0));
+    check(this.kernel.sys.timerfd_settime(this.fd, abs ? 1 : 0, { it_value: value, it_interval: ts(intervalMs ?? 0) }, null), "timerfd_settime");
   }
+
   /** Expirations since the last read (read(2) of a u64). Throws EAGAIN if none. */
   ticks(): bigint {
     const b = new Uint8Array(8);

@@ -13,7 +13,7 @@ import { TimerQueue } from "./timers.js";
 import { inspectEpoll, type EpollState } from "./inspect.js";
 import { InodeAllocator } from "./inode.js";
 import { Epoll } from "../epoll.js";
-import { FileHandle, SocketHandle, EventFdHandle, TimerFdHandle } from "../handles.js";
+import { FileHandle, SocketHandle, EventFdHandle, TimerFdHandle, checkOptions as checkApiOptions } from "../handles.js";
 import { check } from "../errors.js";
 import { Scheduler, type Thread } from "./sched.js";
 import { ThreadSys } from "../thread-sys.js";
@@ -321,6 +321,7 @@ export class Kernel {
 
   /** pipe2(): [read end, write end]. */
   pipe(options: { nonblock?: boolean; cloexec?: boolean; direct?: boolean } = {}): [FileHandle, FileHandle] {
+    checkApiOptions(options, "kernel.pipe", ["nonblock", "cloexec", "direct"]);
     const fds: number[] = [];
     check(this.sys.pipe2(fds, (options.nonblock ? 0x800 : 0) | (options.cloexec ? 0x80000 : 0) | (options.direct ? 0x4000 : 0)), "pipe2");
     return [new FileHandle(this, fds[0]), new FileHandle(this, fds[1])];
@@ -328,6 +329,7 @@ export class Kernel {
 
   /** socketpair(AF_UNIX, SOCK_STREAM): two connected ends. */
   socketPair(options: { nonblock?: boolean; cloexec?: boolean } = {}): [SocketHandle, SocketHandle] {
+    checkApiOptions(options, "kernel.socketPair", ["nonblock", "cloexec"]);
     const sv: number[] = [];
     check(this.sys.socketpair(1, 1 | (options.nonblock ? 0x800 : 0) | (options.cloexec ? 0x80000 : 0), 0, sv), "socketpair");
     return [new SocketHandle(this, sv[0]), new SocketHandle(this, sv[1])];
@@ -335,12 +337,20 @@ export class Kernel {
 
   /** eventfd(initval). */
   eventFd(initval = 0, options: { semaphore?: boolean; nonblock?: boolean; cloexec?: boolean } = {}): EventFdHandle {
+    if (typeof initval !== "number") throw new TypeError("kernel.eventFd: initval must be a number");
+    // eventfd(2) takes an unsigned int.
+    if (!Number.isInteger(initval) || initval < 0 || initval > 0xffffffff) check(-22, "eventfd");
+    checkApiOptions(options, "kernel.eventFd", ["semaphore", "nonblock", "cloexec"]);
     const flags = (options.semaphore ? 1 : 0) | (options.nonblock ? 0x800 : 0) | (options.cloexec ? 0x80000 : 0);
     return new EventFdHandle(this, check(this.sys.eventfd(initval, flags), "eventfd"));
   }
 
   /** timerfd_create() on "monotonic" (default) or "realtime". */
   timerFd(options: { clock?: "monotonic" | "realtime"; nonblock?: boolean; cloexec?: boolean } = {}): TimerFdHandle {
+    checkApiOptions(options, "kernel.timerFd", ["nonblock", "cloexec"]);
+    if (options.clock !== undefined && options.clock !== "monotonic" && options.clock !== "realtime") {
+      throw new TypeError('kernel.timerFd: options.clock must be "monotonic" or "realtime"');
+    }
     const clock = options.clock === "realtime" ? 0 : 1;
     const flags = (options.nonblock ? 0x800 : 0) | (options.cloexec ? 0x80000 : 0);
     return new TimerFdHandle(this, check(this.sys.timerfd_create(clock, flags), "timerfd_create"));
