@@ -155,7 +155,7 @@ export class PipeFile extends OpenFile {
   override write(buf: Uint8Array, count: number): number {
     const pipe = this.pipe;
     if (count === 0) return 0;
-    if (pipe.readers === 0) return -EPIPE; // MODEL: no SIGPIPE is raised (signals: issue 5)
+    if (pipe.readers === 0) return -EPIPE; // MODEL: no SIGPIPE is raised (signals only interrupt calls)
     const packet = (this.flags & O_DIRECT) !== 0;
     const wasEmpty = pipe.empty;
     let ret = 0;
@@ -182,7 +182,7 @@ export class PipeFile extends OpenFile {
     // every write attempt wakes rd_wait, and an edge-triggered reader sees a new edge.
     if (wasEmpty || pipe.pollUsage) pipe.rdWait.wakeUp(EPOLLIN | EPOLLRDNORM, 1);
     // MODEL: a blocking write that would wait for room returns what it wrote (or -EAGAIN)
-    // in the synchronous layer; threads (issue 5) block instead.
+    // in the synchronous layer; threads block instead.
     return ret === 0 ? -EAGAIN : ret;
   }
 

@@ -144,7 +144,7 @@ export class SocketFile extends OpenFile {
   override write(buf: Uint8Array, count: number): number {
     const sk = this.sock;
     const other = sk.peer; // (a zero-length write still checks for shutdown: EPIPE)
-    if (sk.shutdown & SEND_SHUTDOWN || !other) return -EPIPE; // MODEL: no SIGPIPE (signals: issue 5)
+    if (sk.shutdown & SEND_SHUTDOWN || !other) return -EPIPE; // MODEL: no SIGPIPE (signals only interrupt calls)
     let sent = 0;
     while (sent < count) {
       // Keep two messages in the pipe; fall back to order-0 heads plus 32 KiB of frags.
