@@ -2,7 +2,7 @@
 // several fd tables may share one; it is released when the last reference goes, and
 // only then does epoll forget it (eventpoll_release), which is why closing one of two
 // dup'ed fds leaves its epoll registration alive.
-import { EBADF, EINVAL, EPOLLIN, EPOLLOUT, EPOLLRDNORM, EPOLLWRNORM } from "../uapi.js";
+import { EINVAL, EPOLLIN, EPOLLOUT, EPOLLRDNORM, EPOLLWRNORM } from "../uapi.js";
 import type { WaitQueueHead } from "./waitqueue.js";
 import { ANON_INODE, NULL_INODE, type InodeAllocator, type InodeId } from "./inode.js";
 
@@ -111,4 +111,3 @@ export class NullFile extends OpenFile {
   }
 }
 
-export const notOpen = -EBADF;
