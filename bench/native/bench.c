@@ -424,6 +424,38 @@ static uint64_t ring_run(struct ring *r, int active, long long writes,
 	return t1 - t0;
 }
 
+/*
+ * Runs the ring on n pipes with `active` tokens until `writes` writes, best of `reps` after
+ * a warm-up. Returns 0 (after printing an "unavailable" line) when n pipes do not fit.
+ */
+static int ring_measure(const char *name, struct params *ps, long long n, int mode, long long active,
+			long long writes, long long reps, uint64_t *best, long long *best_events,
+			long long *best_waits)
+{
+	if (n > (fd_limit - 10) / 2) { /* needs n*2+10 fds */
+		line_begin(name, ps);
+		printf(",\"unavailable\":\"fd limit %lld\"", fd_limit);
+		line_end();
+		return 0;
+	}
+	struct ring r;
+	ring_setup(&r, (int)n, mode);
+	long long events = 0, waits = 0;
+	*best = UINT64_MAX;
+	*best_events = *best_waits = 0;
+	ring_run(&r, (int)active, writes < WARMUP_WRITES ? writes : WARMUP_WRITES, &events, &waits); /* warm-up */
+	for (long long i = 0; i < reps; i++) {
+		uint64_t t = ring_run(&r, (int)active, writes, &events, &waits);
+		if (t < *best) {
+			*best = t;
+			*best_events = events;
+			*best_waits = waits;
+		}
+	}
+	ring_teardown(&r);
+	return 1;
+}
+
 static int cmd_ring(int argc, char **argv)
 {
 	struct params ps = { 0 };
@@ -448,27 +480,10 @@ static int cmd_ring(int argc, char **argv)
 	if (a > n)
 		die("active (%lld) must not exceed pipes (%lld)", a, n);
 
-	if (n > (fd_limit - 10) / 2) { /* needs n*2+10 fds */
-		line_begin(name, &ps);
-		printf(",\"unavailable\":\"fd limit %lld\"", fd_limit);
-		line_end();
+	uint64_t best;
+	long long best_events, best_waits;
+	if (!ring_measure(name, &ps, n, mode, a, w, reps, &best, &best_events, &best_waits))
 		return 0;
-	}
-
-	struct ring r;
-	ring_setup(&r, (int)n, mode);
-	long long events = 0, waits = 0, best_events = 0, best_waits = 0;
-	uint64_t best = UINT64_MAX;
-	ring_run(&r, (int)a, w < WARMUP_WRITES ? w : WARMUP_WRITES, &events, &waits); /* warm-up */
-	for (long long i = 0; i < reps; i++) {
-		uint64_t t = ring_run(&r, (int)a, w, &events, &waits);
-		if (t < best) {
-			best = t;
-			best_events = events;
-			best_waits = waits;
-		}
-	}
-	ring_teardown(&r);
 
 	line_begin(name, &ps);
 	printf(",\"ns_per_event\":%.3f,\"events\":%lld,\"waits\":%lld,\"elapsed_ns\":%llu",
@@ -491,27 +506,10 @@ static int cmd_pipetest(int argc, char **argv)
 	long long m = pnum(&ps, "passes"), reps = pnum(&ps, "reps");
 	if (t > n)
 		die("tokens (%lld) must not exceed pipes (%lld)", t, n);
-	if (n > (fd_limit - 10) / 2) { /* needs n*2+10 fds */
-		line_begin("pipetest", &ps);
-		printf(",\"unavailable\":\"fd limit %lld\"", fd_limit);
-		line_end();
+	uint64_t best;
+	long long best_events, best_waits;
+	if (!ring_measure("pipetest", &ps, n, MODE_EPOLL, t, m, reps, &best, &best_events, &best_waits))
 		return 0;
-	}
-
-	struct ring r;
-	ring_setup(&r, (int)n, MODE_EPOLL);
-	long long events = 0, waits = 0, best_events = 0, best_waits = 0;
-	uint64_t best = UINT64_MAX;
-	ring_run(&r, (int)t, m < WARMUP_WRITES ? m : WARMUP_WRITES, &events, &waits); /* warm-up */
-	for (long long i = 0; i < reps; i++) {
-		uint64_t el = ring_run(&r, (int)t, m, &events, &waits);
-		if (el < best) {
-			best = el;
-			best_events = events;
-			best_waits = waits;
-		}
-	}
-	ring_teardown(&r);
 
 	line_begin("pipetest", &ps);
 	printf(",\"ns_per_event\":%.3f,\"tokens_per_sec\":%.0f,\"events\":%lld,\"waits\":%lld,\"elapsed_ns\":%llu",

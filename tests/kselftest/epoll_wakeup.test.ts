@@ -27,27 +27,9 @@
 //   epoll65     64 threads doing epoll_wait(…, 0) on a ready LT eventfd, none may see 0
 import * as E from "../../src/index";
 import { newKernel } from "../helpers";
+import { socketpair, epollCreate, watch } from "./common";
 
 type K = E.Kernel;
-
-/** A blocking AF_UNIX stream socketpair, as the original creates it. */
-function socketpair(k: K): [number, number] {
-  const sv: number[] = [];
-  expect(k.sys.socketpair(E.AF_UNIX, E.SOCK_STREAM, 0, sv)).toBe(0);
-  expect(sv[0]).toBeGreaterThanOrEqual(3);
-  expect(sv[1]).toBeGreaterThanOrEqual(3);
-  return [sv[0], sv[1]];
-}
-
-function epollCreate(k: K): number {
-  const ep = k.sys.epoll_create(1);
-  expect(ep).toBeGreaterThanOrEqual(3);
-  return ep;
-}
-
-function watch(k: K, ep: number, fd: number, events: number, data: number): void {
-  expect(k.sys.epoll_ctl(ep, E.EPOLL_CTL_ADD, fd, { events, data })).toBe(0);
-}
 
 /** One byte into a socket/pipe end that has plenty of room (never blocks). */
 function put(k: K, fd: number): void {

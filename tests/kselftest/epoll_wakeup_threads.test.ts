@@ -24,6 +24,7 @@
 // the watched socket ends (s1/s3 are their peers, which the emitter writes to).
 import * as E from "../../src/index";
 import { newKernel } from "../helpers";
+import { socketpair, epollCreate, watch } from "./common";
 
 type K = E.Kernel;
 type TS = E.ThreadSys;
@@ -36,22 +37,6 @@ const LT = 0;
 
 // Tags for epoll_event.data.
 const S0 = 0x50, S2 = 0x52, E1 = 0xe1, E2 = 0xe2;
-
-function socketpair(k: K): [number, number] {
-  const sv: number[] = [];
-  expect(k.sys.socketpair(E.AF_UNIX, E.SOCK_STREAM, 0, sv)).toBe(0);
-  return [sv[0], sv[1]];
-}
-
-function epollCreate(k: K): number {
-  const ep = k.sys.epoll_create(1);
-  expect(ep).toBeGreaterThanOrEqual(3);
-  return ep;
-}
-
-function watch(k: K, ep: number, fd: number, events: number, data: number): void {
-  expect(k.sys.epoll_ctl(ep, E.EPOLL_CTL_ADD, fd, { events, data })).toBe(0);
-}
 
 function closeAll(k: K, fds: number[]): void {
   for (const fd of fds) expect(k.sys.close(fd)).toBe(0);
