@@ -110,6 +110,8 @@ export class Epoll {
     if (now > 0 || timeout === 0) return out.slice(0, now);
     // Sleep like a thread: its own wait entry and timer on this set.
     const t = this.kernel.spawn(async (ts) => ts.epoll_wait(this.fd, out, maxEvents, timeout), `Epoll(${this.fd}).wait`);
+    const result = t.join(); // observed from the start: its failure is this wait's, not run()'s
+    result.catch(() => {});
     const abort = () => t.kill(SIGINT);
     signal?.addEventListener("abort", abort, { once: true });
     try {
@@ -125,7 +127,7 @@ export class Epoll {
           throw e;
         }
       }
-      const r = (await t.join()) as number;
+      const r = (await result) as number;
       if (r === -EINTR && signal?.aborted) throw signal.reason;
       return out.slice(0, check(r, "epoll_wait"));
     } finally {

@@ -9,7 +9,7 @@ export { Epoll, type WaitOptions } from "./epoll.js";
 export { EpollError } from "./errors.js";
 export { FileHandle, SocketHandle, EventFdHandle, TimerFdHandle } from "./handles.js";
 export type { EpollState, ItemState } from "./kernel/inspect.js";
-export { Thread, DeadlockError, type WakeReason } from "./kernel/sched.js";
+export { Thread, DeadlockError, ThreadFailure, type WakeReason } from "./kernel/sched.js";
 export type { Sigmask } from "./sys.js";
 /** O_NONBLOCK (0x800): non-blocking I/O; fcntl(2) F_SETFL, pipe2(2) flag. */
 export const O_NONBLOCK = 0x800;

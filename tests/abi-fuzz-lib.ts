@@ -195,6 +195,8 @@ export interface Failure {
 export class Fuzzer {
   readonly rnd: () => number;
   readonly ops: Op[] = [];
+  /** The result of each op in `ops` that completed (same index). */
+  readonly results: number[] = [];
   private readonly pools: Record<Kind, number[]> = { ep: [], epi: [], pwq: [], head: [] };
   /** Every EventPoll handle ever seen (host-made or raw): cleanup ends their transfers. */
   readonly allEps = new Set<number>();
@@ -460,8 +462,8 @@ export class Fuzzer {
         if (this.chance(0.6)) {
           this.ops.push({ raw: true, name: "set_memory_limit", args: [DEFAULT_MEMORY_LIMIT | 0] });
           this.ops.push({ raw: true, name: "set_max_user_watches", args: [DEFAULT_MAX_USER_WATCHES] });
-          this.k.core.set_memory_limit(DEFAULT_MEMORY_LIMIT);
-          this.k.core.set_max_user_watches(DEFAULT_MAX_USER_WATCHES);
+          this.results.push(this.k.core.set_memory_limit(DEFAULT_MEMORY_LIMIT) ?? 0);
+          this.results.push(this.k.core.set_max_user_watches(DEFAULT_MAX_USER_WATCHES) ?? 0);
         }
       }
       const op = this.chance(sysRatio) ? this.sysOp() : this.rawOp();
@@ -474,6 +476,7 @@ export class Fuzzer {
       }
       const bad = checkAfter(this.k);
       if (bad) return { seed, index: i, op, what: `${bad} (result ${r})`, ops: this.ops };
+      this.results.push(r);
       if (op.raw) this.learn(op.name, r);
       else this.seeHostEps();
       onOp?.(op, r);
@@ -693,4 +696,71 @@ export function shrink(ops: Op[], what: string, withCleanup = false, budgetMs = 
 
 function signature(what: string): string {
   return what.replace(/\(result [^)]*\)/, "").replace(/\d+/g, "#").slice(0, 80);
+}
+
+// ---- return codes ---------------------------------------------------------------------
+
+// EAGAIN on the epoll calls: a raw epoll_send_begin leaves a transfer open, which holds the
+// set's ep->mtx, and the synchronous layer answers -EAGAIN where a thread would sleep on it.
+const ERRS: Record<string, number[]> = {
+  write: [E.EBADF, E.EAGAIN, E.EPIPE, E.EINVAL, E.ECONNRESET],
+  read: [E.EBADF, E.EAGAIN, E.EINVAL, E.ECONNRESET],
+  epoll_wait: [E.EBADF, E.EINVAL, E.EAGAIN],
+  epoll_wait_into: [E.EBADF, E.EINVAL, E.EFAULT, E.EAGAIN],
+  epoll_ctl: [E.EBADF, E.EINVAL, E.EEXIST, E.ENOENT, E.EPERM, E.ELOOP, E.ENOMEM, E.ENOSPC, E.EBUSY, E.EAGAIN],
+  poll: [],
+  fdinfo: [E.EBADF],
+  close: [E.EBADF],
+  dup: [E.EBADF, E.EMFILE],
+  pipe2: [E.EMFILE, E.ENFILE, E.ENOMEM],
+  eventfd: [E.EMFILE, E.ENFILE, E.ENOMEM, E.EINVAL],
+  socketpair: [E.EMFILE, E.ENFILE, E.ENOMEM],
+  epoll_create1: [E.EMFILE, E.ENFILE, E.ENOMEM],
+};
+
+/**
+ * Why a result is impossible for the call, or null. A real syscall answers a count in range
+ * or one of the errnos Linux gives that call; a raw export answers an i32.
+ */
+export function illegalResult(op: Op, r: number): string | null {
+  if (!Number.isInteger(r) || r !== (r | 0)) return `result ${r} is not an i32`;
+  if (op.raw) return null; // compared with the debug core's answer instead
+  if (r < 0) {
+    const ok = ERRS[op.name];
+    if (!ok) return `no errno list for ${op.name}`;
+    return ok.includes(-r) ? null : `returned ${E.errnoName(r)} (${r}), not one of ${ok.map((e) => E.errnoName(e)).join(" ")}`;
+  }
+  const max: Record<string, number> = { write: 16, read: 16, poll: 1, close: 0, epoll_ctl: 0, eventfd: 1023, pipe2: 0, socketpair: 0 };
+  if (op.name === "epoll_wait" || op.name === "epoll_wait_into") {
+    if (r > Math.max(0, op.args[1])) return `returned ${r} events for maxevents ${op.args[1]}`;
+  } else if (op.name in max && r > max[op.name]) {
+    // read/write of an eventfd move 8 bytes whatever the length asked
+    if (!((op.name === "read" || op.name === "write") && r === 8)) return `returned ${r}, more than ${max[op.name]}`;
+  }
+  return null;
+}
+
+/** Raw exports whose answers describe memory or the build, which differ between the cores. */
+const BUILD_DEPENDENT = new Set(["invariants", "memory_bytes", "events_ptr", "core_allocs", "set_memory_limit"]);
+
+/**
+ * Replays `ops` on a fresh kernel of the debug core (assertions and the invariant walk on)
+ * and compares every result with `results`; the first difference, or null.
+ */
+export function compareWithDebugCore(ops: Op[], results: number[]): string | null {
+  const k = createKernelSync({ core: "debug" });
+  setup(k);
+  for (let i = 0; i < ops.length; i++) {
+    let r: number;
+    try {
+      r = execOp(k, ops[i]);
+    } catch (e) {
+      return `call #${i} ${fmtOp(ops[i])} threw on the debug core: ${errText(e)}`;
+    }
+    const bad = checkAfter(k);
+    if (bad) return `call #${i} ${fmtOp(ops[i])}: debug core: ${bad}`;
+    if (ops[i].raw && BUILD_DEPENDENT.has(ops[i].name)) continue;
+    if (r !== results[i]) return `call #${i} ${fmtOp(ops[i])}: release ${results[i]}, debug ${r}`;
+  }
+  return null;
 }

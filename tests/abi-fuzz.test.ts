@@ -15,15 +15,12 @@
 // sequence of calls that reproduces it on a fresh kernel (after the same setup).
 import { newKernel, isDebugCore } from "./helpers";
 import { createKernelSync } from "../src/index";
-import { Fuzzer, setup, cleanup, leftovers, shrink, fmtOp, checkAfter, EXCLUDED_EXPORTS, type Failure, type Op } from "./abi-fuzz-lib";
+import { envCount, envCountOpt, envSeed } from "./env";
+import { Fuzzer, setup, cleanup, leftovers, shrink, fmtOp, checkAfter, compareWithDebugCore, illegalResult, EXCLUDED_EXPORTS, type Failure, type Op } from "./abi-fuzz-lib";
 
 const DEFAULT_SEED = 0x5eed2026;
-const seedEnv = process.env.ABI_FUZZ_SEED;
-const SEED = seedEnv ? Number(seedEnv) >>> 0 : DEFAULT_SEED;
-const callsEnv = process.env.ABI_FUZZ_CALLS;
-const CALLS = callsEnv ? Number(callsEnv) : 20000;
-if (!Number.isInteger(CALLS) || CALLS < 0) throw new Error(`ABI_FUZZ_CALLS must be a non-negative integer, got ${callsEnv}`);
-if (seedEnv && !Number.isFinite(Number(seedEnv))) throw new Error(`ABI_FUZZ_SEED must be a number, got ${seedEnv}`);
+const SEED = envSeed("ABI_FUZZ_SEED", DEFAULT_SEED);
+const CALLS = envCount("ABI_FUZZ_CALLS", 20000);
 
 const core = isDebugCore() ? "debug" : "release";
 
@@ -53,6 +50,8 @@ test(`raw ABI fuzz: ${CALLS} calls, seed ${SEED}, no trap, no abort, invariants 
   const okCounts = new Map<string, number>();
   let liveSum = 0;
   const failure = fz.run((op, r) => {
+    const illegal = illegalResult(op, r);
+    if (illegal) throw new Error(`abi-fuzz (${core} core): seed ${SEED} call #${fz.results.length - 1} ${fmtOp(op)}: ${illegal}`);
     counts.set(op.name, (counts.get(op.name) ?? 0) + 1);
     if (r >= 0) okCounts.set(op.name, (okCounts.get(op.name) ?? 0) + 1);
     if (process.env.ABI_FUZZ_VERBOSE) liveSum += k.core.cache_live(1);
@@ -66,6 +65,13 @@ test(`raw ABI fuzz: ${CALLS} calls, seed ${SEED}, no trap, no abort, invariants 
   }
   // Every export was actually called (with 20,000 calls each gets hundreds).
   if (CALLS >= 5000) for (const n of fz.exports()) expect([n, counts.get(n) ?? 0]).not.toEqual([n, 0]);
+
+  // The release core has no assertions of its own: every result it gave must be the one the
+  // debug core (assertions, invariant walk after each call) gives for the same calls.
+  if (core === "release") {
+    const diff = compareWithDebugCore(fz.ops, fz.results);
+    if (diff) throw new Error(`abi-fuzz: release and debug cores disagree (seed ${SEED}): ${diff}`);
+  }
 
   // Teardown (see cleanup() for why each step is needed): afterwards no core object may
   // be left, which the afterEach of tests/helpers.ts checks again.
@@ -84,8 +90,8 @@ test(`raw ABI fuzz: ${CALLS} calls, seed ${SEED}, no trap, no abort, invariants 
 // distinct failure (by message) with the first seed and call that hit it, so one known bug
 // does not hide the others. Only defined when ABI_FUZZ_SEEDS is set (the default run is
 // the fixed-seed test above).
-const SEEDS = Number(process.env.ABI_FUZZ_SEEDS ?? 0);
-if (SEEDS > 0) test(`raw ABI fuzz campaign: ${SEEDS} seeds from ${SEED}`, () => {
+const SEEDS = envCountOpt("ABI_FUZZ_SEEDS");
+if (SEEDS !== undefined) test(`raw ABI fuzz campaign: ${SEEDS} seeds from ${SEED}`, () => {
   const found = new Map<string, string>();
   for (let i = 0; i < SEEDS; i++) {
     const seed = (SEED + i) >>> 0;

@@ -86,3 +86,25 @@ test("socket pairs and eventfd handles", () => {
   for (const h of [a, b, e]) h[Symbol.dispose]();
   expect(k.fdt.fds()).toEqual([0, 1, 2]);
 });
+
+test("maxEvents may be EP_MAX_EVENTS itself (INT_MAX / 12), on every wait path; one more is refused", async () => {
+  // Linux 6.18: epoll_wait(ep, buf, 178956970, 0) with one ready item returns 1; 178956971
+  // gives EINVAL (checked with a C program on this machine).
+  const EP_MAX = 178956970;
+  const k = newKernel();
+  const [rd, wr] = k.pipe({ nonblock: true });
+  using ep = k.epoll();
+  ep.add(rd, E.EPOLLIN, 5n);
+  wr.write("x");
+  expect(await ep.wait({ maxEvents: EP_MAX, timeout: 0 })).toEqual([{ events: E.EPOLLIN, data: 5n }]);
+  await expect(ep.wait({ maxEvents: EP_MAX + 1 })).rejects.toThrow(TypeError);
+  const t = k.spawn(async (ts) => {
+    const out: E.EpollEvent[] = [];
+    return [await ts.epoll_pwait(ep.fd, out, EP_MAX, 0, null), out.length, await ts.epoll_pwait(ep.fd, out, EP_MAX + 1, 0, null)];
+  });
+  const joined = t.join();
+  await k.run();
+  expect(await joined).toEqual([1, 1, -E.EINVAL]);
+  rd.close();
+  wr.close();
+});

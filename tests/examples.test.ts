@@ -5,6 +5,9 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
+// Each example runs in a child Node process (about a second each).
+jest.setTimeout(60_000);
+
 const root = join(__dirname, "..");
 const dir = join(root, "examples");
 

@@ -65,8 +65,10 @@ describe("pipe", () => {
     const buf = new Uint8Array(4096);
     expect(k.sys.read(p[0], buf, 1)).toBe(1);
     expect(pollMask(k, p[1])).toBe(0);
+    expect(k.inspect(ep).rdllist).toEqual([]); // no wakeup reached the item: not even queued
     expect(tags(k, ep)).toEqual([]);
     expect(k.sys.read(p[0], buf, 4095)).toBe(4095);
+    expect(k.inspect(ep).rdllist).toEqual([p[1]]);
     expect(pollMask(k, p[1])).toBe(0x104);
     expect(tags(k, ep)).toEqual([1]);
     expect(k.sys.read(p[0], buf, 1)).toBe(1); // was not full: no wakeup, no new edge

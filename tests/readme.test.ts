@@ -4,6 +4,9 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
+// The README blocks run in child Node processes.
+jest.setTimeout(60_000);
+
 const root = join(__dirname, "..");
 
 test("README example prints what the README says", () => {

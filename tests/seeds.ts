@@ -2,14 +2,12 @@
 // given per scenario, at least 200 in CI), SCENARIO_SEED=a,b,c runs only those. A failing
 // seed is reported with the last entries of its kernel's scheduling trace.
 import type { Kernel } from "../src/index";
+import { envCount, envSeedList } from "./env";
 
 export function seedsFromEnv(dflt: number): number[] {
-  const only = process.env.SCENARIO_SEED;
-  if (only) return only.split(",").map((s) => Number(s.trim()));
-  const v = process.env.SCENARIO_SEEDS;
-  const n = v === undefined || v === "" ? dflt : Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`SCENARIO_SEEDS must be a non-negative integer, got ${v}`);
-  return Array.from({ length: n }, (_, i) => i + 1);
+  const only = envSeedList("SCENARIO_SEED");
+  if (only) return only;
+  return Array.from({ length: envCount("SCENARIO_SEEDS", dflt) }, (_, i) => i + 1);
 }
 
 /** Runs `body` for every seed; the first failure is rethrown with its seed and trace. */

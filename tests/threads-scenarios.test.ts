@@ -23,20 +23,15 @@
 import * as E from "../src/index";
 import type { EpollEvent, Kernel, Thread, ThreadSys } from "../src/index";
 import { newKernel, isDebugCore } from "./helpers";
+import { envCountOpt, envSeedList } from "./env";
 
 // ---- harness ------------------------------------------------------------------------------
 
-const envInt = (name: string): number | undefined => {
-  const v = process.env[name];
-  if (v === undefined || v === "") return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got ${v}`);
-  return n;
-};
+const envInt = envCountOpt;
 
 function seedList(dflt: number, envName = "SCENARIO_SEEDS"): number[] {
-  const only = process.env.SCENARIO_SEED;
-  if (only) return only.split(",").map((s) => Number(s.trim()));
+  const only = envSeedList("SCENARIO_SEED");
+  if (only) return only;
   const n = envInt(envName) ?? envInt("SCENARIO_SEEDS") ?? dflt;
   return Array.from({ length: n }, (_, i) => i + 1);
 }

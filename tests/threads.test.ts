@@ -37,11 +37,57 @@ test("join rejects with the thread's error; run() may be called again for new th
     await ts.usleep(10);
     throw new Error("boom");
   });
+  const joined = t.join(); // asked before run(): the failure is observed, run() resolves
   await k.run();
+  await expect(joined).rejects.toThrow("boom");
   await expect(t.join()).rejects.toThrow("boom");
   const u = k.spawn(async (ts) => ts.epoll_create1(0));
   await k.run();
   expect(await u.join()).toBe(3);
+});
+
+test("a thread that fails with nobody joining it makes run() reject with a ThreadFailure, once", async () => {
+  const k = newKernel();
+  const boom = new Error("boom");
+  const ok = k.spawn(async (ts) => ts.usleep(50), "ok");
+  const t = k.spawn(async (ts) => {
+    await ts.usleep(10);
+    throw boom;
+  }, "bad");
+  const err = await k.run().then(() => null, (e: unknown) => e);
+  expect(err).toBeInstanceOf(E.ThreadFailure);
+  expect(err).toMatchObject({ code: "ETHREADFAILED", thread: t, cause: boom, others: [] });
+  expect((err as Error).message).toBe('thread "bad" failed and nobody joined it: Error: boom');
+  expect(ok.state).toBe("done"); // the other threads ran to the end first
+  expect(k.now()).toBe(50000n);
+  await expect(t.join()).rejects.toBe(boom); // join still gives the error
+  await k.run(); // reported once: a later run() does not report it again
+});
+
+test("an assertion failing inside an unjoined thread fails run()", async () => {
+  const k = newKernel();
+  k.spawn(async (ts) => {
+    expect(await ts.epoll_create1(0)).toBe(99);
+  }, "asserting");
+  await expect(k.run()).rejects.toThrow(/thread "asserting" failed and nobody joined it: .*toBe/s);
+});
+
+test("every unjoined failure is named; an unobserved failure comes before the deadlock it caused", async () => {
+  const k = newKernel();
+  const p: number[] = [];
+  k.sys.pipe2(p, 0);
+  k.spawn(async () => { throw new TypeError("first"); }, "a");
+  k.spawn(async (ts) => { await ts.usleep(1); throw new RangeError("second"); }, "b");
+  const reader = k.spawn(async (ts) => ts.read(p[0], new Uint8Array(1), 1), "reader"); // its writer died
+  await expect(k.run()).rejects.toMatchObject({
+    name: "ThreadFailure",
+    message: 'thread "a" failed and nobody joined it: TypeError: first (and 1 more unjoined thread failed: b)',
+  });
+  // Nothing failed unobserved now: the deadlock is what is left.
+  await expect(k.run()).rejects.toMatchObject({ code: "EDEADLK" });
+  expect(reader.kill(SIGUSR1)).toBe(0);
+  await k.run();
+  expect(await reader.join()).toBe(-E.EINTR);
 });
 
 test("EDEADLK names every blocked thread and what it waits on", async () => {

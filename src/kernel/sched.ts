@@ -68,8 +68,15 @@ export class Thread {
     private readonly sched: Scheduler
   ) {}
 
+  /**
+   * Whether anyone has asked for the outcome (join()). A thread that fails with nobody
+   * asking makes kernel.run() reject with a ThreadFailure instead of losing the error.
+   */
+  observed = false;
+
   /** thread.join(): resolves with fn's result or rejects with its error. */
   join(): Promise<unknown> {
+    this.observed = true;
     if (this.state === "done") return this.failed ? Promise.reject(this.error) : Promise.resolve(this.result);
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
@@ -127,6 +134,32 @@ export class DeadlockError extends Error {
   }
 }
 
+/**
+ * kernel.run() rejects with this when a thread failed (its function threw or rejected) and
+ * no join() had asked for that thread's outcome by the time every thread stopped: a thread's
+ * error never vanishes. `cause` is what the thread threw; `thread` is the thread (its
+ * join() then rejects with the same error). The message names the thread and repeats the
+ * error's message, and says how many other unobserved threads failed too.
+ */
+export class ThreadFailure extends Error {
+  /** Always "ETHREADFAILED" (not an errno: the failure is the thread's own code). */
+  readonly code = "ETHREADFAILED";
+  /** From the first failed thread nobody joined, and how many others failed unobserved. */
+  constructor(
+    /** The first thread (in order of failure) whose failure nobody had observed. */
+    readonly thread: Thread,
+    /** Other unobserved failed threads, in order of failure. */
+    readonly others: Thread[] = [],
+  ) {
+    const err = thread.error;
+    const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    const more = others.length ? ` (and ${others.length} more unjoined thread${others.length > 1 ? "s" : ""} failed: ${others.map((t) => t.name).join(", ")})` : "";
+    super(`thread "${thread.name}" failed and nobody joined it: ${what}${more}`, { cause: err });
+    this.name = "ThreadFailure";
+    if (err instanceof Error && err.stack) this.stack = `${this.name}: ${this.message}\n  thread's error: ${err.stack}`;
+  }
+}
+
 export class Scheduler {
   readonly threads: Thread[] = [];
   current: Thread | null = null;
@@ -170,7 +203,11 @@ export class Scheduler {
         if (ready.length === 0) {
           const blocked = this.threads.filter((t) => t.state === "blocked");
           if (blocked.length === 0) break;
-          if (!(await this.advanceTime())) throw new DeadlockError(blocked.map((t) => ({ name: t.name, waitingOn: t.waitingOn })));
+          if (!(await this.advanceTime())) {
+            // A thread that failed unobserved is the likelier cause of the others' deadlock.
+            this.throwUnobservedFailure();
+            throw new DeadlockError(blocked.map((t) => ({ name: t.name, waitingOn: t.waitingOn })));
+          }
           continue;
         }
         const next = ready.length === 1 ? ready[0] : ready[this.rng.next() % ready.length];
@@ -178,10 +215,27 @@ export class Scheduler {
         await this.switchTo(next);
       }
       this.threads.splice(0, this.threads.length, ...this.threads.filter((t) => t.state !== "done"));
+      this.throwUnobservedFailure();
     } finally {
       this.running = false;
       this.current = null;
     }
+  }
+
+  /** Threads that failed, in order of failure, until their failure is observed or reported. */
+  private failed: Thread[] = [];
+
+  /**
+   * The rule for failures: once the threads have stopped, a thread that failed without any
+   * join() having asked for its outcome makes run() reject with a ThreadFailure naming it.
+   * Reported failures count as observed (a later run() does not report them again).
+   */
+  private throwUnobservedFailure(): void {
+    const unobserved = this.failed.filter((t) => !t.observed);
+    this.failed = [];
+    if (!unobserved.length) return;
+    for (const t of unobserved) t.observed = true;
+    throw new ThreadFailure(unobserved[0], unobserved.slice(1));
   }
 
   /** Resolves the real-clock idle wait when code outside the threads wakes one of them. */
@@ -250,6 +304,7 @@ export class Scheduler {
 
   private exit(t: Thread, ok: boolean, v: unknown): void {
     t.finish(ok, v);
+    if (!ok) this.failed.push(t);
     this.handBack();
   }
 

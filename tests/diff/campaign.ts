@@ -5,7 +5,7 @@
 // Progress goes to stderr; the summary (programs, operations, divergences) ends stdout.
 import fc from "fast-check";
 import { programArb } from "./generator";
-import { oraclePath, runLinux, runLinuxBatch } from "./native";
+import { oracleState, runLinux, runLinuxBatch } from "./native";
 import { describeMismatch, firstMismatch, opToLine, programToText, runModel, type Program } from "./program";
 
 function arg(name: string, def: number): number {
@@ -24,9 +24,12 @@ const seed = arg("seed", Date.now() % 1000000);
 const maxOps = arg("max-ops", 60);
 const BATCH = 2000;
 
-if (!oraclePath()) {
-  console.error("fuzz:diff needs Linux and a C compiler (cc) for the native oracle");
-  process.exit(2);
+{
+  const o = oracleState(); // throws, with the compiler's output, when the oracle does not build
+  if (!o.native) {
+    console.error(`fuzz:diff needs Linux and a C compiler (cc) for the native oracle: ${o.why}`);
+    process.exit(2);
+  }
 }
 
 const arb = programArb(maxOps);

@@ -5,14 +5,15 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
+import { envCount, envSeed } from "../env";
 import { programArb } from "./generator";
-import { oraclePath, runLinux, runLinuxBatch } from "./native";
+import { oracleState, runLinux, runLinuxBatch } from "./native";
 import {
   describeMismatch, firstMismatch, opToLine, programToText, runModel, textToProgram, type Mismatch, type Program,
 } from "./program";
 
-const SEED = Number(process.env.DIFF_SEED ?? 0x5eed1);
-const NUM_RUNS = Number(process.env.DIFF_RUNS ?? 5000);
+const SEED = envSeed("DIFF_SEED", 0x5eed1);
+const NUM_RUNS = envCount("DIFF_RUNS", 5000);
 const CORPUS = join(__dirname, "corpus.json");
 const CORPUS_SEED = 0xc0de;
 const CORPUS_SIZE = 600;
@@ -54,8 +55,14 @@ const regressions: { name: string; program: string; linux: string[] }[] = [
   },
 ];
 
-/** DIFF_FORCE_CORPUS=1 exercises the fallback mode on a machine that has `cc`. */
-const native = process.env.DIFF_FORCE_CORPUS !== "1" && oraclePath() !== null;
+/**
+ * Native mode when the oracle can run (Linux with `cc`); corpus mode otherwise, or with
+ * DIFF_FORCE_CORPUS=1 (to exercise the fallback on a machine that has `cc`). An oracle that
+ * fails to build or run on Linux with a compiler throws here: the suite fails and says why.
+ */
+const FORCED = process.env.DIFF_FORCE_CORPUS === "1";
+const oracle = FORCED ? { native: false as const, why: "DIFF_FORCE_CORPUS=1" } : oracleState();
+const native = oracle.native;
 
 /** DIFF_INJECT_BUG=1 perturbs the model's output (dup results >= 7) to demo the failure report. */
 function modelRun(p: Program): string[] {
@@ -69,7 +76,7 @@ function logMode(): void {
   modeLogged = true;
   console.log(native
     ? `differential mode: NATIVE (oracle built with cc, running on ${process.platform}; seed ${SEED}, ${NUM_RUNS} programs)`
-    : "differential mode: CORPUS REPLAY (no C compiler or not Linux; replaying tests/diff/corpus.json)");
+    : `differential mode: CORPUS REPLAY (${oracle.native ? "" : oracle.why}; replaying tests/diff/corpus.json)`);
 }
 
 /** null if the outputs agree or differ first in a known divergence, else the mismatch. */
@@ -111,21 +118,28 @@ function replayCorpus(c: Corpus): void {
   }
 }
 
-describe("differential: model vs Linux", () => {
-  test("the oracle starts every program with only fds 0..2 open", () => {
-    logMode();
-    if (!native) return;
-    const p: Program = [{ op: "epc", flags: 0 }, { op: "pipe", flags: 0x800 }];
-    expect(runLinuxBatch([p, p])).toEqual([["3", "0 4 5"], ["3", "0 4 5"]]);
-    expect(runModel(p)).toEqual(["3", "0 4 5"]);
-  });
+const FIRST_FDS: Program = [{ op: "epc", flags: 0 }, { op: "pipe", flags: 0x800 }];
 
-  test(`random programs (fast-check seed ${SEED})`, () => {
+describe("differential: model vs Linux", () => {
+  if (native) {
+    test("native: the oracle starts every program with only fds 0..2 open, as the model does", () => {
+      logMode();
+      expect(runLinuxBatch([FIRST_FDS, FIRST_FDS])).toEqual([["3", "0 4 5"], ["3", "0 4 5"]]);
+      expect(runModel(FIRST_FDS)).toEqual(["3", "0 4 5"]);
+    });
+  } else {
+    test(`corpus mode (${oracle.why}): the recorded programs start with fds 0..2 open, as the model does`, () => {
+      logMode();
+      const c = readCorpus();
+      const firsts = c.programs.filter((e) => /^epc /.test(e.program[0] ?? ""));
+      expect(firsts.length).toBeGreaterThan(50);
+      for (const e of firsts) expect(e.linux[0]).toBe("3");
+      expect(runModel(FIRST_FDS)).toEqual(["3", "0 4 5"]);
+    });
+  }
+
+  if (native) test(`native: ${NUM_RUNS} random programs on Linux and the model (fast-check seed ${SEED})`, () => {
     logMode();
-    if (!native) {
-      replayCorpus(readCorpus());
-      return;
-    }
     const arb = programArb(60);
     // Run the generated programs on Linux in one oracle process; fast-check draws the same
     // values for the same seed, and anything else (shrinking) runs the oracle on demand.
@@ -166,7 +180,7 @@ describe("differential: model vs Linux", () => {
     expect(misses).toBe(0); // every run came from the batch: the oracle ran once
   });
 
-  test("corpus: recorded Linux results replay on the model", () => {
+  test(`corpus${native ? "" : ` mode (${oracle.why})`}: ${CORPUS_SIZE} programs recorded on Linux replay on the model`, () => {
     logMode();
     if (process.env.DIFF_RECORD_CORPUS === "1") {
       if (!native) throw new Error("DIFF_RECORD_CORPUS=1 needs Linux and a C compiler");

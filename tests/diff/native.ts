@@ -1,7 +1,7 @@
 // Builds tests/native/oracle.c with `cc -O2` into tests/native/build/ (git-ignored) and
 // runs batches of programs on the real Linux kernel.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { programToText, type Program } from "./program";
 
@@ -16,27 +16,49 @@ const SRC = join(ROOT, "tests/native/oracle.c");
 const OUT_DIR = join(ROOT, "tests/native/build");
 const BIN = join(OUT_DIR, "oracle");
 
-let built: string | null | undefined;
+/** Whether the native oracle can run here; when not, why (a reason, never a failure). */
+export type OracleState = { native: true; path: string } | { native: false; why: string };
 
-/** Path of a fresh oracle binary, or null when this is not Linux or there is no `cc`. */
-export function oraclePath(): string | null {
-  if (built !== undefined) return built;
-  built = null;
-  if (process.platform !== "linux") return null;
-  if (existsSync(BIN) && statSync(BIN).mtimeMs >= statSync(SRC).mtimeMs) return (built = BIN);
-  mkdirSync(OUT_DIR, { recursive: true });
-  const tmp = `${BIN}.${process.pid}.tmp`;
-  const r = spawnSync("cc", ["-O2", "-Wall", "-o", tmp, SRC], { encoding: "utf8" });
-  if (r.error || r.status !== 0) return null;
-  // Rename is atomic: the two jest projects may build at the same time.
-  spawnSync("mv", ["-f", tmp, BIN]);
-  return (built = BIN);
+let state: OracleState | undefined;
+
+/**
+ * The native oracle: built on first use with `cc -O2 -Wall` (rebuilt when oracle.c is newer).
+ * Unavailable only off Linux or when no `cc` is on PATH. On Linux with a compiler, an oracle
+ * that does not build or does not run its self-check is an error with the compiler's or the
+ * program's output — never a silent fall back to the recorded corpus.
+ */
+export function oracleState(): OracleState {
+  if (state) return state;
+  if (process.platform !== "linux") return (state = { native: false, why: `not Linux (${process.platform})` });
+  const probe = spawnSync("cc", ["--version"], { encoding: "utf8" });
+  if (probe.error && (probe.error as NodeJS.ErrnoException).code === "ENOENT") {
+    return (state = { native: false, why: "no C compiler: `cc` is not on PATH" });
+  }
+  if (!(existsSync(BIN) && statSync(BIN).mtimeMs >= statSync(SRC).mtimeMs)) {
+    mkdirSync(OUT_DIR, { recursive: true });
+    const tmp = `${BIN}.${process.pid}.tmp`;
+    const r = spawnSync("cc", ["-O2", "-Wall", "-o", tmp, SRC], { encoding: "utf8" });
+    if (r.error || r.status !== 0) {
+      throw new Error(`the native oracle does not build: cc -O2 -Wall -o ${tmp} ${SRC} ` +
+        `${r.error ? `failed to start: ${r.error.message}` : `exited with ${r.status}`}\n${r.stdout}${r.stderr}`);
+    }
+    // Rename is atomic: the two jest projects may build at the same time.
+    renameSync(tmp, BIN);
+  }
+  // Self-check: an empty program prints nothing, and a set is fd 3 in a fresh process.
+  const r = spawnSync(BIN, [], { input: "---\nepc 0\n---\n", encoding: "utf8" });
+  if (r.error || r.status !== 0 || r.stdout !== "---\n3\n---\n") {
+    throw new Error(`the native oracle ${BIN} does not run: ${r.error ? r.error.message : `exit ${r.status}`}, ` +
+      `stdout ${JSON.stringify(r.stdout)}, stderr ${JSON.stringify(r.stderr)}`);
+  }
+  return (state = { native: true, path: BIN });
 }
 
 /** Runs programs on Linux in one oracle process; one array of result lines per program. */
 export function runLinuxBatch(programs: Program[]): string[][] {
-  const bin = oraclePath();
-  if (!bin) throw new Error("native oracle unavailable");
+  const o = oracleState();
+  if (!o.native) throw new Error(`native oracle unavailable: ${o.why}`);
+  const bin = o.path;
   const input = programs.map((p) => (p.length ? programToText(p) + "\n" : "") + "---\n").join("");
   const r = spawnSync(bin, [], { input, encoding: "utf8", maxBuffer: 1 << 28 });
   if (r.error) throw r.error;

@@ -26,6 +26,10 @@ import * as E from "../../src/index";
 import { newKernel } from "../helpers";
 import { socketpair, epollCreate, watch } from "./common";
 
+// The threaded cases run up to thousands of rounds (epoll59/60/65: seconds each on a loaded
+// 2-core machine): never rely on jest's 5 s default.
+jest.setTimeout(60_000);
+
 type K = E.Kernel;
 type TS = E.ThreadSys;
 
