@@ -12,9 +12,12 @@
 // writes its own screenshot (web/test-results/visualizer.png from "release",
 // visualizer-debug.png from "debug") so the parallel runs never write the same file.
 //
-// Needs /usr/bin/chromium (`scripts/ci-chromium.sh` installs it) and a built dist/
-// (`npm test` builds it in pretest). Missing either is a test failure, never a skip.
-import { spawn, type ChildProcess } from "node:child_process";
+// The browser: Debian's /usr/bin/chromium when installed, else the Chromium build inside the
+// @sparticuz/chromium npm package (a devDependency: `npm install` brings it, no root, no
+// download); EPOLL_WASM_BROWSER=npm forces the npm build. scripts/browser-path.mjs decides.
+// Needs a built dist/ too (`npm test` builds it in pretest). A browser that cannot be found
+// or started is a test failure, never a skip.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -22,7 +25,17 @@ import * as E from "../src/index";
 import { newKernel } from "./helpers";
 
 const root = join(__dirname, "..");
-const CHROMIUM = "/usr/bin/chromium";
+
+/** The browser to drive: where it is, where it came from, its command-line flags. */
+function chooseBrowser(): { path: string; source: string; args: string[] } {
+  try {
+    const out = execFileSync(process.execPath, [join(root, "scripts", "browser-path.mjs")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    return JSON.parse(out) as { path: string; source: string; args: string[] };
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    throw new Error(`no browser for tests/browser.test.ts: ${err.stderr || err.message}`);
+  }
+}
 const project = process.env.EPOLL_WASM_CORE === "debug" ? "debug" : "release";
 const SHOT = join(root, "web", "test-results", project === "release" ? "visualizer.png" : "visualizer-debug.png");
 
@@ -86,23 +99,17 @@ async function stopServer(): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} not found: tests/browser.test.ts drives Debian's chromium. ` +
-        "Run scripts/ci-chromium.sh (it runs apt-get install chromium) and run the tests again.",
-    );
-  }
   if (!existsSync(join(root, "dist", "index.js"))) {
     throw new Error("dist/index.js not found: run `npm run build` (npm test does it in pretest).");
   }
+  const chosen = chooseBrowser();
   baseUrl = await startServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    ],
-  });
+  try {
+    browser = await chromium.launch({ executablePath: chosen.path, args: chosen.args });
+  } catch (e) {
+    throw new Error(`${chosen.source} chromium at ${chosen.path} did not start: ${(e as Error).message}`);
+  }
+  console.log(`browser test: ${chosen.source} chromium ${browser.version()} (${chosen.path})`);
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   page = await context.newPage();
   page.setDefaultTimeout(10_000);
