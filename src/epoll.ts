@@ -20,6 +20,12 @@ export interface WaitOptions {
 const SIGINT = 2;
 const EP_MAX_EVENTS = 178956970;
 
+/** Why a wait got EDEADLK: what the caller can do about it. */
+const NOTHING_CAN_WAKE =
+  "nothing in the kernel can ever end this wait: every kernel thread is blocked and no timer is pending. " +
+  "With the virtual clock (the default) JavaScript callbacks such as setTimeout are not waited for: " +
+  "to be woken by them, use createKernel({ clock: \"real\" })";
+
 type Target = number | FileHandle;
 const fdOf = (t: Target, what: string, kernel: Kernel): number => {
   if (t instanceof FileHandle) {
@@ -97,7 +103,16 @@ export class Epoll {
     return check(this.kernel.sys.epoll_wait_into(this.fd, out, maxEvents, 0), "epoll_wait");
   }
 
-  /** epoll_wait: the events (possibly none, after a timeout). */
+  /**
+   * epoll_wait: the events (possibly none, after a timeout). The wait sleeps in a kernel
+   * thread, so kernel threads, kernel timers and — with `clock: "real"` — the embedding
+   * program's own callbacks (setTimeout, I/O) writing through `kernel.sys` or a handle can
+   * wake it; while it sleeps on the real clock it keeps Node's event loop alive, as a process
+   * blocked in epoll_wait stays alive. With the virtual clock (the default) time moves only
+   * when every kernel thread waits: a timeout passes at once in virtual time, and a wait that
+   * nothing in the kernel can end rejects with an EpollError `EDEADLK` that says so.
+   * It may be pending together with `kernel.run()`.
+   */
   async wait(options: WaitOptions = {}): Promise<EpollEvent[]> {
     if (options === null || typeof options !== "object") throw new TypeError("Epoll.wait: options must be an object");
     const { maxEvents = 64, timeout = -1, signal } = options;
@@ -122,7 +137,7 @@ export class Epoll {
           if (e instanceof DeadlockError) {
             t.kill(SIGINT); // nothing can ever wake it: end the wait
             await this.kernel.run();
-            throw new EpollError(-35, "epoll_wait");
+            throw new EpollError(-35, "epoll_wait", NOTHING_CAN_WAKE);
           }
           throw e;
         }
@@ -137,7 +152,8 @@ export class Epoll {
 
   /**
    * `for await (const ev of epoll)`: events as they come; the iteration ends when a wait
-   * times out (with `timeout` ≥ 0), when nothing could ever wake it (EDEADLK), or on close.
+   * times out (with `timeout` ≥ 0) or the set is closed, and throws what a wait throws —
+   * EpollError `EDEADLK` when nothing could ever wake it (virtual clock, see wait()).
    */
   async *events(options: WaitOptions = {}): AsyncGenerator<EpollEvent> {
     while (!this.closed) {
@@ -145,8 +161,8 @@ export class Epoll {
       try {
         batch = await this.wait(options);
       } catch (e) {
-        if (e instanceof EpollError && (e.code === "EDEADLK" || (e.code === "EBADF" && this.closed))) return;
-        throw e;
+        if (e instanceof EpollError && e.code === "EBADF" && this.closed) return;
+        throw e; // EDEADLK too: an iteration that nothing can continue is an error, not an end
       }
       if (batch.length === 0) return;
       yield* batch;

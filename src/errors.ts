@@ -41,10 +41,10 @@ export class EpollError extends Error {
   /** The call that failed, e.g. "epoll_ctl". */
   readonly syscall: string;
 
-  /** From a call's -errno (the sign is ignored) and the call's name. */
-  constructor(ret: number, syscall: string) {
+  /** From a call's -errno (the sign is ignored), the call's name, and an optional explanation. */
+  constructor(ret: number, syscall: string, detail?: string) {
     const code = errnoName(ret);
-    super(`${code}: ${DESCRIPTIONS[code] ?? "system error " + Math.abs(ret)}, ${syscall}`);
+    super(`${code}: ${DESCRIPTIONS[code] ?? "system error " + Math.abs(ret)}, ${syscall}${detail ? ` (${detail})` : ""}`);
     this.name = "EpollError";
     this.code = code;
     this.errno = -Math.abs(ret);

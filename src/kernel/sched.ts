@@ -160,6 +160,9 @@ export class ThreadFailure extends Error {
   }
 }
 
+/** The longest setTimeout delay: the keep-alive timer of a real-clock idle with no timer. */
+const KEEP_ALIVE_MS = 0x7fffffff;
+
 export class Scheduler {
   readonly threads: Thread[] = [];
   current: Thread | null = null;
@@ -193,9 +196,24 @@ export class Scheduler {
     return this.running;
   }
 
-  /** Run every thread to completion (or reject with EDEADLK). */
-  async run(): Promise<void> {
-    if (this.running) throw new Error("kernel.run() is already running");
+  /** The run in progress: a second run() call shares it. */
+  private runPromise: Promise<void> | null = null;
+
+  /**
+   * Run every thread to completion (or reject with EDEADLK or a ThreadFailure). Called while
+   * a run is in progress (e.g. by an Epoll.wait() and the embedding program together), it
+   * returns the same run: both settle when it does, with the same outcome.
+   */
+  run(): Promise<void> {
+    if (this.runPromise) return this.runPromise;
+    const p = this.runLoop().finally(() => {
+      this.runPromise = null;
+    });
+    this.runPromise = p;
+    return p;
+  }
+
+  private async runLoop(): Promise<void> {
     this.running = true;
     try {
       for (;;) {
@@ -252,17 +270,18 @@ export class Scheduler {
       await new Promise<void>((resolve) => {
         let timer: ReturnType<typeof setTimeout> | undefined;
         this.kick = () => {
-          if (timer !== undefined) clearTimeout(timer);
+          clearTimeout(timer);
           this.kick = null;
           resolve();
         };
-        if (next !== undefined) {
-          const wait = Math.max(0, Math.ceil(Number(next - this.clock.now()) / 1e6));
-          timer = setTimeout(() => {
-            this.kick = null;
-            resolve();
-          }, wait);
-        }
+        // With no timer pending, a long timer still keeps the host's event loop alive: a
+        // thread blocked without a timeout keeps its process alive, as on Linux, until the
+        // embedding program wakes it (and Node never exits with an unsettled promise).
+        const wait = next === undefined ? KEEP_ALIVE_MS : Math.max(0, Math.ceil(Number(next - this.clock.now()) / 1e6));
+        timer = setTimeout(() => {
+          this.kick = null;
+          resolve();
+        }, wait);
       });
       this.timers.runDue(this.clock.now());
       return true;
