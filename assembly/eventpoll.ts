@@ -88,6 +88,14 @@ export class EventPoll {
 }
 
 /**
+ * What the last delivering ep_send_step did, so a copy-out that faults can undo it
+ * (ep_unsend): the item's handle and its event mask before the step (a ONESHOT step disarms
+ * it; a level-triggered one re-queues it). Read by the host right after the step.
+ */
+export let step_epi: u32 = 0;
+export let step_prev_events: u32 = 0;
+
+/**
  * struct epitem. Layout (bytes):
  *   0 slab header | 4 rbn (3 words) | 16 rdllink | 24 next (ovflist link) | 28 ffd.file
  *   32 ffd.fd | 36 pwqlist | 40 ep | 44 event.events | 48 data lo | 52 data hi
@@ -878,20 +886,28 @@ function do_epoll_ctl_locked(ep: usize, op: i32, file: u32, fd: i32, tep: usize,
 let evbuf: usize = 0;
 let evbuf_cap: u32 = 0;
 
-/** The events buffer, large enough for `n` packed struct epoll_event; 0 on ENOMEM. */
+/** An undo record of ep_send_events: the item's handle and its mask before the step. */
+export const EP_UNSEND_SIZE: usize = 8;
+/** Bytes of the events buffer per event: the struct epoll_event, then (apart) its undo record. */
+const EVBUF_SLOT: usize = EPOLL_EVENT_SIZE + EP_UNSEND_SIZE;
+
+/**
+ * The events buffer, large enough for `n` packed struct epoll_event, followed by `n` undo
+ * records (events_log); 0 on ENOMEM.
+ */
 export function events_buffer(n: u32): usize {
   if (n > evbuf_cap) {
     let cap = max<u32>(n, evbuf_cap * 2);
     if (cap < 64) cap = 64;
-    if (evbuf != 0) free_top(evbuf, <usize>evbuf_cap * EPOLL_EVENT_SIZE);
-    let p = alloc_bytes(<usize>cap * EPOLL_EVENT_SIZE);
+    if (evbuf != 0) free_top(evbuf, <usize>evbuf_cap * EVBUF_SLOT);
+    let p = alloc_bytes(<usize>cap * EVBUF_SLOT);
     if (p == 0 && cap > n) {
       cap = n;
-      p = alloc_bytes(<usize>cap * EPOLL_EVENT_SIZE);
+      p = alloc_bytes(<usize>cap * EVBUF_SLOT);
     }
     if (p == 0) {
       // Re-take the old buffer if it was given back; it is still the top of the heap.
-      if (evbuf != 0) alloc_bytes(<usize>evbuf_cap * EPOLL_EVENT_SIZE);
+      if (evbuf != 0) alloc_bytes(<usize>evbuf_cap * EVBUF_SLOT);
       return 0;
     }
     evbuf = p;
@@ -956,6 +972,8 @@ export function ep_send_step(ep: usize): i32 {
   step_data_hi = EPI(epi).data_hi;
   EP(ep).tx_res++;
   const ev = EPI(epi).events;
+  step_epi = handle_of(epi);
+  step_prev_events = ev;
   if ((ev & <u32>EPOLLONESHOT) != 0) EPI(epi).events = ev & EP_PRIVATE_BITS;
   else if ((ev & <u32>EPOLLET) == 0) {
     list_add_tail(l, rdllist_of(ep));
@@ -970,11 +988,16 @@ export function ep_send_end(ep: usize): i32 {
   return EP(ep).tx_res;
 }
 
-/** The whole transfer at once (no other thread can run): events go to events_buffer(). */
+/**
+ * The whole transfer at once (no other thread can run): events go to events_buffer(), and
+ * for each one the undo record (item handle, mask before the step) to events_log(), so the
+ * host can give back the events it could not copy to the caller (ep_unsend).
+ */
 export function ep_send_events(ep: usize, maxevents: i32, fault: bool): i32 {
   const cap = <u32>min<i32>(maxevents, <i32>EP(ep).nitems);
   const buf = events_buffer(cap == 0 ? 1 : cap);
   if (buf == 0) return -ENOMEM;
+  const log = buf + <usize>evbuf_cap * EPOLL_EVENT_SIZE;
   ep_send_begin(ep, maxevents, fault);
   let n: i32 = 0;
   let r: i32;
@@ -984,8 +1007,57 @@ export function ep_send_events(ep: usize, maxevents: i32, fault: bool): i32 {
       store<u32>(out, step_events);
       store<u32>(out, step_data_lo, 4);
       store<u32>(out, step_data_hi, 8);
+      const rec = log + <usize>n * EP_UNSEND_SIZE;
+      store<u32>(rec, step_epi);
+      store<u32>(rec, step_prev_events, 4);
       n++;
     }
   }
   return ep_send_end(ep);
+}
+
+/** The undo records of the last ep_send_events (EP_UNSEND_SIZE bytes each). */
+export function events_log(): usize {
+  return evbuf + <usize>evbuf_cap * EPOLL_EVENT_SIZE;
+}
+
+/**
+ * Gives back an event that was transferred but could not be copied to the caller, as the
+ * fault path of Linux's ep_send_events does (the item goes back to the front of the list,
+ * untouched by the transfer: re-armed if it was a ONESHOT, off the tail if it was re-queued
+ * as level-triggered). `prev` is the item's mask before its step.
+ *  - during a transfer (the copy-out of the step just taken failed): the item goes back to
+ *    the head of txlist, the transfer stops, and it counts as not delivered (-EFAULT when it
+ *    was the first);
+ *  - after a transfer (the host copies the events once it has ended): the item goes to the
+ *    head of rdllist — give back the failed event and every later one, last first, so
+ *    they keep their order ahead of the rest; ep->wq waiters are woken if the list was empty.
+ * An item that has gone meanwhile (the caller's own code ran during the copy) is skipped.
+ * Returns 0, or -EBADF for a dead handle, -EINVAL for an item of another set.
+ */
+export function ep_unsend(ep: usize, epi_h: i32, prev: u32): i32 {
+  const epi = from_handle(epi_cache, epi_h);
+  if (epi == 0) return -EBADF;
+  if (EPI(epi).ep != ep) return -EINVAL;
+  // Only what a step did can be undone: the mask is unchanged, or a ONESHOT was disarmed.
+  const cur = EPI(epi).events;
+  if (cur != prev && !((prev & <u32>EPOLLONESHOT) != 0 && cur == (prev & EP_PRIVATE_BITS))) return -EINVAL;
+  const mid = EP(ep).scanning != 0 && EP(ep).tx_done == 0;
+  // In mid-transfer, only the item of the step just taken.
+  if (mid && (<u32>epi_h != step_epi || EP(ep).tx_res <= 0)) return -EINVAL;
+  const l = rdllink_of(epi);
+  if (ep_is_linked(epi)) list_del_init(l);
+  EPI(epi).events = prev;
+  if (mid) {
+    list_add(l, txlist_of(ep));
+    EP(ep).tx_res--;
+    if (EP(ep).tx_res == 0) EP(ep).tx_res = -EFAULT;
+    EP(ep).tx_done = 1;
+  } else {
+    const was_empty = list_empty(rdllist_of(ep));
+    list_add(l, rdllist_of(ep));
+    if (was_empty && EP(ep).scanning == 0 && EP(ep).wq_active != 0) host_wake_ep(handle_of(ep), 0, 0);
+  }
+  ep_pm_stay_awake(epi);
+  return 0;
 }

@@ -10,6 +10,7 @@ import {
   ep_send_events, ep_events_available, ep_poll_callback, ep_ptable_queue_proc,
   __ep_eventpoll_poll, events_buffer, set_max_user_watches as _set_max_user_watches,
   epoll_watches, EP_MAX_EVENTS, ep_send_begin, ep_send_step, ep_send_end, step_events, step_data_lo, step_data_hi,
+  step_epi, step_prev_events, events_log, ep_unsend,
 } from "./eventpoll";
 import { rb_first, rb_next } from "./rbtree";
 import { lh } from "./list";
@@ -118,9 +119,28 @@ export function epoll_send_step(ep_h: i32): i32 {
   return ep_send_step(ep);
 }
 
-/** The event of the last delivering step: 0 events, 1 data low word, 2 data high word. */
+/**
+ * The event of the last delivering step: 0 events, 1 data low word, 2 data high word; its
+ * undo record for epoll_unsend: 3 the item's handle, 4 its mask before the step.
+ */
 export function step_event(which: i32): u32 {
-  return which == 0 ? step_events : which == 1 ? step_data_lo : step_data_hi;
+  return which == 0 ? step_events : which == 1 ? step_data_lo : which == 2 ? step_data_hi : which == 3 ? step_epi : step_prev_events;
+}
+
+/** The undo records of the last epoll_send_events (item handle, mask before; 8 bytes each). */
+export function events_log_ptr(): usize {
+  return events_log();
+}
+
+/**
+ * Gives back a transferred event the host could not copy to the caller (see ep_unsend):
+ * during a stepwise transfer, the last step's; after a transfer, each failed event from the
+ * last to the first. Returns 0 or -errno.
+ */
+export function epoll_unsend(ep_h: i32, epi_h: i32, prev_events: i32): i32 {
+  const ep = from_handle(ep_cache, ep_h);
+  if (ep == 0) return -EBADF;
+  return ep_unsend(ep, epi_h, <u32>prev_events);
 }
 
 export function epoll_send_end(ep_h: i32): i32 {

@@ -6,12 +6,11 @@
 // Jobs are single bytes written to a non-blocking pipe by a producer thread.
 // Shutdown: thread.kill() interrupts each idle worker's epoll_wait with EINTR.
 // Run: npm run build && node examples/worker-pool.mjs
-import { createKernel, EPOLLIN, EPOLLET, EPOLLEXCLUSIVE, EPOLL_CTL_ADD, O_NONBLOCK, EINTR, errnoName } from "epoll-wasm";
+import { createKernel, EPOLLIN, EPOLLET, EPOLLEXCLUSIVE, EPOLL_CTL_ADD, O_NONBLOCK, EINTR, SIGTERM, errnoName } from "epoll-wasm";
 
 const kernel = await createKernel({ seed: 1 });    // the interleaving is a function of the seed
 const { sys } = kernel;
 const ms = () => `${String(kernel.now() / 1_000_000n).padStart(3)} ms`;
-const SIGTERM = 15;
 
 const jobs = [];
 sys.pipe2(jobs, O_NONBLOCK);                       // jobs[0]: read end, jobs[1]: write end

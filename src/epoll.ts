@@ -5,7 +5,7 @@ import type { EpollEvent } from "./sys.js";
 import { FileHandle, checkOptions } from "./handles.js";
 import { EpollError, check } from "./errors.js";
 import { DeadlockError } from "./kernel/sched.js";
-import { EINTR, EPOLL_CLOEXEC, EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLL_CTL_DISABLE, EPOLL_CTL_MOD, EBUSY } from "./uapi.js";
+import { EINTR, EPOLL_CLOEXEC, EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLL_CTL_DISABLE, EPOLL_CTL_MOD, EBUSY, SIGINT } from "./uapi.js";
 
 /** Options of Epoll.wait(). */
 export interface WaitOptions {
@@ -17,7 +17,6 @@ export interface WaitOptions {
   signal?: AbortSignal;
 }
 
-const SIGINT = 2;
 const EP_MAX_EVENTS = 178956970;
 
 /** Why a wait got EDEADLK: what the caller can do about it. */
@@ -53,9 +52,17 @@ const checkData = (data: unknown, fd: number, what: string): bigint | number => 
  * and the embedding program can wake it); iterating with `for await` yields events.
  */
 export class Epoll {
-  /** The epoll fd. */
-  readonly fd: number;
-  private closed = false;
+  /** The fd, in a box of its own so a frozen set or a Proxy of one still closes. */
+  private readonly box: { fd: number };
+
+  /** The epoll fd; -1 once closed (every call then fails with EBADF, never on a reused number). */
+  get fd(): number {
+    return this.box.fd;
+  }
+
+  private get closed(): boolean {
+    return this.box.fd < 0;
+  }
 
   /** epoll_create1(2) on `kernel` (EPOLL_CLOEXEC with `cloexec`); throws EpollError (EMFILE, ENOMEM). */
   constructor(
@@ -64,7 +71,7 @@ export class Epoll {
     options: { cloexec?: boolean } = {}
   ) {
     checkOptions(options, "new Epoll", ["cloexec"]);
-    this.fd = check(kernel.sys.epoll_create1(options.cloexec ? EPOLL_CLOEXEC : 0), "epoll_create1");
+    this.box = { fd: check(kernel.sys.epoll_create1(options.cloexec ? EPOLL_CLOEXEC : 0), "epoll_create1") };
   }
 
   /** EPOLL_CTL_ADD. `data` defaults to the fd. */
@@ -174,11 +181,12 @@ export class Epoll {
     return this.events();
   }
 
-  /** close(2) the epoll fd. */
+  /** close(2) the epoll fd: the first close() closes it, later ones do nothing (as FileHandle). */
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    check(this.kernel.sys.close(this.fd), "close");
+    const fd = this.box.fd;
+    if (fd < 0) return;
+    this.box.fd = -1;
+    check(this.kernel.sys.close(fd), "close");
   }
 
   /** `using`: close() the set. */

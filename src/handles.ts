@@ -5,9 +5,8 @@ import { check } from "./errors.js";
 import { EINVAL, EFAULT } from "./uapi.js";
 
 /** Whether `v` is a genuine Uint8Array (a Proxy or another typed array is not). */
-export function isUint8Array(v: unknown): v is Uint8Array {
-  return ArrayBuffer.isView(v) && Object.prototype.toString.call(v) === "[object Uint8Array]";
-}
+import { isU8 as isUint8Array } from "./usermem.js";
+export { isUint8Array };
 
 /** Options objects of the constructors: a plain object whose flags are booleans. */
 export function checkOptions<T extends object>(o: unknown, where: string, flags: string[]): T {
@@ -23,13 +22,25 @@ const enc = new TextEncoder();
 
 /** An open fd of a kernel, with the calls that apply to any file. */
 export class FileHandle {
+  /** The fd, in a box of its own so a frozen handle or a Proxy of one still closes. */
+  private readonly box: { fd: number };
+
   /** Wraps an fd of `kernel` that is already open (kernel.pipe() and the like make these). */
   constructor(
     /** The kernel this fd belongs to. */
     readonly kernel: Kernel,
-    /** The fd number. */
-    readonly fd: number
-  ) {}
+    fd: number
+  ) {
+    this.box = { fd };
+  }
+
+  /**
+   * The fd number; -1 once closed through this handle, so a closed handle never reaches a
+   * later file that reuses the number (every call then fails with EBADF).
+   */
+  get fd(): number {
+    return this.box.fd;
+  }
 
   /** Read up to `max` bytes; an empty array at end of file. Throws EpollError (EAGAIN when it would block). */
   read(max = 65536): Uint8Array {
@@ -63,14 +74,21 @@ export class FileHandle {
     return new FileHandle(this.kernel, check(this.kernel.sys.dup(this.fd), "dup"));
   }
 
-  /** close(2) the fd. Throws EpollError (EBADF if already closed). */
+  /**
+   * close(2) the fd. The rule for every handle (and Epoll): the first close() closes the fd,
+   * later ones do nothing. Throws EpollError only for a failing close(2) — EBADF when the fd
+   * was already closed behind the handle's back (through kernel.sys).
+   */
   close(): void {
-    check(this.kernel.sys.close(this.fd), "close");
+    const fd = this.box.fd;
+    if (fd < 0) return;
+    this.box.fd = -1;
+    check(this.kernel.sys.close(fd), "close");
   }
 
-  /** `using`: close the fd if it is still open. */
+  /** `using`: close(). */
   [Symbol.dispose](): void {
-    if (this.kernel.fdt.get(this.fd)) this.close();
+    this.close();
   }
 }
 

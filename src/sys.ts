@@ -4,6 +4,7 @@
 import * as U from "./uapi.js";
 import type { Kernel } from "./kernel/kernel.js";
 import type { OpenFile } from "./kernel/file.js";
+import { isU32, isU8, storeAll } from "./usermem.js";
 import { EpollFile } from "./files/epoll.js";
 import { createPipe, O_DIRECT } from "./files/pipe.js";
 import { EFD_SEMAPHORE, EventFdFile } from "./files/eventfd.js";
@@ -71,7 +72,13 @@ export const isCInt = (x: unknown): x is number => isInt(x) && x >= -0x80000000 
 /** A C `unsigned int` given either signed or unsigned. */
 const isCUint = (x: unknown): x is number => isInt(x) && x >= -0x80000000 && x <= 0xffffffff;
 /** An array the call may store into (the user buffer is writable). */
-export const writableArray = (a: unknown): a is unknown[] => Array.isArray(a) && Object.isExtensible(a) && !Object.isFrozen(a);
+export const writableArray = (a: unknown): a is unknown[] => {
+  try {
+    return Array.isArray(a) && Object.isExtensible(a) && !Object.isFrozen(a);
+  } catch {
+    return false; // a revoked proxy, or one whose traps throw
+  }
+};
 
 /** A struct itimerspec: undefined if unreadable (EFAULT); `valid` false if out of range. */
 function readItimerspec(v: unknown): { value: bigint; interval: bigint; valid: boolean } | undefined {
@@ -89,14 +96,24 @@ function readItimerspec(v: unknown): { value: bigint; interval: bigint; valid: b
 }
 
 function canStoreItimerspec(o: unknown): boolean {
-  return o !== null && typeof o === "object" && !Object.isFrozen(o) && Object.isExtensible(o);
+  try {
+    return o !== null && typeof o === "object" && !Object.isFrozen(o) && Object.isExtensible(o);
+  } catch {
+    return false;
+  }
 }
 
 const toTimespec = (ns: bigint): Timespec => ({ tv_sec: Number(ns / 1000000000n), tv_nsec: Number(ns % 1000000000n) });
 
-function storeItimerspec(o: Itimerspec, v: ItimerNs): void {
-  o.it_interval = toTimespec(v.interval);
-  o.it_value = toTimespec(v.value);
+/** put_itimerspec64: false when the store faulted. */
+function storeItimerspec(o: Itimerspec, v: ItimerNs): boolean {
+  try {
+    o.it_interval = toTimespec(v.interval);
+    o.it_value = toTimespec(v.value);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether `revents` can be stored into a pollfd object without throwing. */
@@ -125,13 +142,17 @@ export type Sigmask = bigint | number[] | null | undefined;
 export function readSigmask(m: unknown): bigint | null | undefined {
   if (m === null || m === undefined) return null;
   if (typeof m === "bigint") return BigInt.asUintN(64, m);
-  if (Array.isArray(m)) {
-    let mask = 0n;
-    for (const sig of m) {
-      if (!isInt(sig) || sig < 1 || sig > 64) return undefined;
-      mask |= 1n << BigInt(sig - 1);
+  try {
+    if (Array.isArray(m)) {
+      let mask = 0n;
+      for (const sig of m) {
+        if (!isInt(sig) || sig < 1 || sig > 64) return undefined;
+        mask |= 1n << BigInt(sig - 1);
+      }
+      return mask;
     }
-    return mask;
+  } catch {
+    /* a trap that throws: unreadable */
   }
   return undefined;
 }
@@ -152,6 +173,13 @@ export function pwait2Timeout(timeout: unknown): bigint | number {
  */
 export function eventsFault(events: unknown): number {
   return writableArray(events) ? 0 : 1;
+}
+
+/** One pollfd as read at entry: its fd, its requested events, and the object to store into. */
+export interface PollRequest {
+  fd: number;
+  events: number;
+  pollfd: PollFd;
 }
 
 /** A struct epoll_event as copied in: the mask and the two halves of the data. */
@@ -196,40 +224,64 @@ export function readTimespec(ts: unknown): { ns: bigint; valid: boolean } | unde
 }
 
 /**
+ * The helpers the thread layer shares with this one. They are private members of Sys (not
+ * reachable through `kernel.sys`); this module hands them to thread-sys.ts only.
+ */
+export let sysInternals: {
+  ctlResolved(s: Sys, epf: OpenFile | undefined, op: number, tf: OpenFile | undefined, fd: number, ev: CtlEvent | undefined): number;
+  waitTarget(s: Sys, epfd: number, maxevents: number): EpollFile | number;
+  pollRequests(s: Sys, fds: PollFd[], nfds: number, timeout: number): PollRequest[] | number;
+  storeRevents(s: Sys, req: PollRequest[], revents: number[], count: number): number;
+};
+
+/**
  * `kernel.sys`: the synchronous syscall layer (CONTRACT.md §2). Every call returns >= 0 or
  * -errno and never throws for bad input. Nothing blocks the JS thread: with the virtual clock
  * a wait advances time (-EDEADLK if nothing could ever end it); with the real clock it returns
  * -EAGAIN; a read or write that would block returns -EAGAIN.
  */
 export class Sys {
-  /** Made by the Kernel: use `kernel.sys`. */
-  constructor(private readonly k: Kernel) {}
+  readonly #k: Kernel;
 
-  private file(fd: unknown): OpenFile | undefined {
-    return this.k.fdt.get(fd);
+  static {
+    sysInternals = {
+      ctlResolved: (s, ...a) => s.#ctlResolved(...a),
+      waitTarget: (s, ...a) => s.#waitTarget(...a),
+      pollRequests: (s, ...a) => s.#pollRequests(...a),
+      storeRevents: (s, ...a) => s.#storeRevents(...a),
+    };
+  }
+
+  /** Made by the Kernel: use `kernel.sys`. */
+  constructor(k: Kernel) {
+    this.#k = k;
+  }
+
+  #file(fd: unknown): OpenFile | undefined {
+    return this.#k.fdt.get(fd);
   }
 
   // ---- epoll ----
 
   /** epoll_create(2): a new epoll fd; `size` is ignored but must be > 0 (EINVAL); EMFILE when no fd is free. */
   epoll_create(size: number): number {
-    this.k.guard();
+    this.#k.guard();
     if (!isCInt(size) || size <= 0) return -U.EINVAL;
-    return this.do_epoll_create(0);
+    return this.#do_epoll_create(0);
   }
 
   /** epoll_create1(2): a new epoll fd; `flags` may only hold EPOLL_CLOEXEC (EINVAL). */
   epoll_create1(flags: number): number {
-    this.k.guard();
+    this.#k.guard();
     if (!isCInt(flags) || (flags & ~U.EPOLL_CLOEXEC) !== 0) return -U.EINVAL;
-    return this.do_epoll_create(flags);
+    return this.#do_epoll_create(flags);
   }
 
-  private do_epoll_create(flags: number): number {
-    if (this.k.fdt.findFree() < 0) return -U.EMFILE;
-    const f = this.k.newEpoll();
+  #do_epoll_create(flags: number): number {
+    if (this.#k.fdt.findFree() < 0) return -U.EMFILE;
+    const f = this.#k.newEpoll();
     if (typeof f === "number") return f;
-    return this.k.fdt.install(f, (flags & U.EPOLL_CLOEXEC) !== 0);
+    return this.#k.fdt.install(f, (flags & U.EPOLL_CLOEXEC) !== 0);
   }
 
   /**
@@ -238,17 +290,17 @@ export class Sys {
    * ENOSPC (max_user_watches), ENOMEM, EFAULT (unreadable `event`), EBUSY (DISABLE).
    */
   epoll_ctl(epfd: number, op: number, fd: number, event: EpollEventIn | null): number {
-    this.k.guard();
-    return this.ctlResolved(this.file(epfd), op, this.file(fd), fd, readEvent(event));
+    this.#k.guard();
+    return this.#ctlResolved(this.#file(epfd), op, this.#file(fd), fd, readEvent(event));
   }
 
   /**
    * do_epoll_ctl once the event is copied in and both fds are resolved to files (a thread
    * resolves them before it sleeps on ep->mtx, so a concurrent close/dup cannot retarget it).
    */
-  ctlResolved(epf: OpenFile | undefined, op: number, tf: OpenFile | undefined, fd: number, ev: CtlEvent | undefined): number {
+  #ctlResolved(epf: OpenFile | undefined, op: number, tf: OpenFile | undefined, fd: number, ev: CtlEvent | undefined): number {
     const opv = isCInt(op) ? op : -1;
-    let tflags = (ev ? TF_HAS_EVENT : 0) | (this.k.capBlockSuspend ? 0 : TF_NO_WAKEUP_CAP);
+    let tflags = (ev ? TF_HAS_EVENT : 0) | (this.#k.capBlockSuspend ? 0 : TF_NO_WAKEUP_CAP);
     let tep = 0;
     if (tf) {
       tflags |= TF_VALID;
@@ -260,9 +312,9 @@ export class Sys {
       }
     }
     const ep = !epf ? -U.EBADF : epf instanceof EpollFile ? epf.ep : 0;
-    const r = this.k.core.epoll_ctl(ep, opv, tf ? tf.id : 0, isCInt(fd) ? fd : -1, tflags, tep, tf ? tf.epHead : 0,
+    const r = this.#k.core.epoll_ctl(ep, opv, tf ? tf.id : 0, isCInt(fd) ? fd : -1, tflags, tep, tf ? tf.epHead : 0,
       ev ? ev.events : 0, ev ? ev.lo : 0, ev ? ev.hi : 0);
-    this.k.rethrow();
+    this.#k.rethrow();
     return r;
   }
 
@@ -271,9 +323,9 @@ export class Sys {
    * count. `timeout` in ms: -1 infinite, 0 no wait (see the class for what waiting means here).
    */
   epoll_wait(epfd: number, events: EpollEvent[], maxevents: number, timeout: number): number {
-    this.k.guard();
+    this.#k.guard();
     if (!isCInt(timeout)) return -U.EINVAL;
-    return this.do_epoll_wait(epfd, events, null, maxevents, msToNs(timeout));
+    return this.#do_epoll_wait(epfd, events, null, maxevents, msToNs(timeout));
   }
 
   /**
@@ -283,140 +335,162 @@ export class Sys {
    * an unwritable buffer (EFAULT when an event would be copied). Not in Linux: an extension.
    */
   epoll_wait_into(epfd: number, out: Uint32Array, maxevents: number, timeout: number): number {
-    this.k.guard();
+    this.#k.guard();
     if (!isCInt(timeout)) return -U.EINVAL;
-    return this.do_epoll_wait(epfd, null, out, maxevents, msToNs(timeout));
+    return this.#do_epoll_wait(epfd, null, out, maxevents, msToNs(timeout));
   }
 
   /** epoll_pwait(2): epoll_wait with a signal mask (`null`: none; EFAULT if unreadable); no signals reach this layer. */
   epoll_pwait(epfd: number, events: EpollEvent[], maxevents: number, timeout: number, sigmask: Sigmask): number {
-    this.k.guard();
+    this.#k.guard();
     if (readSigmask(sigmask) === undefined) return -U.EFAULT;
     return this.epoll_wait(epfd, events, maxevents, timeout);
   }
 
   /** epoll_pwait2(2): epoll_pwait with a Timespec timeout (`null`: infinite; EINVAL if out of range). */
   epoll_pwait2(epfd: number, events: EpollEvent[], maxevents: number, timeout: Timespec | null, sigmask: Sigmask): number {
-    this.k.guard();
+    this.#k.guard();
     const ns = pwait2Timeout(timeout);
     if (typeof ns === "number") return ns;
     if (readSigmask(sigmask) === undefined) return -U.EFAULT;
-    return this.do_epoll_wait(epfd, events, null, maxevents, ns);
+    return this.#do_epoll_wait(epfd, events, null, maxevents, ns);
   }
 
   /** do_epoll_wait's checks, in Linux 6.18's order: the epoll file, or -errno. */
-  waitTarget(epfd: number, maxevents: number): EpollFile | number {
-    const f = this.file(epfd);
+  #waitTarget(epfd: number, maxevents: number): EpollFile | number {
+    const f = this.#file(epfd);
     if (!f) return -U.EBADF;
-    if (!isCInt(maxevents) || this.k.core.epoll_wait_check(maxevents) < 0) return -U.EINVAL;
+    if (!isCInt(maxevents) || this.#k.core.epoll_wait_check(maxevents) < 0) return -U.EINVAL;
     if (!(f instanceof EpollFile)) return -U.EINVAL;
     return f;
   }
 
   /** do_epoll_wait + ep_poll for the synchronous layer. `timeoutNs` < 0 = infinite. */
-  private do_epoll_wait(epfd: number, events: EpollEvent[] | null, raw: Uint32Array | null, maxevents: number, timeoutNs: bigint): number {
-    const core = this.k.core;
-    const f = this.waitTarget(epfd, maxevents);
+  #do_epoll_wait(epfd: number, events: EpollEvent[] | null, raw: Uint32Array | null, maxevents: number, timeoutNs: bigint): number {
+    const core = this.#k.core;
+    const f = this.#waitTarget(epfd, maxevents);
     if (typeof f === "number") return f;
-    const fault = raw !== null ? (raw instanceof Uint32Array && raw.length >= 3 * maxevents ? 0 : 1) : eventsFault(events);
-    const deadline = timeoutNs === 0n ? 0n : timeoutNs < 0n ? -1n : this.k.now() + timeoutNs;
+    const fault = raw !== null ? (isU32(raw) && raw.length >= 3 * maxevents ? 0 : 1) : eventsFault(events);
+    const deadline = timeoutNs === 0n ? 0n : timeoutNs < 0n ? -1n : this.#k.now() + timeoutNs;
     for (;;) {
       if (core.events_available(f.ep)) {
         const res = core.epoll_send_events(f.ep, maxevents, fault);
         // MODEL: another thread's transfer holds ep->mtx; this caller cannot sleep on it.
         if (res === -U.EBUSY) return -U.EAGAIN;
+        let n = res;
         if (res > 0) {
-          if (raw !== null) this.copyEventsRaw(raw, res);
-          else this.copyEvents(events!, res);
+          if (raw !== null) this.#copyEventsRaw(raw, res);
+          else n = this.#copyEvents(f.ep, events!, res);
         }
         // A file's poll threw during the transfer: the transfer completed (the events it
         // delivered are in the caller's array) and the error goes to the caller.
-        this.k.rethrow();
-        if (res !== 0) return res;
+        this.#k.rethrow();
+        if (n !== 0) return n;
       }
       if (timeoutNs === 0n) return 0;
       // Sleep until a timer queues something (then harvest; if that finds nothing after
       // all, sleep on) or the deadline passes (return 0 without harvesting, as ep_poll does
       // when its timer fires while it is still queued on ep->wq).
-      const woke = this.k.sleepUntil(deadline, () => core.events_available(f.ep) === 1);
+      const woke = this.#k.sleepUntil(deadline, () => core.events_available(f.ep) === 1);
       if (woke <= 0) return woke;
     }
   }
 
-  private mem32: Uint32Array | null = null;
+  #mem32: Uint32Array | null = null;
 
   /** A view of the core's memory, made again only after the memory has grown. */
-  private coreWords(): Uint32Array {
-    const buf = this.k.core.memory.buffer;
-    if (this.mem32 === null || this.mem32.buffer !== buf) this.mem32 = new Uint32Array(buf);
-    return this.mem32;
+  #coreWords(): Uint32Array {
+    const buf = this.#k.core.memory.buffer;
+    if (this.#mem32 === null || this.#mem32.buffer !== buf) this.#mem32 = new Uint32Array(buf);
+    return this.#mem32;
   }
 
-  /** Copies n packed struct epoll_event out of the core before anything can grow memory. */
-  copyEvents(out: EpollEvent[], n: number): void {
-    const m = this.coreWords();
-    let w = this.k.core.events_ptr() >>> 2;
+  /**
+   * Copies the n events of the transfer just ended on set `ep` to the caller's array; the
+   * count copied. When a store faults (the caller's setter, trap or frozen array), the
+   * event that failed and every later one go back to the front of the ready list untouched
+   * by the transfer, as Linux's ep_send_events does on a fault, and the count is what was
+   * copied before it (-EFAULT for none). The events and their undo records are read out of
+   * the core first: the caller's own code may run during a store and make calls.
+   */
+  #copyEvents(ep: number, out: EpollEvent[], n: number): number {
+    const m = this.#coreWords();
+    let w = this.#k.core.events_ptr() >>> 2;
+    const objs: EpollEvent[] = new Array<EpollEvent>(n);
     for (let i = 0; i < n; i++, w += 3) {
       const lo = m[w + 1];
       const hi = m[w + 2];
-      out[i] = { events: m[w], data: hi === 0 ? BigInt(lo) : (BigInt(hi) << 32n) | BigInt(lo) };
+      objs[i] = { events: m[w], data: hi === 0 ? BigInt(lo) : (BigInt(hi) << 32n) | BigInt(lo) };
     }
+    const log = m.slice(this.#k.core.events_log_ptr() >>> 2, (this.#k.core.events_log_ptr() >>> 2) + 2 * n);
+    const copied = storeAll(out, objs);
+    if (copied === n) return n;
+    for (let i = n - 1; i >= copied; i--) this.#k.core.epoll_unsend(ep, log[2 * i], log[2 * i + 1]);
+    return copied === 0 ? -U.EFAULT : copied;
   }
 
-  private copyEventsRaw(out: Uint32Array, n: number): void {
-    const m = this.coreWords();
-    const w = this.k.core.events_ptr() >>> 2;
+  #copyEventsRaw(out: Uint32Array, n: number): void {
+    const m = this.#coreWords();
+    const w = this.#k.core.events_ptr() >>> 2;
     for (let i = 0; i < 3 * n; i++) out[i] = m[w + i];
   }
 
   /** poll()'s argument checks: the requests to scan, or -errno. */
-  pollRequests(fds: PollFd[], nfds: number, timeout: number): { fd: number; events: number }[] | number {
-    if (!isInt(nfds) || nfds < 0 || nfds > this.k.fdt.maxFds) return -U.EINVAL;
+  #pollRequests(fds: PollFd[], nfds: number, timeout: number): PollRequest[] | number {
+    if (!isInt(nfds) || nfds < 0 || nfds > this.#k.fdt.maxFds) return -U.EINVAL;
     if (!isCInt(timeout)) return -U.EINVAL;
-    // nfds 0 reads nothing: poll(NULL, 0, timeout) is the classic portable sleep.
-    if (nfds > 0 && (!Array.isArray(fds) || fds.length < nfds)) return -U.EFAULT;
-    const req: { fd: number; events: number }[] = [];
-    for (let i = 0; i < nfds; i++) {
-      const p = fds[i];
-      if (p === null || typeof p !== "object" || !canStoreRevents(p)) return -U.EFAULT;
-      let fd: unknown, ev: unknown;
-      try {
-        ({ fd, events: ev } = p);
-      } catch {
-        return -U.EFAULT;
+    const req: PollRequest[] = [];
+    try {
+      // nfds 0 reads nothing: poll(NULL, 0, timeout) is the classic portable sleep.
+      if (nfds > 0 && (!Array.isArray(fds) || fds.length < nfds)) return -U.EFAULT;
+      for (let i = 0; i < nfds; i++) {
+        const p = fds[i];
+        if (p === null || typeof p !== "object" || !canStoreRevents(p)) return -U.EFAULT;
+        const { fd, events: ev } = p;
+        if (!isCInt(fd) || !isInt(ev)) return -U.EFAULT;
+        req.push({ fd, events: ev & 0xffff, pollfd: p });
       }
-      if (!isCInt(fd) || !isInt(ev)) return -U.EFAULT;
-      req.push({ fd, events: ev & 0xffff });
+    } catch {
+      return -U.EFAULT; // a getter or proxy trap that throws: the array cannot be read
     }
     return req;
   }
 
+  /** Copies each revents back into the pollfd read at entry; -EFAULT if a store faults. */
+  #storeRevents(req: PollRequest[], revents: number[], count: number): number {
+    try {
+      for (let i = 0; i < req.length; i++) req[i].pollfd.revents = revents[i];
+    } catch {
+      return -U.EFAULT;
+    }
+    return count;
+  }
+
   /** poll(2): fills `revents` of `fds[0 … nfds)`; returns how many are non-zero. `timeout` in ms (-1 infinite). */
   poll(fds: PollFd[], nfds: number, timeout: number): number {
-    this.k.guard();
-    const req = this.pollRequests(fds, nfds, timeout);
+    this.#k.guard();
+    const req = this.#pollRequests(fds, nfds, timeout);
     if (typeof req === "number") return req;
     const scan = (): number[] =>
       req.map(({ fd, events }) => {
         if (fd < 0) return 0;
-        const f = this.file(fd);
+        const f = this.#file(fd);
         if (!f) return U.EPOLLNVAL;
         return f.poll(null, 0) & (events | U.EPOLLERR | U.EPOLLHUP);
       });
     let revents = scan();
-    this.k.rethrow(); // a file's poll that threw (under an epoll fd's scan)
+    this.#k.rethrow(); // a file's poll that threw (under an epoll fd's scan)
     let count = revents.filter((r) => r !== 0).length;
     if (count === 0 && timeout !== 0) {
-      const deadline = timeout < 0 ? -1n : this.k.now() + BigInt(timeout) * NS_PER_MS;
-      const woke = this.k.sleepUntil(deadline, () => {
+      const deadline = timeout < 0 ? -1n : this.#k.now() + BigInt(timeout) * NS_PER_MS;
+      const woke = this.#k.sleepUntil(deadline, () => {
         revents = scan();
         count = revents.filter((r) => r !== 0).length;
         return count > 0;
       });
       if (woke < 0) return woke;
     }
-    for (let i = 0; i < nfds; i++) fds[i].revents = revents[i];
-    return count;
+    return this.#storeRevents(req, revents, count);
   }
 
   // ---- files ----
@@ -426,18 +500,28 @@ export class Sys {
    * (packet mode). Capacity 65536 bytes, writes up to PIPE_BUF (4096) atomic.
    */
   pipe2(fds: number[], flags: number): number {
-    this.k.guard();
+    this.#k.guard();
     if (!isCInt(flags) || (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT | O_NOTIFICATION_PIPE)) !== 0) return -U.EINVAL;
     // MODEL: like this machine's kernel, built without CONFIG_WATCH_QUEUE.
     if (flags & O_NOTIFICATION_PIPE) return -U.ENOPKG;
-    const fdt = this.k.fdt;
+    const fdt = this.#k.fdt;
     if (fdt.freeCount(2) < 2) return -U.EMFILE; // both fds must fit before either is installed
     if (!writableArray(fds)) return -U.EFAULT;
-    const [rf, wf] = createPipe(flags, this.k.pipeBuffers);
+    const [rf, wf] = createPipe(flags, this.#k.pipeBuffers);
     const cloexec = (flags & O_CLOEXEC) !== 0;
-    fds[0] = fdt.install(this.k.track(rf), cloexec);
-    fds[1] = fdt.install(this.k.track(wf), cloexec);
-    return 0;
+    return this.#publishFds(fds, fdt.install(this.#k.track(rf), cloexec), fdt.install(this.#k.track(wf), cloexec));
+  }
+
+  /**
+   * copy_to_user of a new fd pair, then fd_install: when the store faults the fds are taken
+   * back (put_unused_fd + fput: nothing else saw them) and the call fails with EFAULT.
+   */
+  #publishFds(out: number[], a: number, b: number): number {
+    if (storeAll(out, [a, b]) === 2) return 0;
+    this.#k.fdt.close(b);
+    this.#k.fdt.close(a);
+    this.#k.rethrow();
+    return -U.EFAULT;
   }
 
   /** pipe(2): pipe2(fds, 0). */
@@ -447,12 +531,12 @@ export class Sys {
 
   /** eventfd(2): an eventfd whose counter starts at `initval`; flags EFD_SEMAPHORE, EFD_NONBLOCK, EFD_CLOEXEC. */
   eventfd(initval: number, flags: number): number {
-    this.k.guard();
+    this.#k.guard();
     if (!isCUint(initval)) return -U.EINVAL;
     if (!isCInt(flags) || (flags & ~(EFD_SEMAPHORE | O_CLOEXEC | O_NONBLOCK)) !== 0) return -U.EINVAL;
-    if (this.k.fdt.findFree() < 0) return -U.EMFILE;
+    if (this.#k.fdt.findFree() < 0) return -U.EMFILE;
     const f = new EventFdFile(BigInt(initval >>> 0), (flags & EFD_SEMAPHORE) !== 0, flags & O_NONBLOCK);
-    return this.k.fdt.install(this.k.track(f), (flags & O_CLOEXEC) !== 0);
+    return this.#k.fdt.install(this.#k.track(f), (flags & O_CLOEXEC) !== 0);
   }
 
   /** eventfd2: the system call behind eventfd(2); the same as eventfd(). */
@@ -465,15 +549,15 @@ export class Sys {
    * MFD_ALLOW_SEALING, MFD_NOEXEC_SEAL, MFD_EXEC; a name over 249 bytes gives EINVAL.
    */
   memfd_create(name: string, flags: number): number {
-    this.k.guard();
+    this.#k.guard();
     if (!isCUint(flags)) return -U.EINVAL;
     const allowed = MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_NOEXEC_SEAL | MFD_EXEC;
     if ((flags & ~allowed) !== 0) return -U.EINVAL;
     if ((flags & MFD_EXEC) && (flags & MFD_NOEXEC_SEAL)) return -U.EINVAL;
     if (typeof name !== "string") return -U.EFAULT;
     if (new TextEncoder().encode(name).length > MFD_NAME_MAX) return -U.EINVAL;
-    if (this.k.fdt.findFree() < 0) return -U.EMFILE;
-    return this.k.fdt.install(this.k.track(new MemFdFile(name)), (flags & MFD_CLOEXEC) !== 0);
+    if (this.#k.fdt.findFree() < 0) return -U.EMFILE;
+    return this.#k.fdt.install(this.#k.track(new MemFdFile(name)), (flags & MFD_CLOEXEC) !== 0);
   }
 
   /**
@@ -481,11 +565,11 @@ export class Sys {
    * -EAGAIN where it would block. eventfd and timerfd give an 8-byte little-endian counter.
    */
   read(fd: number, buf: Uint8Array, count: number): number {
-    this.k.guard();
-    const f = this.rwFile(fd, buf, count, "read");
+    this.#k.guard();
+    const f = this.#rwFile(fd, buf, count, "read");
     if (typeof f === "number") return f;
     const r = f.read(buf ?? EMPTY, count);
-    this.k.rethrow(); // a wakeup callback that threw
+    this.#k.rethrow(); // a wakeup callback that threw
     return r;
   }
 
@@ -494,23 +578,23 @@ export class Sys {
    * (no SIGPIPE). An eventfd takes an 8-byte little-endian addend.
    */
   write(fd: number, buf: Uint8Array, count: number): number {
-    this.k.guard();
-    const f = this.rwFile(fd, buf, count, "write");
+    this.#k.guard();
+    const f = this.#rwFile(fd, buf, count, "write");
     if (typeof f === "number") return f;
     const r = f.write(buf ?? EMPTY, count);
-    this.k.rethrow(); // a wakeup callback that threw
+    this.#k.rethrow(); // a wakeup callback that threw
     return r;
   }
 
   /** vfs_read/vfs_write checks, in Linux's order: mode (EBADF), no such op (EINVAL), buffer. */
-  private rwFile(fd: number, buf: Uint8Array, count: number, dir: "read" | "write"): OpenFile | number {
-    const f = this.file(fd);
+  #rwFile(fd: number, buf: Uint8Array, count: number, dir: "read" | "write"): OpenFile | number {
+    const f = this.#file(fd);
     if (!f || !(dir === "read" ? f.readable : f.writable)) return -U.EBADF;
     if (f instanceof EpollFile) return -U.EINVAL; // no f_op->read / f_op->write
     if (!isInt(count)) return -U.EINVAL; // MODEL: C has no NaN or fractional size_t
     // A NULL buffer is fine for a zero-length transfer (access_ok(NULL, 0) passes).
     if ((buf === null || buf === undefined) && count === 0) return f;
-    if (!(buf instanceof Uint8Array)) return -U.EFAULT;
+    if (!isU8(buf)) return -U.EFAULT;
     // A negative count is a huge size_t: access_ok fails. MODEL: the whole user range must
     // lie inside `buf`, checked up front (Linux may fault part-way through a copy).
     if (count < 0 || count > buf.byteLength) return -U.EFAULT;
@@ -519,13 +603,13 @@ export class Sys {
 
   /** shutdown(2) of a socket: SHUT_RD, SHUT_WR or SHUT_RDWR; ENOTSOCK for other files. */
   shutdown(fd: number, how: number): number {
-    this.k.guard();
-    const f = this.file(fd);
+    this.#k.guard();
+    const f = this.#file(fd);
     if (!f) return -U.EBADF;
     if (!(f instanceof SocketFile)) return -U.ENOTSOCK;
     if (!isCInt(how) || how < SHUT_RD || how > SHUT_RDWR) return -U.EINVAL;
     const r = f.shutdownSock(how);
-    this.k.rethrow(); // the state change wakes everybody
+    this.#k.rethrow(); // the state change wakes everybody
     return r;
   }
 
@@ -534,11 +618,11 @@ export class Sys {
    * SOCK_NONBLOCK, SOCK_CLOEXEC); other families and types give EAFNOSUPPORT, EOPNOTSUPP or ESOCKTNOSUPPORT.
    */
   socketpair(domain: number, type: number, protocol: number, sv: number[]): number {
-    this.k.guard();
+    this.#k.guard();
     if (!isCInt(type) || !isCInt(domain) || !isCInt(protocol)) return -U.EINVAL;
     const flags = type & ~SOCK_TYPE_MASK;
     if (flags & ~(O_CLOEXEC | O_NONBLOCK)) return -U.EINVAL;
-    const fdt = this.k.fdt;
+    const fdt = this.#k.fdt;
     if (fdt.freeCount(2) < 2) return -U.EMFILE;
     const t = type & SOCK_TYPE_MASK;
     if (domain < 0 || domain >= AF_MAX) return -U.EAFNOSUPPORT;
@@ -552,19 +636,17 @@ export class Sys {
     if (!writableArray(sv)) return -U.EFAULT;
     const [x, y] = createSocketPair(flags & O_NONBLOCK);
     const cloexec = (flags & O_CLOEXEC) !== 0;
-    sv[0] = fdt.install(this.k.track(x), cloexec);
-    sv[1] = fdt.install(this.k.track(y), cloexec);
-    return 0;
+    return this.#publishFds(sv, fdt.install(this.#k.track(x), cloexec), fdt.install(this.#k.track(y), cloexec));
   }
 
   /** timerfd_create(2): a disarmed timerfd on CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME (or an _ALARM clock); flags TFD_NONBLOCK, TFD_CLOEXEC. */
   timerfd_create(clockid: number, flags: number): number {
-    this.k.guard();
+    this.#k.guard();
     if (!isCInt(flags) || (flags & ~(O_CLOEXEC | O_NONBLOCK)) !== 0) return -U.EINVAL;
     if (!isCInt(clockid) || !TIMERFD_CLOCKS.includes(clockid)) return -U.EINVAL;
-    if (this.k.fdt.findFree() < 0) return -U.EMFILE;
-    const f = new TimerFdFile(clockid, flags & O_NONBLOCK, this.k.clock, this.k.timers);
-    return this.k.fdt.install(this.k.track(f), (flags & O_CLOEXEC) !== 0);
+    if (this.#k.fdt.findFree() < 0) return -U.EMFILE;
+    const f = new TimerFdFile(clockid, flags & O_NONBLOCK, this.#k.clock, this.#k.timers);
+    return this.#k.fdt.install(this.#k.track(f), (flags & O_CLOEXEC) !== 0);
   }
 
   /**
@@ -572,28 +654,28 @@ export class Sys {
    * TFD_TIMER_CANCEL_ON_SET. The previous setting goes into `oldValue` unless it is null.
    */
   timerfd_settime(fd: number, flags: number, newValue: Itimerspec, oldValue: Itimerspec | null): number {
-    this.k.guard();
+    this.#k.guard();
     const nv = readItimerspec(newValue);
     if (!nv) return -U.EFAULT;
     if (!isCInt(flags) || (flags & ~(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET)) !== 0 || !nv.valid) return -U.EINVAL;
-    const f = this.file(fd);
+    const f = this.#file(fd);
     if (!f) return -U.EBADF;
     if (!(f instanceof TimerFdFile)) return -U.EINVAL;
     // MODEL: the old-value buffer is checked before the timer changes (Linux faults after).
     if (oldValue !== null && oldValue !== undefined && !canStoreItimerspec(oldValue)) return -U.EFAULT;
     const old = f.settime(flags, nv.value, nv.interval);
-    if (oldValue) storeItimerspec(oldValue, old);
+    if (oldValue && !storeItimerspec(oldValue, old)) return -U.EFAULT; // as Linux: the timer is set, the copy-out failed
     return 0;
   }
 
   /** timerfd_gettime(2): the time left to the next expiry and the interval, stored into `currValue`. */
   timerfd_gettime(fd: number, currValue: Itimerspec): number {
-    this.k.guard();
-    const f = this.file(fd);
+    this.#k.guard();
+    const f = this.#file(fd);
     if (!f) return -U.EBADF;
     if (!(f instanceof TimerFdFile)) return -U.EINVAL;
     if (!canStoreItimerspec(currValue)) return -U.EFAULT;
-    storeItimerspec(currValue, f.gettime());
+    if (!storeItimerspec(currValue, f.gettime())) return -U.EFAULT;
     return 0;
   }
 
@@ -604,19 +686,19 @@ export class Sys {
    * (eventfd-count, timerfd's clockid/ticks, …) are not produced.
    */
   fdinfo(fd: number): string | number {
-    this.k.guard();
-    const f = this.file(fd);
+    this.#k.guard();
+    const f = this.#file(fd);
     if (!f) return -U.EBADF;
-    const flags = f.flags | (this.k.fdt.getCloexec(fd) ? O_CLOEXEC : 0);
+    const flags = f.flags | (this.#k.fdt.getCloexec(fd) ? O_CLOEXEC : 0);
     const ino = f.inode;
     let text = `pos:\t${f.pos}\nflags:\t0${flags.toString(8)}\nmnt_id:\t${ino.mntId}\nino:\t${ino.ino}\n`;
     if (f instanceof EpollFile) {
-      const core = this.k.core;
+      const core = this.#k.core;
       for (let epi = core.ep_item_next(f.ep, 0); epi > 0; epi = core.ep_item_next(f.ep, epi)) {
         const tfd = core.epitem_field(epi, 0);
         const events = core.epitem_field(epi, 1) >>> 0;
         const data = (BigInt(core.epitem_field(epi, 3) >>> 0) << 32n) | BigInt(core.epitem_field(epi, 2) >>> 0);
-        const tf = this.k.fileById(core.epitem_field(epi, 4) >>> 0);
+        const tf = this.#k.fileById(core.epitem_field(epi, 4) >>> 0);
         const ti = tf?.inode ?? { ino: 0, sdev: 0 };
         text += `tfd: ${String(tfd).padStart(8)} events: ${events.toString(16).padStart(8)} data: ${data.toString(16).padStart(16)}` +
           `  pos:${tf?.pos ?? 0} ino:${ti.ino.toString(16)} sdev:${ti.sdev.toString(16)}\n`;
@@ -632,50 +714,50 @@ export class Sys {
    * reference go. EBADF if the fd is not open.
    */
   close(fd: number): number {
-    this.k.guard();
+    this.#k.guard();
     if (!isCInt(fd)) return -U.EBADF;
-    const r = this.k.fdt.close(fd);
-    this.k.rethrow(); // the release's wakeups may run host callbacks
+    const r = this.#k.fdt.close(fd);
+    this.#k.rethrow(); // the release's wakeups may run host callbacks
     return r;
   }
 
   /** dup(2): the lowest free fd, on the same open file description (FD_CLOEXEC clear). */
   dup(fd: number): number {
-    this.k.guard();
-    const f = this.file(fd);
+    this.#k.guard();
+    const f = this.#file(fd);
     if (!f) return -U.EBADF;
-    return this.k.fdt.install(f, false);
+    return this.#k.fdt.install(f, false);
   }
 
   /** dup2(2): make `newfd` refer to oldfd's file, closing what it held; `oldfd === newfd` just checks oldfd. */
   dup2(oldfd: number, newfd: number): number {
-    this.k.guard();
-    if (oldfd === newfd) return this.file(oldfd) ? newfd : -U.EBADF;
-    return this.dup3impl(oldfd, newfd, 0);
+    this.#k.guard();
+    if (oldfd === newfd) return this.#file(oldfd) ? newfd : -U.EBADF;
+    return this.#dup3impl(oldfd, newfd, 0);
   }
 
   /** dup3(2): dup2 with O_CLOEXEC allowed in `flags`; `oldfd === newfd` gives EINVAL. */
   dup3(oldfd: number, newfd: number, flags: number): number {
-    this.k.guard();
+    this.#k.guard();
     if (!isCInt(flags) || (flags & ~O_CLOEXEC) !== 0) return -U.EINVAL;
     if (oldfd === newfd) return -U.EINVAL;
-    return this.dup3impl(oldfd, newfd, flags);
+    return this.#dup3impl(oldfd, newfd, flags);
   }
 
-  private dup3impl(oldfd: number, newfd: number, flags: number): number {
-    if (!isCInt(newfd) || newfd < 0 || newfd >= this.k.fdt.maxFds) return -U.EBADF;
-    if (!this.file(oldfd)) return -U.EBADF;
-    const r = this.k.fdt.replace(oldfd, newfd, (flags & O_CLOEXEC) !== 0);
-    this.k.rethrow(); // closing what newfd held may run host callbacks
+  #dup3impl(oldfd: number, newfd: number, flags: number): number {
+    if (!isCInt(newfd) || newfd < 0 || newfd >= this.#k.fdt.maxFds) return -U.EBADF;
+    if (!this.#file(oldfd)) return -U.EBADF;
+    const r = this.#k.fdt.replace(oldfd, newfd, (flags & O_CLOEXEC) !== 0);
+    this.#k.rethrow(); // closing what newfd held may run host callbacks
     return r;
   }
 
   /** fcntl(2): F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL (O_NONBLOCK, O_APPEND, O_DIRECT, …); other cmds EINVAL. */
   fcntl(fd: number, cmd: number, arg?: number): number {
-    this.k.guard();
-    const f = this.file(fd);
+    this.#k.guard();
+    const f = this.#file(fd);
     if (!f) return -U.EBADF;
-    const fdt = this.k.fdt;
+    const fdt = this.#k.fdt;
     switch (cmd) {
       case F_DUPFD:
       case F_DUPFD_CLOEXEC:
@@ -704,17 +786,17 @@ export class Sys {
 
   /** nanosleep(2): with the virtual clock, time advances by `req` (timers fire); with the real clock -EAGAIN. */
   nanosleep(req: Timespec): number {
-    this.k.guard();
+    this.#k.guard();
     const ts = readTimespec(req);
     if (!ts) return -U.EFAULT;
     if (!ts.valid) return -U.EINVAL;
-    return this.k.sleepUntil(this.k.now() + ts.ns, () => false);
+    return this.#k.sleepUntil(this.#k.now() + ts.ns, () => false);
   }
 
   /** usleep(3): nanosleep for `usec` microseconds (EINVAL if negative). */
   usleep(usec: number): number {
-    this.k.guard();
+    this.#k.guard();
     if (!isInt(usec) || usec < 0) return -U.EINVAL;
-    return this.k.sleepUntil(this.k.now() + BigInt(usec) * 1000n, () => false);
+    return this.#k.sleepUntil(this.#k.now() + BigInt(usec) * 1000n, () => false);
   }
 }

@@ -11,12 +11,13 @@ import * as U from "./uapi.js";
 import type { Kernel } from "./kernel/kernel.js";
 import type { Thread } from "./kernel/sched.js";
 import type { OpenFile, PollTable } from "./kernel/file.js";
+import { isU32, storeAt } from "./usermem.js";
 import { WaitEntry, type WaitQueueHead } from "./kernel/waitqueue.js";
 import { Timer } from "./kernel/timers.js";
 import { EpollFile } from "./files/epoll.js";
 import { PipeFile } from "./files/pipe.js";
 import {
-  Sys, eventsFault, isCInt, isInt, NS_PER_MS, pwait2Timeout, readEvent, readSigmask, readTimespec,
+  Sys, sysInternals, eventsFault, isCInt, isInt, NS_PER_MS, pwait2Timeout, readEvent, readSigmask, readTimespec,
   type EpollEvent, type EpollEventIn, type PollFd, type Sigmask, type Timespec,
 } from "./sys.js";
 
@@ -26,37 +27,41 @@ import {
  * blocking fds, nanosleep) suspend the thread until Linux would return, or -EINTR on a signal.
  */
 export class ThreadSys {
+  readonly #k: Kernel;
+
   /** Made by kernel.spawn() for its thread. */
   constructor(
-    private readonly k: Kernel,
+    k: Kernel,
     /** The thread this is the `sys` of. */
     readonly thread: Thread
-  ) {}
+  ) {
+    this.#k = k;
+  }
 
-  private get sys(): Sys {
-    return this.k.sys;
+  get #sys(): Sys {
+    return this.#k.sys;
   }
 
   /** The entry of every call: a scheduling point. */
-  private async enter(): Promise<void> {
-    this.k.guard();
-    await this.k.sched.yield(this.thread);
-    this.k.guard();
+  async #enter(): Promise<void> {
+    this.#k.guard();
+    await this.#k.sched.yield(this.thread);
+    this.#k.guard();
   }
 
   /** A timer that wakes this thread at `deadline` (ns of CLOCK_MONOTONIC); null if none. */
-  private deadlineTimer(deadline: bigint, onFire: () => void): Timer | null {
+  #deadlineTimer(deadline: bigint, onFire: () => void): Timer | null {
     if (deadline < 0n) return null;
     const t = new Timer(() => {
       onFire();
-      this.k.sched.wake(this.thread, "timeout");
+      this.#k.sched.wake(this.thread, "timeout");
     });
-    this.k.timers.arm(t, deadline);
+    this.#k.timers.arm(t, deadline);
     return t;
   }
 
   /** -EINTR for a pending signal: its handler runs (recorded in thread.delivered). */
-  private interrupted(): number {
+  #interrupted(): number {
     this.thread.deliverSignal();
     return -U.EINTR;
   }
@@ -65,69 +70,69 @@ export class ThreadSys {
 
   /** epoll_ctl(2) (Sys.epoll_ctl); waits for ep->mtx while another thread transfers events from the set. */
   async epoll_ctl(epfd: number, op: number, fd: number, event: EpollEventIn | null): Promise<number> {
-    await this.enter();
+    await this.#enter();
     // Copy the event in and resolve both fds first, as Linux does; then take ep->mtx
     // (waiting for a transfer in progress to finish) and act on the files found.
     const ev = readEvent(event);
-    const epf = this.k.fdt.get(epfd);
-    const tf = this.k.fdt.get(fd);
-    if (!(epf instanceof EpollFile)) return this.sys.ctlResolved(epf, op, tf, fd, ev);
+    const epf = this.#k.fdt.get(epfd);
+    const tf = this.#k.fdt.get(fd);
+    if (!(epf instanceof EpollFile)) return sysInternals.ctlResolved(this.#sys, epf, op, tf, fd, ev);
     const held = tf ? [epf, tf] : [epf];
-    for (const f of held) this.k.fget(f);
-    await epf.mtx.lock(this.k.sched, this.thread);
+    for (const f of held) this.#k.fget(f);
+    await epf.mtx.lock(this.#k.sched, this.thread);
     try {
-      return this.sys.ctlResolved(epf, op, tf, fd, ev);
+      return sysInternals.ctlResolved(this.#sys, epf, op, tf, fd, ev);
     } finally {
-      epf.mtx.unlock(this.k.sched, this.thread);
-      for (const f of held) this.k.fput(f);
+      epf.mtx.unlock(this.#k.sched, this.thread);
+      for (const f of held) this.#k.fput(f);
     }
   }
 
   /** epoll_wait(2): blocks until an event, the timeout (ms, -1 infinite) or a signal (-EINTR). */
   async epoll_wait(epfd: number, events: EpollEvent[], maxevents: number, timeout: number): Promise<number> {
-    await this.enter();
+    await this.#enter();
     if (!isCInt(timeout)) return -U.EINVAL;
-    return this.do_epoll_wait(epfd, events, maxevents, timeout < 0 ? -1n : BigInt(timeout) * NS_PER_MS, null);
+    return this.#do_epoll_wait(epfd, events, maxevents, timeout < 0 ? -1n : BigInt(timeout) * NS_PER_MS, null);
   }
 
   /** epoll_wait into a typed array (see Sys.epoll_wait_into), blocking like epoll_wait. */
   async epoll_wait_into(epfd: number, out: Uint32Array, maxevents: number, timeout: number): Promise<number> {
-    await this.enter();
+    await this.#enter();
     if (!isCInt(timeout)) return -U.EINVAL;
-    return this.do_epoll_wait(epfd, out, maxevents, timeout < 0 ? -1n : BigInt(timeout) * NS_PER_MS, null);
+    return this.#do_epoll_wait(epfd, out, maxevents, timeout < 0 ? -1n : BigInt(timeout) * NS_PER_MS, null);
   }
 
   /** epoll_pwait(2): epoll_wait with `sigmask` as the thread's signal mask for the wait. */
   async epoll_pwait(epfd: number, events: EpollEvent[], maxevents: number, timeout: number, sigmask: Sigmask): Promise<number> {
-    await this.enter();
+    await this.#enter();
     const mask = readSigmask(sigmask);
     if (mask === undefined) return -U.EFAULT;
     if (!isCInt(timeout)) return -U.EINVAL;
-    return this.do_epoll_wait(epfd, events, maxevents, timeout < 0 ? -1n : BigInt(timeout) * NS_PER_MS, mask);
+    return this.#do_epoll_wait(epfd, events, maxevents, timeout < 0 ? -1n : BigInt(timeout) * NS_PER_MS, mask);
   }
 
   /** epoll_pwait2(2): epoll_pwait with a Timespec timeout (`null`: infinite). */
   async epoll_pwait2(epfd: number, events: EpollEvent[], maxevents: number, timeout: Timespec | null, sigmask: Sigmask): Promise<number> {
-    await this.enter();
+    await this.#enter();
     const ns = pwait2Timeout(timeout);
     if (typeof ns === "number") return ns;
     const mask = readSigmask(sigmask);
     if (mask === undefined) return -U.EFAULT;
-    return this.do_epoll_wait(epfd, events, maxevents, ns, mask);
+    return this.#do_epoll_wait(epfd, events, maxevents, ns, mask);
   }
 
   /** do_epoll_wait with the sigmask of epoll_pwait applied for the duration of the wait. */
-  private async do_epoll_wait(epfd: number, events: EpollEvent[] | Uint32Array, maxevents: number, timeoutNs: bigint, mask: bigint | null): Promise<number> {
-    const f = this.sys.waitTarget(epfd, maxevents);
+  async #do_epoll_wait(epfd: number, events: EpollEvent[] | Uint32Array, maxevents: number, timeoutNs: bigint, mask: bigint | null): Promise<number> {
+    const f = sysInternals.waitTarget(this.#sys, epfd, maxevents);
     if (typeof f === "number") return f;
     const t = this.thread;
     const saved = t.sigmask;
     if (mask !== null) t.sigmask = mask;
-    this.k.fget(f); // the file stays alive for the call even if epfd is closed meanwhile
+    this.#k.fget(f); // the file stays alive for the call even if epfd is closed meanwhile
     try {
-      return await this.ep_poll(f, epfd, events, maxevents, timeoutNs);
+      return await this.#ep_poll(f, epfd, events, maxevents, timeoutNs);
     } finally {
-      this.k.fput(f);
+      this.#k.fput(f);
       if (mask !== null) {
         t.sigmask = saved;
         // The restored mask lets a signal held off during the wait through: its handler
@@ -138,23 +143,23 @@ export class ThreadSys {
   }
 
   /** ep_poll() */
-  private async ep_poll(f: EpollFile, epfd: number, events: EpollEvent[] | Uint32Array, maxevents: number, timeoutNs: bigint): Promise<number> {
-    const core = this.k.core;
-    const sched = this.k.sched;
+  async #ep_poll(f: EpollFile, epfd: number, events: EpollEvent[] | Uint32Array, maxevents: number, timeoutNs: bigint): Promise<number> {
+    const core = this.#k.core;
+    const sched = this.#k.sched;
     const t = this.thread;
-    const fault = events instanceof Uint32Array ? (events.length >= 3 * maxevents ? 0 : 1) : eventsFault(events);
+    const fault = isU32(events) ? (events.length >= 3 * maxevents ? 0 : 1) : eventsFault(events);
     let expired = false;
-    const timer = timeoutNs > 0n ? this.deadlineTimer(this.k.now() + timeoutNs, () => (expired = true)) : null;
+    const timer = timeoutNs > 0n ? this.#deadlineTimer(this.#k.now() + timeoutNs, () => (expired = true)) : null;
     let timedOut = timeoutNs === 0n;
     let eavail = core.events_available(f.ep) === 1;
     try {
       for (;;) {
         if (eavail) {
-          const res = await this.sendEvents(f, events, maxevents, fault);
+          const res = await this.#sendEvents(f, events, maxevents, fault);
           if (res !== 0) return res;
         }
         if (timedOut) return 0;
-        if (t.signalPending()) return this.interrupted();
+        if (t.signalPending()) return this.#interrupted();
         // Linux finds nothing, then takes ep->lock to queue itself: other threads may run
         // in between.
         await sched.yield(t);
@@ -179,14 +184,14 @@ export class ThreadSys {
         }
       }
     } finally {
-      if (timer) this.k.timers.cancel(timer);
+      if (timer) this.#k.timers.cancel(timer);
     }
   }
 
   /** ep_send_events under ep->mtx, letting other threads run after each item's re-poll. */
-  private async sendEvents(f: EpollFile, out: EpollEvent[] | Uint32Array, maxevents: number, fault: number): Promise<number> {
-    const core = this.k.core;
-    const sched = this.k.sched;
+  async #sendEvents(f: EpollFile, out: EpollEvent[] | Uint32Array, maxevents: number, fault: number): Promise<number> {
+    const core = this.#k.core;
+    const sched = this.#k.sched;
     await f.mtx.lock(sched, this.thread);
     try {
       const r = core.epoll_send_begin(f.ep, maxevents, fault);
@@ -198,13 +203,21 @@ export class ThreadSys {
         if (step === 2) {
           const lo = core.step_event(1) >>> 0;
           const hi = core.step_event(2) >>> 0;
-          if (out instanceof Uint32Array) {
+          if (isU32(out)) {
             out[3 * n] = core.step_event(0);
             out[3 * n + 1] = lo;
             out[3 * n + 2] = hi;
             n++;
           } else {
-            out[n++] = { events: core.step_event(0) >>> 0, data: (BigInt(hi) << 32n) | BigInt(lo) };
+            const epi = core.step_event(3);
+            const prev = core.step_event(4);
+            // The caller's setter or trap may fault: the item goes back untouched and the
+            // transfer stops there (ep_send_events' fault path).
+            if (!storeAt(out, n, { events: core.step_event(0) >>> 0, data: (BigInt(hi) << 32n) | BigInt(lo) })) {
+              core.epoll_unsend(f.ep, epi, prev);
+              continue;
+            }
+            n++;
           }
         }
         await sched.yield(this.thread); // ep->lock dropped around the re-poll
@@ -212,8 +225,8 @@ export class ThreadSys {
       return core.epoll_send_end(f.ep);
     } finally {
       f.mtx.unlock(sched, this.thread);
-      this.k.runDeferredReleases();
-      this.k.rethrow(); // a poll that threw during the transfer, now that it is complete
+      this.#k.runDeferredReleases();
+      this.#k.rethrow(); // a poll that threw during the transfer, now that it is complete
     }
   }
 
@@ -221,21 +234,21 @@ export class ThreadSys {
 
   /** poll(2): blocks until an fd is ready, the timeout (ms, -1 infinite) or a signal (-EINTR). */
   async poll(fds: PollFd[], nfds: number, timeout: number): Promise<number> {
-    await this.enter();
-    const req = this.sys.pollRequests(fds, nfds, timeout);
+    await this.#enter();
+    const req = sysInternals.pollRequests(this.#sys, fds, nfds, timeout);
     if (typeof req === "number") return req;
-    const sched = this.k.sched;
+    const sched = this.#k.sched;
     const t = this.thread;
     const entries: WaitEntry[] = [];
     let expired = false;
-    const timer = timeout > 0 ? this.deadlineTimer(this.k.now() + BigInt(timeout) * NS_PER_MS, () => (expired = true)) : null;
+    const timer = timeout > 0 ? this.#deadlineTimer(this.#k.now() + BigInt(timeout) * NS_PER_MS, () => (expired = true)) : null;
     let timedOut = timeout === 0;
     try {
       let first = true;
       for (;;) {
         const revents = req.map(({ fd, events }) => {
           if (fd < 0) return 0;
-          const f = this.k.fdt.get(fd);
+          const f = this.#k.fdt.get(fd);
           if (!f) return U.EPOLLNVAL;
           const want = events | U.EPOLLERR | U.EPOLLHUP;
           // The first pass queues a pollwake entry on every head each file polls on.
@@ -256,19 +269,18 @@ export class ThreadSys {
           return f.poll(pt, 0) & want;
         });
         first = false;
-        this.k.rethrow();
+        this.#k.rethrow();
         const count = revents.filter((r) => r !== 0).length;
         if (count > 0 || timedOut) {
-          for (let i = 0; i < req.length; i++) fds[i].revents = revents[i];
-          return count;
+          return sysInternals.storeRevents(this.#sys, req, revents, count);
         }
-        if (t.signalPending()) return this.interrupted();
+        if (t.signalPending()) return this.#interrupted();
         if (!expired) await sched.block(t, "poll", true);
         timedOut = expired;
       }
     } finally {
       for (const e of entries) e.head?.remove(e);
-      if (timer) this.k.timers.cancel(timer);
+      if (timer) this.#k.timers.cancel(timer);
     }
   }
 
@@ -276,22 +288,22 @@ export class ThreadSys {
 
   /** read(2): on a blocking fd waits for data (or end of file); -EINTR on a signal. */
   async read(fd: number, buf: Uint8Array, count: number): Promise<number> {
-    await this.enter();
-    const f = this.k.fdt.get(fd);
-    const r = this.sys.read(fd, buf, count);
+    await this.#enter();
+    const f = this.#k.fdt.get(fd);
+    const r = this.#sys.read(fd, buf, count);
     if (r !== -U.EAGAIN || !f || f.nonblock) return r;
-    return this.blockingIo(f, fd, "read", () => f.read(buf, count));
+    return this.#blockingIo(f, fd, "read", () => f.read(buf, count));
   }
 
   /** write(2): on a blocking fd waits until all `count` bytes are written (or an error after a partial write). */
   async write(fd: number, buf: Uint8Array, count: number): Promise<number> {
-    await this.enter();
-    const f = this.k.fdt.get(fd);
-    const r = this.sys.write(fd, buf, count);
+    await this.#enter();
+    const f = this.#k.fdt.get(fd);
+    const r = this.#sys.write(fd, buf, count);
     if (!f || f.nonblock || (r < 0 && r !== -U.EAGAIN) || r === count) return r;
     // A blocking write goes on until everything is written (or an error after a partial).
     let done = Math.max(r, 0);
-    return this.blockingIo(f, fd, "write", () => {
+    return this.#blockingIo(f, fd, "write", () => {
       const n = f.write(buf.subarray(done), count - done);
       if (n > 0) done += n;
       if (done === count) return done;
@@ -301,12 +313,12 @@ export class ThreadSys {
   }
 
   /** Sleep on the file's wait queue until `attempt` stops saying -EAGAIN. */
-  private async blockingIo(f: OpenFile, fd: number, dir: "read" | "write", attempt: () => number): Promise<number> {
+  async #blockingIo(f: OpenFile, fd: number, dir: "read" | "write", attempt: () => number): Promise<number> {
     const w = f.waitHead(dir);
     if (!w) return -U.EAGAIN;
-    const sched = this.k.sched;
+    const sched = this.#k.sched;
     const t = this.thread;
-    this.k.fget(f);
+    this.#k.fget(f);
     let slept = false;
     try {
       for (;;) {
@@ -326,14 +338,14 @@ export class ThreadSys {
         }
         if (t.signalPending()) {
           entry.head?.remove(entry);
-          return this.interrupted();
+          return this.#interrupted();
         }
         await sched.block(t, `${dir} on fd ${fd}`, true);
         entry.head?.remove(entry);
         slept = true;
       }
     } finally {
-      this.k.fput(f);
+      this.#k.fput(f);
     }
   }
 
@@ -341,32 +353,32 @@ export class ThreadSys {
 
   /** nanosleep(2): sleeps for `req`; -EINTR on a signal. */
   async nanosleep(req: Timespec): Promise<number> {
-    await this.enter();
+    await this.#enter();
     const ts = readTimespec(req);
     if (!ts) return -U.EFAULT;
     if (!ts.valid) return -U.EINVAL;
-    return this.sleep(ts.ns);
+    return this.#sleep(ts.ns);
   }
 
   /** usleep(3): sleeps for `usec` microseconds; -EINTR on a signal. */
   async usleep(usec: number): Promise<number> {
-    await this.enter();
+    await this.#enter();
     if (!isInt(usec) || usec < 0) return -U.EINVAL;
-    return this.sleep(BigInt(usec) * 1000n);
+    return this.#sleep(BigInt(usec) * 1000n);
   }
 
-  private async sleep(ns: bigint): Promise<number> {
+  async #sleep(ns: bigint): Promise<number> {
     const t = this.thread;
     let expired = false;
-    const timer = this.deadlineTimer(this.k.now() + ns, () => (expired = true))!;
+    const timer = this.#deadlineTimer(this.#k.now() + ns, () => (expired = true))!;
     try {
       while (!expired) {
-        if (t.signalPending()) return this.interrupted();
-        await this.k.sched.block(t, "nanosleep", true);
+        if (t.signalPending()) return this.#interrupted();
+        await this.#k.sched.block(t, "nanosleep", true);
       }
       return 0;
     } finally {
-      this.k.timers.cancel(timer);
+      this.#k.timers.cancel(timer);
     }
   }
 
@@ -374,20 +386,20 @@ export class ThreadSys {
 
   /** close(2); dropping the last reference of a file a set is transferring waits for that set's ep->mtx. */
   async close(fd: number): Promise<number> {
-    await this.enter();
-    return this.lastRefGuard(() => this.k.fdt.get(fd), () => this.sys.close(fd));
+    await this.#enter();
+    return this.#lastRefGuard(() => this.#k.fdt.get(fd), () => this.#sys.close(fd));
   }
 
   /** dup2(2); like close(), may wait for ep->mtx before replacing `newfd`. */
   async dup2(oldfd: number, newfd: number): Promise<number> {
-    await this.enter();
-    return this.lastRefGuard(() => (oldfd === newfd ? undefined : this.k.fdt.get(newfd)), () => this.sys.dup2(oldfd, newfd));
+    await this.#enter();
+    return this.#lastRefGuard(() => (oldfd === newfd ? undefined : this.#k.fdt.get(newfd)), () => this.#sys.dup2(oldfd, newfd));
   }
 
   /** dup3(2); like close(), may wait for ep->mtx before replacing `newfd`. */
   async dup3(oldfd: number, newfd: number, flags: number): Promise<number> {
-    await this.enter();
-    return this.lastRefGuard(() => (oldfd === newfd ? undefined : this.k.fdt.get(newfd)), () => this.sys.dup3(oldfd, newfd, flags));
+    await this.#enter();
+    return this.#lastRefGuard(() => (oldfd === newfd ? undefined : this.#k.fdt.get(newfd)), () => this.#sys.dup3(oldfd, newfd, flags));
   }
 
   /**
@@ -396,20 +408,20 @@ export class ThreadSys {
    * watches, wait for that set's mutex, then look again. The close itself runs with no
    * scheduling point after the last look, so no transfer can start in between.
    */
-  private async lastRefGuard(victimOf: () => OpenFile | undefined, op: () => number): Promise<number> {
-    const sched = this.k.sched;
+  async #lastRefGuard(victimOf: () => OpenFile | undefined, op: () => number): Promise<number> {
+    const sched = this.#k.sched;
     for (;;) {
       const victim = victimOf();
       if (!victim || victim.refs !== 1) return op();
-      const { eps, busy } = this.k.watchers(victim);
+      const { eps, busy } = this.#k.watchers(victim);
       const e = busy ? eps.find((x) => x.mtx.owner !== null && x.mtx.owner !== this.thread) : undefined;
       if (!e) return op();
-      this.k.fget(e);
+      this.#k.fget(e);
       try {
         await e.mtx.lock(sched, this.thread);
         e.mtx.unlock(sched, this.thread);
       } finally {
-        this.k.fput(e);
+        this.#k.fput(e);
       }
     }
   }
@@ -417,33 +429,33 @@ export class ThreadSys {
   // ---- everything else: a scheduling point, then the synchronous call ----
 
   /** epoll_create(2) (Sys.epoll_create). */
-  async epoll_create(size: number): Promise<number> { await this.enter(); return this.sys.epoll_create(size); }
+  async epoll_create(size: number): Promise<number> { await this.#enter(); return this.#sys.epoll_create(size); }
   /** epoll_create1(2) (Sys.epoll_create1). */
-  async epoll_create1(flags: number): Promise<number> { await this.enter(); return this.sys.epoll_create1(flags); }
+  async epoll_create1(flags: number): Promise<number> { await this.#enter(); return this.#sys.epoll_create1(flags); }
   /** pipe(2) (Sys.pipe). */
-  async pipe(fds: number[]): Promise<number> { await this.enter(); return this.sys.pipe(fds); }
+  async pipe(fds: number[]): Promise<number> { await this.#enter(); return this.#sys.pipe(fds); }
   /** pipe2(2) (Sys.pipe2). */
-  async pipe2(fds: number[], flags: number): Promise<number> { await this.enter(); return this.sys.pipe2(fds, flags); }
+  async pipe2(fds: number[], flags: number): Promise<number> { await this.#enter(); return this.#sys.pipe2(fds, flags); }
   /** socketpair(2) (Sys.socketpair). */
-  async socketpair(d: number, t: number, p: number, sv: number[]): Promise<number> { await this.enter(); return this.sys.socketpair(d, t, p, sv); }
+  async socketpair(d: number, t: number, p: number, sv: number[]): Promise<number> { await this.#enter(); return this.#sys.socketpair(d, t, p, sv); }
   /** eventfd(2) (Sys.eventfd). */
-  async eventfd(initval: number, flags: number): Promise<number> { await this.enter(); return this.sys.eventfd(initval, flags); }
+  async eventfd(initval: number, flags: number): Promise<number> { await this.#enter(); return this.#sys.eventfd(initval, flags); }
   /** eventfd2 (Sys.eventfd2). */
-  async eventfd2(initval: number, flags: number): Promise<number> { await this.enter(); return this.sys.eventfd2(initval, flags); }
+  async eventfd2(initval: number, flags: number): Promise<number> { await this.#enter(); return this.#sys.eventfd2(initval, flags); }
   /** memfd_create(2) (Sys.memfd_create). */
-  async memfd_create(name: string, flags: number): Promise<number> { await this.enter(); return this.sys.memfd_create(name, flags); }
+  async memfd_create(name: string, flags: number): Promise<number> { await this.#enter(); return this.#sys.memfd_create(name, flags); }
   /** timerfd_create(2) (Sys.timerfd_create). */
-  async timerfd_create(c: number, flags: number): Promise<number> { await this.enter(); return this.sys.timerfd_create(c, flags); }
+  async timerfd_create(c: number, flags: number): Promise<number> { await this.#enter(); return this.#sys.timerfd_create(c, flags); }
   /** timerfd_settime(2) (Sys.timerfd_settime). */
-  async timerfd_settime(...a: Parameters<Sys["timerfd_settime"]>): Promise<number> { await this.enter(); return this.sys.timerfd_settime(...a); }
+  async timerfd_settime(...a: Parameters<Sys["timerfd_settime"]>): Promise<number> { await this.#enter(); return this.#sys.timerfd_settime(...a); }
   /** timerfd_gettime(2) (Sys.timerfd_gettime). */
-  async timerfd_gettime(...a: Parameters<Sys["timerfd_gettime"]>): Promise<number> { await this.enter(); return this.sys.timerfd_gettime(...a); }
+  async timerfd_gettime(...a: Parameters<Sys["timerfd_gettime"]>): Promise<number> { await this.#enter(); return this.#sys.timerfd_gettime(...a); }
   /** shutdown(2) (Sys.shutdown). */
-  async shutdown(fd: number, how: number): Promise<number> { await this.enter(); return this.sys.shutdown(fd, how); }
+  async shutdown(fd: number, how: number): Promise<number> { await this.#enter(); return this.#sys.shutdown(fd, how); }
   /** dup(2) (Sys.dup). */
-  async dup(fd: number): Promise<number> { await this.enter(); return this.sys.dup(fd); }
+  async dup(fd: number): Promise<number> { await this.#enter(); return this.#sys.dup(fd); }
   /** fcntl(2) (Sys.fcntl). */
-  async fcntl(fd: number, cmd: number, arg?: number): Promise<number> { await this.enter(); return this.sys.fcntl(fd, cmd, arg); }
+  async fcntl(fd: number, cmd: number, arg?: number): Promise<number> { await this.#enter(); return this.#sys.fcntl(fd, cmd, arg); }
   /** /proc/self/fdinfo/<fd> text (Sys.fdinfo). */
-  async fdinfo(fd: number): Promise<string | number> { await this.enter(); return this.sys.fdinfo(fd); }
+  async fdinfo(fd: number): Promise<string | number> { await this.#enter(); return this.#sys.fdinfo(fd); }
 }

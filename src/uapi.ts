@@ -155,3 +155,35 @@ export const ENOTCONN = 107;
 export const ESOCKTNOSUPPORT = 94;
 /** ETIMEDOUT 110: Connection timed out. */
 export const ETIMEDOUT = 110;
+
+// Signals (x86-64 numbers) and sigprocmask's `how`.
+/** SIGHUP 1: hangup. */
+export const SIGHUP = 1;
+/** SIGINT 2: interrupt (Ctrl-C). */
+export const SIGINT = 2;
+/** SIGQUIT 3: quit. */
+export const SIGQUIT = 3;
+/** SIGKILL 9: kill (cannot be caught or blocked). */
+export const SIGKILL = 9;
+/** SIGUSR1 10: user-defined signal 1. */
+export const SIGUSR1 = 10;
+/** SIGUSR2 12: user-defined signal 2. */
+export const SIGUSR2 = 12;
+/** SIGPIPE 13: write to a pipe or socket with no reader. */
+export const SIGPIPE = 13;
+/** SIGALRM 14: timer signal. */
+export const SIGALRM = 14;
+/** SIGTERM 15: termination request. */
+export const SIGTERM = 15;
+/** SIGCHLD 17: a child stopped or terminated. */
+export const SIGCHLD = 17;
+/** SIGCONT 18: continue if stopped. */
+export const SIGCONT = 18;
+/** SIGSTOP 19: stop (cannot be caught or blocked). */
+export const SIGSTOP = 19;
+/** SIG_BLOCK 0: sigprocmask adds the set to the blocked signals. */
+export const SIG_BLOCK = 0;
+/** SIG_UNBLOCK 1: sigprocmask removes the set from the blocked signals. */
+export const SIG_UNBLOCK = 1;
+/** SIG_SETMASK 2: sigprocmask replaces the blocked signals with the set. */
+export const SIG_SETMASK = 2;

@@ -9,6 +9,7 @@
 import * as E from "../src/index";
 import { createKernelSync, type Kernel } from "../src/index";
 import { EpollFile } from "../src/files/epoll";
+import { EP_ITEM_COST } from "../src/kernel/kernel";
 
 export const isDebug = () => process.env.EPOLL_WASM_CORE === "debug";
 
@@ -43,7 +44,7 @@ function fmtNum(n: number): string {
 export const EXCLUDED_EXPORTS = new Set(["memory", "debug_selftest_abort"]);
 
 /** Kernel default of max_user_watches (kernel.ts) for the default memory budget. */
-export const DEFAULT_MAX_USER_WATCHES = Math.floor(0xffff0000 / 25 / 76);
+export const DEFAULT_MAX_USER_WATCHES = Math.floor(0xffff0000 / 25 / EP_ITEM_COST);
 export const DEFAULT_MEMORY_LIMIT = 0xffff0000;
 
 const EP_MAX_EVENTS = 178956970;
@@ -567,6 +568,8 @@ const ARGS: Record<string, (f: Fuzzer) => number[]> = {
   epoll_send_begin: (f) => [f.handle("ep"), f.maxevents(), f.chance(0.8) ? 0 : f.small()],
   epoll_send_step: (f) => [f.handle("ep")],
   step_event: (f) => [f.small()],
+  events_log_ptr: () => [],
+  epoll_unsend: (f) => [f.handle("ep"), f.handle("epi"), f.chance(0.5) ? f.events() : f.special()],
   epoll_send_end: (f) => [f.handle("ep")],
 };
 
@@ -741,7 +744,7 @@ export function illegalResult(op: Op, r: number): string | null {
 }
 
 /** Raw exports whose answers describe memory or the build, which differ between the cores. */
-const BUILD_DEPENDENT = new Set(["invariants", "memory_bytes", "events_ptr", "core_allocs", "set_memory_limit"]);
+const BUILD_DEPENDENT = new Set(["invariants", "memory_bytes", "events_ptr", "events_log_ptr", "core_allocs", "set_memory_limit"]);
 
 /**
  * Replays `ops` on a fresh kernel of the debug core (assertions and the invariant walk on)

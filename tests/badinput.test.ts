@@ -662,6 +662,152 @@ table("shutdown", [
 ]);
 
 // ---------------------------------------------------------------------------------------
+// ---------------------------------------------------------------------------------------
+// Hostile user memory (user memory, CONTRACT §2): every shape of caller object that cannot
+// be read or written answers -EFAULT, with nothing installed, consumed or changed — the
+// row's dump and drain prove it. Each factory makes a fresh object per run.
+
+const boom = () => {
+  throw new Error("user trap");
+};
+/** Arrays a call stores into, each failing in its own way. */
+const BAD_OUT: [string, () => unknown][] = [
+  ["a setter on index 0 that throws", () => Object.defineProperty([], "0", { set: boom, configurable: true })],
+  ["a setter on index 1 that throws", () => Object.defineProperty([], "1", { set: boom, configurable: true })],
+  ["a frozen array", () => Object.freeze([])],
+  ["a sealed empty array", () => Object.seal([])],
+  ["a non-writable element 0", () => Object.defineProperty([7, 7], "0", { value: 7, writable: false })],
+  ["a proxy whose set trap throws", () => new Proxy([], { set: boom })],
+  ["a proxy whose set trap returns false", () => new Proxy([], { set: () => false })],
+  ["a proxy whose every trap throws", () => new Proxy([], { get: boom, set: boom, has: boom, getOwnPropertyDescriptor: boom, defineProperty: boom, isExtensible: boom, preventExtensions: boom, getPrototypeOf: boom, ownKeys: boom })],
+  ["a revoked proxy", () => { const r = Proxy.revocable([], {}); r.revoke(); return r.proxy; }],
+];
+/** Objects a call reads from. */
+const BAD_IN: [string, () => unknown][] = [
+  ["a getter that throws", () => Object.defineProperty({}, "events", { get: boom, enumerable: true })],
+  ["a proxy whose get trap throws", () => new Proxy({}, { get: boom })],
+  ["a revoked proxy", () => { const r = Proxy.revocable({}, {}); r.revoke(); return r.proxy; }],
+];
+/** Byte buffers that cannot hold the bytes. */
+const BAD_BUF: [string, () => unknown][] = [
+  ["a detached buffer", () => { const b = new Uint8Array(8); structuredClone(b.buffer, { transfer: [b.buffer] }); return b; }],
+  ["a resizable buffer shrunk below count", () => { const ab = new ArrayBuffer(8, { maxByteLength: 64 }); const b = new Uint8Array(ab); ab.resize(2); return b; }],
+  ["a proxy around a Uint8Array", () => new Proxy(new Uint8Array(8), {})],
+  ["a Uint32Array", () => new Uint32Array(2)],
+];
+
+table("hostile memory: pipe2 / socketpair (no fd installed)", BAD_OUT.flatMap(([what, make]) => [
+  { what: `pipe2 into ${what}`, call: (s: AnySys) => s.pipe2(make(), 0), want: -EFAULT },
+  { what: `socketpair into ${what}`, call: (s: AnySys) => s.socketpair(E.AF_UNIX, E.SOCK_STREAM, 0, make()), want: -EFAULT },
+]));
+
+table("hostile memory: the epoll_wait family (the event stays queued)", BAD_OUT.filter(([w]) => !w.includes("index 1")).flatMap(([what, make]) => [
+  { what: `epoll_wait into ${what}`, call: (s: AnySys, f: Fx) => s.epoll_wait(f.ep, make(), 8, 0), want: -EFAULT },
+  { what: `epoll_pwait into ${what}`, call: (s: AnySys, f: Fx) => s.epoll_pwait(f.ep, make(), 8, 0, null), want: -EFAULT },
+  { what: `epoll_pwait2 into ${what}`, call: (s: AnySys, f: Fx) => s.epoll_pwait2(f.ep, make(), 8, null, null), want: -EFAULT },
+  { what: `nested: epoll_wait of ep2 into ${what}`, call: (s: AnySys, f: Fx) => s.epoll_wait(f.ep2, make(), 8, 0), want: -EFAULT },
+]));
+
+table("hostile memory: structs read from the caller", BAD_IN.flatMap(([what, make]) => [
+  { what: `epoll_ctl ADD with ${what}`, call: (s: AnySys, f: Fx) => s.epoll_ctl(f.ep3, ADD, f.w, make()), want: -EFAULT },
+  { what: `epoll_ctl MOD with ${what}`, call: (s: AnySys, f: Fx) => s.epoll_ctl(f.ep, MOD, f.r, make()), want: -EFAULT },
+  { what: `poll of [${what}]`, call: (s: AnySys) => s.poll([make()], 1, 0), want: -EFAULT },
+  { what: `poll of ${what} as the array`, call: (s: AnySys) => s.poll(make(), 1, 0), want: -EFAULT },
+  { what: `epoll_pwait2 timeout ${what}`, call: (s: AnySys, f: Fx) => s.epoll_pwait2(f.ep3, out(), 8, make(), null), want: -EFAULT },
+  { what: `epoll_pwait sigmask ${what}`, call: (s: AnySys, f: Fx) => s.epoll_pwait(f.ep3, out(), 8, 0, make()), want: -EFAULT },
+  { what: `nanosleep ${what}`, call: (s: AnySys) => s.nanosleep(make()), want: -EFAULT },
+]));
+
+table("hostile memory: pollfd revents that cannot be stored", [
+  { what: "revents a setter that throws", call: (s: AnySys, f: Fx) => s.poll([Object.defineProperty({ fd: f.r, events: POLLIN }, "revents", { set: boom })], 1, 0), want: -EFAULT },
+  { what: "a frozen pollfd", call: (s: AnySys, f: Fx) => s.poll([Object.freeze({ fd: f.r, events: POLLIN, revents: 0 })], 1, 0), want: -EFAULT },
+  { what: "a pollfd proxy whose set trap throws", call: (s: AnySys, f: Fx) => s.poll([new Proxy({ fd: f.r, events: POLLIN, revents: 0 }, { set: boom })], 1, 0), want: -EFAULT },
+  { what: "an array proxy whose length getter throws", call: (s: AnySys, f: Fx) => s.poll(new Proxy([{ fd: f.r, events: POLLIN, revents: 0 }], { get: (t, k) => (k === "length" ? boom() : Reflect.get(t, k)) }), 1, 0), want: -EFAULT },
+]);
+
+table("hostile memory: read and write buffers (no byte moves)", BAD_BUF.flatMap(([what, make]) => [
+  { what: `read into ${what}`, call: (s: AnySys, f: Fx) => s.read(f.r, make(), 5), want: -EFAULT },
+  { what: `write from ${what}`, call: (s: AnySys, f: Fx) => s.write(f.w, make(), 5), want: -EFAULT },
+  { what: `eventfd write from ${what}`, call: (s: AnySys, f: Fx) => s.write(f.efd, make(), 8), want: -EFAULT },
+  { what: `epoll_wait_into ${what}`, call: (s: AnySys, f: Fx) => s.epoll_wait_into(f.ep, make(), 1, 0), want: -EFAULT },
+]));
+
+test("hostile memory: a SharedArrayBuffer view is ordinary user memory", () => {
+  const { k, f } = fixture();
+  const b = new Uint8Array(new SharedArrayBuffer(8));
+  expect(k.sys.read(f.r, b, 8)).toBe(5);
+  expect([...b.subarray(0, 5)]).toEqual(HELLO);
+  expect(k.sys.write(f.w, b, 5)).toBe(5);
+  const w = new Uint32Array(new SharedArrayBuffer(12));
+  expect(k.sys.epoll_wait_into(f.ep, w, 1, 0)).toBe(1);
+  expect([...w]).toEqual([EPOLLIN, 1, 0]);
+  expect(drain(k, f)).toEqual(DRAINED);
+});
+
+test("hostile memory: a fault part-way through the events copies what it could, the rest stays queued in order", () => {
+  const k = newKernel();
+  const s = k.sys;
+  const ep = s.epoll_create1(0);
+  const efds = [0, 1, 2].map(() => s.eventfd(1, EFD_NONBLOCK));
+  // efd A level-triggered, B ONESHOT, C edge-triggered: all ready.
+  expect(s.epoll_ctl(ep, ADD, efds[0], { events: EPOLLIN, data: 10n })).toBe(0);
+  expect(s.epoll_ctl(ep, ADD, efds[1], { events: EPOLLIN | EPOLLONESHOT, data: 11n })).toBe(0);
+  expect(s.epoll_ctl(ep, ADD, efds[2], { events: EPOLLIN | EPOLLET, data: 12n })).toBe(0);
+  const stored: unknown[] = [];
+  const bad = new Proxy(stored, { set: (t, key, v) => (key === "1" ? boom() : Reflect.set(t, key, v)) });
+  expect(s.epoll_wait(ep, bad as E.EpollEvent[], 8, 0)).toBe(1);
+  expect(stored).toEqual([{ events: EPOLLIN, data: 10n }]);
+  // Linux: B faulted and goes back to the front untouched (still armed), C was never
+  // transferred, A (level-triggered, delivered) was re-queued behind them.
+  const o: E.EpollEvent[] = [];
+  expect(s.epoll_wait(ep, o, 8, 0)).toBe(3);
+  expect(o.map((e) => e.data)).toEqual([11n, 12n, 10n]);
+  expect(s.epoll_wait(ep, o, 8, 0)).toBe(1); // B disarmed now, C's edge used: only A
+  expect(o[0].data).toBe(10n);
+});
+
+test("hostile memory: a thread's epoll_wait into a faulting array gets EFAULT and the edge stays queued", async () => {
+  const k = newKernel();
+  const [rd, wr] = k.pipe({ nonblock: true });
+  const ep = k.sys.epoll_create1(0);
+  expect(k.sys.epoll_ctl(ep, ADD, rd.fd, { events: EPOLLIN | EPOLLET, data: 5n })).toBe(0);
+  wr.write("x");
+  const t = k.spawn(async (ts) => {
+    const first = await ts.epoll_wait(ep, Object.freeze([]) as unknown as E.EpollEvent[], 4, 0);
+    const second = await ts.epoll_wait(ep, new Proxy([], { set: boom }) as E.EpollEvent[], 4, 0);
+    const o: E.EpollEvent[] = [];
+    return [first, second, await ts.epoll_wait(ep, o, 4, 0), o];
+  });
+  const joined = t.join();
+  await k.run();
+  expect(await joined).toEqual([-EFAULT, -EFAULT, 1, [{ events: EPOLLIN, data: 5n }]]);
+  rd.close();
+  wr.close();
+});
+
+test("hostile memory: timerfd values that cannot be read or stored", () => {
+  const k = newKernel();
+  const s = k.sys as unknown as AnySys;
+  const t = k.sys.timerfd_create(E.CLOCK_MONOTONIC, 0);
+  const arm = { it_interval: ts(0, 0), it_value: ts(1, 0) };
+  for (const [, make] of BAD_IN) expect(s.timerfd_settime(t, 0, make(), null)).toBe(-EFAULT);
+  const cur = { it_interval: ts(9, 9), it_value: ts(9, 9) };
+  expect(k.sys.timerfd_gettime(t, cur)).toBe(0);
+  expect(cur).toEqual({ it_interval: ts(0, 0), it_value: ts(0, 0) }); // still disarmed
+  // (stores of it_value/it_interval: the shapes that fault on any property)
+  for (const [, make] of BAD_OUT.filter(([w]) => !/index|element/.test(w))) expect(s.timerfd_gettime(t, make())).toBe(-EFAULT);
+  expect(s.timerfd_gettime(t, Object.defineProperty({}, "it_value", { set: boom }))).toBe(-EFAULT);
+  // A frozen old-value struct is refused before the timer changes (MODEL, see README)...
+  expect(s.timerfd_settime(t, 0, arm, Object.freeze({}))).toBe(-EFAULT);
+  expect(k.sys.timerfd_gettime(t, cur)).toBe(0);
+  expect(cur).toEqual({ it_interval: ts(0, 0), it_value: ts(0, 0) });
+  // ...but a store that faults only when made is found as Linux finds it: after the timer
+  // was set (do_timerfd_settime, then put_itimerspec64 fails).
+  expect(s.timerfd_settime(t, 0, arm, new Proxy({}, { set: boom }))).toBe(-EFAULT);
+  expect(k.sys.timerfd_gettime(t, cur)).toBe(0);
+  expect(cur).toEqual({ it_interval: ts(0, 0), it_value: ts(1, 0) });
+});
+
 // Things the table rows cannot show directly.
 
 test("the fixture and its dump are what the rows rely on", () => {

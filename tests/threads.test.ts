@@ -11,7 +11,7 @@ const u64 = (v: bigint) => {
   return b;
 };
 const data = (out: E.EpollEvent[], n: number) => out.slice(0, n).map((e) => Number(e.data));
-const SIGUSR1 = 10;
+const { SIGUSR1 } = E;
 
 test("a thread blocks in read until another writes; time moves only when all are blocked", async () => {
   const k = newKernel();

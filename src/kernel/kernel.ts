@@ -38,8 +38,9 @@ export interface KernelOptions {
 }
 
 const WASM32_MAX_BYTES = 0xffff0000;
-/** Bytes of core memory per watch (EpItem 64 + one EppollEntry 12): Linux's EP_ITEM_COST. */
-export const EP_ITEM_COST = 76;
+/** Bytes of core memory per watch (an EpItem, 68, and its one EppollEntry, 12): Linux's EP_ITEM_COST
+ *  (sizeof(struct epitem) + sizeof(struct eppoll_entry)), the divisor of max_user_watches. */
+export const EP_ITEM_COST = 80;
 const SLOT_MASK = 0x7fffff;
 
 function defaultCoreKind(): CoreKind {
@@ -94,7 +95,10 @@ export class Kernel {
   /** Whether the process has CAP_BLOCK_SUSPEND (EPOLLWAKEUP is kept). */
   readonly capBlockSuspend: boolean;
   /** Set once the core aborted: the kernel refuses every further call. */
-  dead: CoreAbortError | null = null;
+  get dead(): CoreAbortError | null {
+    return this.#dead;
+  }
+  #dead: CoreAbortError | null = null;
   /** Files that exist (have references), by id: the core names files by id. */
   private readonly files: (OpenFile | undefined)[] = [undefined];
   /** Ids of released files, for reuse (LIFO). */
@@ -110,7 +114,7 @@ export class Kernel {
     this.capBlockSuspend = options.capBlockSuspend ?? true;
     this.clock = new Clock(options.clock ?? "virtual");
     this.fdt = new FdTable(options.maxFds ?? 1024, (f) => this.lastRef(f));
-    (this as { core: CoreExports }).core = typeof core === "function" ? core(this.imports(), (e) => (this.dead = e)) : core;
+    (this as { core: CoreExports }).core = typeof core === "function" ? core(this.imports(), (e) => (this.#dead = e)) : core;
     const mem = options.maxMemoryBytes ?? WASM32_MAX_BYTES;
     if (this.core.set_memory_limit(Math.min(mem, WASM32_MAX_BYTES)) < 0) {
       throw new RangeError(`createKernel: maxMemoryBytes ${mem} is below the core's initial ${this.core.memory_bytes()} bytes`);
@@ -160,11 +164,14 @@ export class Kernel {
     this.freeIds.push(f.id);
   }
 
-  /** kernel.spawn(): a thread of this process (it shares the fd table); runs at run(). */
-  spawn(fn: (sys: ThreadSys) => Promise<unknown>, name?: string): Thread {
+  /**
+   * kernel.spawn(): a thread of this process (it shares the fd table); runs at run().
+   * `join()` is typed by `fn`'s result.
+   */
+  spawn<T>(fn: (sys: ThreadSys) => Promise<T>, name?: string): Thread<T> {
     this.guard();
     if (typeof fn !== "function") throw new TypeError("kernel.spawn: fn must be a function");
-    let t: Thread | undefined;
+    let t: Thread<T> | undefined;
     t = this.sched.spawn(() => fn(new ThreadSys(this, t!)), name);
     return t;
   }
@@ -249,7 +256,7 @@ export class Kernel {
 
   /** Every syscall's entry: refuse after a core abort; with the real clock, fire due timers. */
   guard(): void {
-    if (this.dead) throw new Error(`epoll-wasm kernel refuses calls after a core abort: ${this.dead.message}`, { cause: this.dead });
+    if (this.#dead) throw new Error(`epoll-wasm kernel refuses calls after a core abort: ${this.#dead.message}`, { cause: this.#dead });
     if (this.timers.size && this.clock.mode === "real") this.timers.runDue(this.clock.now());
   }
 

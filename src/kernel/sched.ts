@@ -32,7 +32,7 @@ export class Rng {
  * A thread of the kernel's process (kernel.spawn()): an async function that runs under the
  * deterministic scheduler, sharing the fd table. `join()` awaits it, `kill()` signals it.
  */
-export class Thread {
+export class Thread<T = unknown> {
   /** Where it is: not started, runnable, running, blocked in a call, or finished. */
   state: "new" | "ready" | "running" | "blocked" | "done" = "new";
   /** While blocked: what it waits on (for EDEADLK reports and debugging). */
@@ -50,7 +50,7 @@ export class Thread {
   /** The scheduler's handle to continue it while parked (internal). */
   resume: (() => void) | null = null;
   /** fn's result, once done without error. */
-  result: unknown;
+  result: T | undefined;
   /** fn's error, once done with `failed`. */
   error: unknown;
   /** Whether fn threw (or rejected). */
@@ -64,7 +64,7 @@ export class Thread {
     /** The name given to spawn() (default "thread-<id>"). */
     readonly name: string,
     /** The thread's body. */
-    readonly fn: () => Promise<unknown>,
+    readonly fn: () => Promise<T>,
     private readonly sched: Scheduler
   ) {}
 
@@ -75,10 +75,10 @@ export class Thread {
   observed = false;
 
   /** thread.join(): resolves with fn's result or rejects with its error. */
-  join(): Promise<unknown> {
+  join(): Promise<T> {
     this.observed = true;
-    if (this.state === "done") return this.failed ? Promise.reject(this.error) : Promise.resolve(this.result);
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+    if (this.state === "done") return this.failed ? Promise.reject(this.error) : Promise.resolve(this.result as T);
+    return new Promise<T>((resolve, reject) => this.waiters.push({ resolve: resolve as (v: unknown) => void, reject }));
   }
 
   /** pthread_kill(): 0, -EINVAL for a bad signal, -ESRCH when the thread has ended. */
@@ -111,9 +111,12 @@ export class Thread {
   finish(ok: boolean, value: unknown): void {
     this.state = "done";
     this.failed = !ok;
-    if (ok) this.result = value;
+    if (ok) this.result = value as T;
     else this.error = value;
-    for (const w of this.waiters.splice(0)) (ok ? w.resolve : w.reject)(value);
+    for (const w of this.waiters.splice(0)) {
+      if (ok) w.resolve(value);
+      else w.reject(value);
+    }
   }
 }
 
@@ -184,10 +187,10 @@ export class Scheduler {
     this.rng = new Rng(seed);
   }
 
-  spawn(fn: () => Promise<unknown>, name?: string): Thread {
+  spawn<T>(fn: () => Promise<T>, name?: string): Thread<T> {
     const id = this.nextId++;
-    const t = new Thread(id, name ?? `thread-${id}`, fn, this);
-    this.threads.push(t);
+    const t = new Thread<T>(id, name ?? `thread-${id}`, fn, this);
+    this.threads.push(t as Thread);
     return t;
   }
 

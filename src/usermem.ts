@@ -1,0 +1,51 @@
+// User memory: the arrays, objects and buffers a caller passes are user memory, and a store
+// into them or a read from them can fail as a copy to or from a bad user pointer does in
+// Linux (EFAULT): a setter, getter or proxy trap that throws, a frozen or sealed array, a
+// non-writable element, a detached or shrunken buffer, a proxy around a typed array. The
+// helpers here never let such a failure escape as an exception; the callers keep Linux's
+// order around them (fds not installed, events given back to the ready list).
+
+/**
+ * A genuine Uint8Array (not a proxy around one, not another view): its bytes can be copied.
+ * ArrayBuffer.isView is false for a proxy, so instanceof never meets a trap; neither
+ * allocates (this runs on the event path).
+ */
+export function isU8(x: unknown): x is Uint8Array {
+  return ArrayBuffer.isView(x) && x instanceof Uint8Array;
+}
+
+/** A genuine Uint32Array (not a proxy): stores into it in range cannot throw or run code. */
+export function isU32(x: unknown): x is Uint32Array {
+  return ArrayBuffer.isView(x) && x instanceof Uint32Array;
+}
+
+/** The byte length of a genuine view, 0 when detached. */
+export const viewBytes = (v: ArrayBufferView): number => v.byteLength;
+
+/**
+ * Stores values[i] at out[i] for each i, in order; the number stored before the first store
+ * that failed (values.length when all did). The caller's own code (a setter or trap) may run
+ * during a store: nothing the caller passes is trusted to return normally.
+ */
+export function storeAll(out: unknown, values: readonly unknown[]): number {
+  if (out === null || typeof out !== "object") return 0;
+  const o = out as Record<number, unknown>;
+  let i = 0;
+  try {
+    for (; i < values.length; i++) o[i] = values[i];
+  } catch {
+    /* a fault at index i */
+  }
+  return i;
+}
+
+/** Stores `value` at out[i]; false when the store faulted. */
+export function storeAt(out: unknown, i: number, value: unknown): boolean {
+  if (out === null || typeof out !== "object") return false;
+  try {
+    (out as Record<number, unknown>)[i] = value;
+    return true;
+  } catch {
+    return false;
+  }
+}
