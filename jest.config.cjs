@@ -11,7 +11,8 @@ const base = {
 };
 module.exports = {
   projects: [
-    { ...base, displayName: "debug", setupFiles: ["<rootDir>/tests/setup/debug-core.cjs"] },
+    // The campaign-shard test drives `npm run fuzz:diff` (always the release core): once is enough.
+    { ...base, displayName: "debug", setupFiles: ["<rootDir>/tests/setup/debug-core.cjs"], testPathIgnorePatterns: ["/node_modules/", "/tests/diff/shard\\.test\\.ts$"] },
     { ...base, displayName: "release", setupFiles: ["<rootDir>/tests/setup/release-core.cjs"] },
   ],
 };

@@ -814,7 +814,7 @@ function ep_loop_check(ep: usize, to: usize): bool {
 export function do_epoll_ctl(ep_h: i32, op: i32, file: u32, fd: i32, tflags: u32, tep_h: i32,
   thead_h: i32, events_in: u32, data_lo: u32, data_hi: u32): i32 {
   // ep_op_has_event() is "op != DEL" in Linux. MODEL: op 4 is EPOLL_CTL_DISABLE (the 2012
-  // proposal, CONTRACT.md), which carries no event; Linux answers op 4 like any bad op.
+  // proposal, docs/API.md), which carries no event; Linux answers op 4 like any bad op.
   const has_event = op != EPOLL_CTL_DEL && op != EPOLL_CTL_DISABLE;
   if (has_event && (tflags & TF_HAS_EVENT) == 0) return -EFAULT;
   if (ep_h == -EBADF) return -EBADF;

@@ -1,9 +1,10 @@
-// npm run bench [-- --json] [--quick] [--only ring,ctl,...]
+// npm run bench [-- --json] [--quick] [--only ring,ctl,...] [--save | --no-save]
 // Runs every workload on the model ("wasm"), through the model's poll() ("poll") where it
 // applies, and on this machine's kernel through bench/native/bench.c ("linux", built here
 // with the system compiler). Progress goes to stderr; stdout gets a Markdown table, or with
-// --json one JSON document { results: [...] }. Everything is also written to bench/results/
-// (latest.json, latest.md, scaling.svg).
+// --json one JSON document { results: [...] }. Files under bench/results/ (latest.json,
+// latest.md, scaling.svg) are written only by a full run (no --json, --quick or --only) or
+// with --save; --no-save never writes.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -12,13 +13,46 @@ import os from "node:os";
 import * as W from "./workloads.mjs";
 import { scalingSvg } from "./chart.mjs";
 
+const USAGE = `usage: npm run bench [-- options]
+
+  --json           print one JSON document { machine, results: [...] } instead of the table
+  --quick          small sizes and one repetition (about 30 s)
+  --only a,b       only these workloads: ring, pipetest, ctl, harvest, footprint
+  --save           write bench/results/ (latest.json, latest.md, scaling.svg) from this run
+  --no-save        never write bench/results/ (a full run without --json writes it by default)
+  --help           this text
+
+Every workload runs on the model and, with a C compiler on Linux, on this machine's kernel in
+the same invocation; compare the ratio column, not absolute times between machines.
+`;
+const WORKLOADS = ["ring", "scaling", "pipetest", "ctl", "harvest", "footprint"];
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
-const json = args.includes("--json");
-const quick = args.includes("--quick");
-const save = !args.includes("--no-save"); // --no-save: leave bench/results/ alone (tests)
-const onlyArg = args.find((a) => a.startsWith("--only"));
-const only = onlyArg ? (onlyArg.includes("=") ? onlyArg.split("=")[1] : args[args.indexOf(onlyArg) + 1]).split(",") : null;
+let json = false, quick = false, saveFlag = null, only = null;
+for (let i = 0; i < args.length; i++) {
+  const a = args[i];
+  if (a === "--help" || a === "-h") {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  } else if (a === "--json") json = true;
+  else if (a === "--quick") quick = true;
+  else if (a === "--save") saveFlag = true;
+  else if (a === "--no-save") saveFlag = false;
+  else if (a === "--only" || a.startsWith("--only=")) {
+    const v = a.includes("=") ? a.slice(a.indexOf("=") + 1) : args[++i];
+    only = (v ?? "").split(",").filter(Boolean);
+    const bad = only.filter((w) => !WORKLOADS.includes(w));
+    if (!only.length || bad.length) {
+      process.stderr.write(`bench: --only needs workloads from ${WORKLOADS.join(", ")}${bad.length ? `; unknown: ${bad.join(", ")}` : ""}\n`);
+      process.exit(2);
+    }
+  } else {
+    process.stderr.write(`bench: unknown option ${JSON.stringify(a)}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+// A full run (every workload, full sizes) refreshes the committed results unless told not to.
+const save = saveFlag ?? (!json && !quick && only === null);
 const want = (name) => !only || only.includes(name);
 const REPS = quick ? 1 : 3;
 const LINUX_MAX_PIPES = 9995; // 20000 open files, two per pipe, a few for the process
@@ -52,11 +86,14 @@ function linux(workload, params) {
 
 let step = 0;
 let total = 0;
+// A bar redrawn in place on a terminal; one line per step anywhere else (CI logs, files).
+const tty = process.stderr.isTTY === true;
 function bar(label) {
   step++;
   const width = 24;
   const filled = Math.round((step / total) * width);
-  log(`\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${step}/${total} ${label}`.padEnd(90));
+  const line = `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${step}/${total} ${label}`;
+  log(tty ? `\r${line}`.padEnd(90) : `${line}\n`);
 }
 
 /** Best (minimum) of REPS runs of a model workload. */
@@ -134,7 +171,7 @@ for (const [label, run] of plan) {
   bar(label);
   run();
 }
-log(`\rdone: ${total} steps in ${((Date.now() - started) / 1000).toFixed(1)} s`.padEnd(90) + "\n");
+log(`${tty ? "\r" : ""}done: ${total} steps in ${((Date.now() - started) / 1000).toFixed(1)} s`.padEnd(tty ? 90 : 0) + "\n");
 
 const info = native.bin ? linux("info", {})[0] : {};
 const machine = {
@@ -181,7 +218,11 @@ function table() {
 
 const md = `Machine: ${machine.cpu} × ${machine.cpus}, Linux ${machine.kernel}, Node ${machine.node}, ${machine.date}${quick ? " (--quick)" : ""}.\n` +
   `Command: \`npm run bench${quick ? " -- --quick" : ""}\`. Best of ${REPS} runs each; lower is better. ` +
-  `ring runs ${writes} writes (poll rows fewer, as their cost per event grows with N); Linux is limited to 9995 pipes by this machine's 20000 open files.\n\n${table()}\n`;
+  `ring runs ${writes} writes (poll rows fewer, as their cost per event grows with N); Linux is limited to 9995 pipes by this machine's 20000 open files.\n\n${table()}\n\n` +
+  `"wasm / linux" is the model's figure divided by the kernel's from this same run (below 1: the model is cheaper). ` +
+  `A blank cell is a measurement that does not apply (no poll variant of that workload, or no ratio without both figures); ` +
+  `"unavailable" says why the kernel could not run it here. The kernel's own figures vary several-fold between machines: ` +
+  `compare ratios from one run, never absolute times across machines.\n`;
 if (save) {
   mkdirSync(join(root, "bench/results"), { recursive: true });
   writeFileSync(join(root, "bench/results/latest.json"), JSON.stringify(doc, null, 2) + "\n");

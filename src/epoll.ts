@@ -141,6 +141,7 @@ export class Epoll {
         try {
           await this.kernel.run();
         } catch (e) {
+          // MODEL: on the virtual clock nothing outside the kernel is waited for (see NOTHING_CAN_WAKE).
           if (e instanceof DeadlockError) {
             t.kill(SIGINT); // nothing can ever wake it: end the wait
             await this.kernel.run();

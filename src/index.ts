@@ -1,4 +1,4 @@
-// epoll-wasm public API (CONTRACT.md).
+// epoll-wasm public API (docs/API.md).
 export * from "./uapi.js";
 export { errnoName } from "./errno.js";
 export { createKernel, createKernelSync, Kernel, type KernelOptions } from "./kernel/kernel.js";

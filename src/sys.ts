@@ -1,4 +1,4 @@
-// kernel.sys: the synchronous syscall layer of CONTRACT.md §2. Numbers in, numbers out:
+// kernel.sys: the synchronous syscall layer of docs/API.md. Numbers in, numbers out:
 // every call returns >= 0 or -errno, validates all of its arguments before touching any
 // state, and never throws for bad user input (only a core abort throws).
 import * as U from "./uapi.js";
@@ -235,7 +235,7 @@ export let sysInternals: {
 };
 
 /**
- * `kernel.sys`: the synchronous syscall layer (CONTRACT.md §2). Every call returns >= 0 or
+ * `kernel.sys`: the synchronous syscall layer (docs/API.md). Every call returns >= 0 or
  * -errno and never throws for bad input. Nothing blocks the JS thread: with the virtual clock
  * a wait advances time (-EDEADLK if nothing could ever end it); with the real clock it returns
  * -EAGAIN; a read or write that would block returns -EAGAIN.
@@ -661,7 +661,8 @@ export class Sys {
     const f = this.#file(fd);
     if (!f) return -U.EBADF;
     if (!(f instanceof TimerFdFile)) return -U.EINVAL;
-    // MODEL: the old-value buffer is checked before the timer changes (Linux faults after).
+    // MODEL: an old-value struct that is visibly unwritable (frozen, not extensible) is refused
+    // before the timer changes; one that faults only when stored into fails after, as in Linux.
     if (oldValue !== null && oldValue !== undefined && !canStoreItimerspec(oldValue)) return -U.EFAULT;
     const old = f.settime(flags, nv.value, nv.interval);
     if (oldValue && !storeItimerspec(oldValue, old)) return -U.EFAULT; // as Linux: the timer is set, the copy-out failed

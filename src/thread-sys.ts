@@ -1,4 +1,4 @@
-// ThreadSys: kernel.sys for a thread (CONTRACT.md §3). Every call is a scheduling point and
+// ThreadSys: kernel.sys for a thread (docs/API.md, Threads). Every call is a scheduling point and
 // returns a Promise; the calls that block in Linux (the epoll_wait family, poll, read and
 // write on blocking fds, nanosleep) suspend the thread until Linux would return, waking on
 // wait queues, on the caller's own timer, or with -EINTR on a signal (never restarted).
@@ -22,7 +22,7 @@ import {
 } from "./sys.js";
 
 /**
- * The `sys` of a thread (CONTRACT.md §3): every method of Sys, returning a Promise. Each call is
+ * The `sys` of a thread (docs/API.md, Threads): every method of Sys, returning a Promise. Each call is
  * a scheduling point; calls that block in Linux (the epoll_wait family, poll, read and write on
  * blocking fds, nanosleep) suspend the thread until Linux would return, or -EINTR on a signal.
  */

@@ -35,7 +35,7 @@ export const EPOLLONESHOT = 0x40000000;
 /** EPOLLET: edge-triggered (1 << 31), as the unsigned value the kernel's `__poll_t` holds (events are reported `>>> 0`). */
 export const EPOLLET = 0x80000000;
 
-// epoll_ctl operations. EPOLL_CTL_DISABLE is the 2012 proposal (never merged), see CONTRACT.md.
+// epoll_ctl operations. EPOLL_CTL_DISABLE is the 2012 proposal (never merged), see docs/API.md.
 /** epoll_ctl(2) op: register fd (EEXIST if already registered). */
 export const EPOLL_CTL_ADD = 1;
 /** epoll_ctl(2) op: deregister fd (ENOENT if not registered); the event is ignored. */

@@ -1,3 +1,4 @@
+// MODEL: JS objects stand in for user memory; see below for what counts as a bad pointer.
 // User memory: the arrays, objects and buffers a caller passes are user memory, and a store
 // into them or a read from them can fail as a copy to or from a bad user pointer does in
 // Linux (EFAULT): a setter, getter or proxy trap that throws, a frozen or sealed array, a

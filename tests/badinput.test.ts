@@ -1,4 +1,4 @@
-// Bad user input to kernel.sys (CONTRACT.md §2): every call answers with the errno Linux
+// Bad user input to kernel.sys (docs/API.md): every call answers with the errno Linux
 // gives (or, for inputs C cannot express, the model's documented choice) and changes
 // nothing observable. Each row runs on a fresh fixture kernel, dumps its state, makes one
 // bad call, and compares: the return value, the dump, the caller's buffers, and finally a
@@ -663,7 +663,7 @@ table("shutdown", [
 
 // ---------------------------------------------------------------------------------------
 // ---------------------------------------------------------------------------------------
-// Hostile user memory (user memory, CONTRACT §2): every shape of caller object that cannot
+// Hostile user memory (docs/API.md, User memory): every shape of caller object that cannot
 // be read or written answers -EFAULT, with nothing installed, consumed or changed — the
 // row's dump and drain prove it. Each factory makes a fresh object per run.
 

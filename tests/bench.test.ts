@@ -1,12 +1,17 @@
-// The benchmark runner's output contract (CONTRACT.md §5), on tiny sizes: one JSON
+// The benchmark runner's output contract (docs/API.md, Benchmarks), on tiny sizes: one JSON
 // document on stdout with results for the model and, where a compiler exists, Linux.
 // (Speed itself is never asserted: see npm run bench.)
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 
+const root = join(__dirname, "..");
+const RESULTS = ["latest.json", "latest.md", "scaling.svg"].map((f) => join(root, "bench", "results", f));
+const snapshot = () => RESULTS.map((f) => [f, statSync(f).mtimeMs, readFileSync(f, "utf8")]);
+
 test("npm run bench -- --json --quick prints { results: [...] } with the contract's fields", () => {
-  const root = join(__dirname, "..");
-  const out = execFileSync(process.execPath, ["bench/run.mjs", "--json", "--quick", "--no-save", "--only", "pipetest"], {
+  const before = snapshot();
+  const out = execFileSync(process.execPath, ["bench/run.mjs", "--json", "--quick", "--only", "pipetest"], {
     cwd: root,
     encoding: "utf8",
     stdio: ["ignore", "pipe", "pipe"],
@@ -27,4 +32,28 @@ test("npm run bench -- --json --quick prints { results: [...] } with the contrac
   }
   const linux = doc.results.filter((r: { impl: string }) => r.impl === "linux");
   expect(linux).toHaveLength(3);
+  expect(snapshot()).toEqual(before); // a --json, --quick or --only run writes nothing
+}, 60000);
+
+test("bench: --help prints the usage, unknown flags exit 2, progress suits a non-terminal", () => {
+  const help = spawnSync(process.execPath, ["bench/run.mjs", "--help"], { cwd: root, encoding: "utf8" });
+  expect([help.status, help.stdout.split("\n")[0]]).toEqual([0, "usage: npm run bench [-- options]"]);
+  expect(help.stdout).toContain("--save");
+  for (const bad of [["--fast"], ["--only", "nope"], ["--only"]]) {
+    const r = spawnSync(process.execPath, ["bench/run.mjs", ...bad], { cwd: root, encoding: "utf8" });
+    expect([bad.join(" "), r.status, r.stdout]).toEqual([bad.join(" "), 2, ""]);
+    expect(r.stderr).toMatch(/^bench: /);
+  }
+  const before = snapshot();
+  const r = spawnSync(process.execPath, ["bench/run.mjs", "--quick", "--only", "footprint"], { cwd: root, encoding: "utf8" });
+  expect(r.status).toBe(0);
+  // stderr is a pipe here: one progress line per step, no carriage returns.
+  expect(r.stderr).not.toContain("\r");
+  expect(r.stderr.trim().split("\n")).toEqual([
+    expect.stringMatching(/^\[#+\.*\] 1\/2 footprint wasm$/),
+    expect.stringMatching(/^\[#+\] 2\/2 footprint linux$/),
+    expect.stringMatching(/^done: 2 steps in [\d.]+ s$/),
+  ]);
+  expect(r.stdout).toContain('"wasm / linux" is the model');
+  expect(snapshot()).toEqual(before);
 }, 60000);

@@ -17,14 +17,38 @@ test("npm pack → install into an empty folder → the README example runs", ()
     execFileSync("mkdir", ["-p", app]);
     writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", version: "1.0.0", type: "module", private: true }));
     execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--silent", tgz], { cwd: app, encoding: "utf8" });
-    // Only the built files and the README are in the package.
+    // Only the built files, the docs and the README are in the package.
     const files = readdirSync(join(app, "node_modules", "epoll-wasm")).sort();
-    expect(files).toEqual(["README.md", "dist", "package.json"]);
+    expect(files).toEqual(["README.md", "dist", "docs", "package.json"]);
     const readme = readFileSync(join(root, "README.md"), "utf8");
-    const m = /<!-- readme-example[^>]*-->\s*```js\n([\s\S]*?)```\s*Output:\s*```\n([\s\S]*?)```/.exec(readme)!;
-    writeFileSync(join(app, "example.mjs"), m[1]);
-    const printed = execFileSync(process.execPath, [join(app, "example.mjs")], { cwd: app, encoding: "utf8" });
-    expect(printed).toBe(m[2]);
+    const blocks = [...readme.matchAll(/<!-- readme-example[^>]*-->\s*```js\n([\s\S]*?)```\s*Output:\s*```\n([\s\S]*?)```/g)];
+    expect(blocks.length).toBeGreaterThanOrEqual(2);
+    blocks.forEach((m, i) => {
+      writeFileSync(join(app, `example-${i}.mjs`), m[1]);
+      const printed = execFileSync(process.execPath, [join(app, `example-${i}.mjs`)], { cwd: app, encoding: "utf8" });
+      expect([i, printed]).toEqual([i, m[2]]);
+    });
+    // The package documents itself: it cites nothing outside it, and its source maps carry
+    // their sources (the TypeScript files are not shipped).
+    const pkgDir = join(app, "node_modules", "epoll-wasm");
+    const shipped: string[] = [];
+    const walk = (d: string) => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(join(d, e.name));
+        else shipped.push(join(d, e.name));
+      }
+    };
+    walk(pkgDir);
+    for (const f of shipped.filter((x) => /\.(js|d\.ts|md)$/.test(x))) {
+      expect([f, /CONTRACT\.md|DESIGN\.md|\.\.\/shared/.test(readFileSync(f, "utf8"))]).toEqual([f, false]);
+    }
+    const maps = shipped.filter((x) => x.endsWith(".js.map"));
+    expect(maps.length).toBeGreaterThan(10);
+    for (const f of maps) {
+      const map = JSON.parse(readFileSync(f, "utf8")) as { sources: string[]; sourcesContent?: (string | null)[] };
+      expect([f, map.sources.length, (map.sourcesContent ?? []).filter((c) => typeof c === "string" && c.length > 0).length])
+        .toEqual([f, map.sources.length, map.sources.length]);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

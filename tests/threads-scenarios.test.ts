@@ -1,4 +1,4 @@
-// Concurrency scenarios over many seeds (CONTRACT.md §3, DESIGN.md "Concurrency model").
+// Concurrency scenarios over many seeds (docs/API.md Threads, docs/ARCHITECTURE.md "Threads and locking").
 //
 //  1. "transfer loop hit five ways" — the 2007 single-pass ep_send_events commit lists five
 //     things that can hit an epoll_wait() while it transfers events: the epoll fd going away,

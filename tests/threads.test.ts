@@ -1,4 +1,4 @@
-// Threads (CONTRACT.md §3): spawn/run/join/kill, blocking calls, the deterministic
+// Threads (docs/API.md, Threads): spawn/run/join/kill, blocking calls, the deterministic
 // scheduler, EDEADLK, signals and sigmasks, per-waiter timeouts, and the multi-waiter
 // seed scenarios that do not need a stress harness.
 import * as E from "../src/index";

@@ -18,7 +18,7 @@ import { check } from "../errors.js";
 import { Scheduler, type Thread } from "./sched.js";
 import { ThreadSys } from "../thread-sys.js";
 
-/** Options of createKernel() and createKernelSync() (CONTRACT.md §1). */
+/** Options of createKernel() and createKernelSync() (docs/API.md, Loading). */
 export interface KernelOptions {
   /** "virtual" (default): time moves only when a caller sleeps. "real": the host's clock. */
   clock?: ClockMode;
@@ -70,7 +70,7 @@ function checkOptions(o: KernelOptions): void {
  * `pipe()`, … the idiomatic API.
  */
 export class Kernel {
-  /** The synchronous syscall layer (CONTRACT.md §2). */
+  /** The synchronous syscall layer (docs/API.md). */
   readonly sys: Sys;
   /** The kernel's clock: "virtual" (moves only when a caller sleeps) or "real". */
   readonly clock: Clock;
@@ -267,6 +267,8 @@ export class Kernel {
    * Real clock: cannot block the JS thread: -EAGAIN.
    */
   sleepUntil(deadline: bigint, ready: () => boolean): number {
+    // MODEL: Linux would sleep; the synchronous layer never blocks the JS thread (-EAGAIN on
+    // the real clock, -EDEADLK below when nothing could ever end the wait).
     if (this.clock.mode === "real") return -EAGAIN;
     for (;;) {
       const next = this.timers.nextExpiry();

@@ -24,6 +24,29 @@ const seed = arg("seed", Date.now() % 1000000);
 const maxOps = arg("max-ops", 60);
 const BATCH = 2000;
 
+/**
+ * `--shard i/n` (1 ≤ i ≤ n): this process runs batches i-1, i-1+n, i-1+2n, … of the
+ * campaign's batches (batch b draws its programs from seed S + b), so n processes — a CI
+ * matrix, several machines — cover the same programs as one run, disjointly.
+ */
+function shardArg(): { index: number; count: number } {
+  const i = process.argv.indexOf("--shard");
+  if (i < 0) return { index: 1, count: 1 };
+  const m = /^(\d+)\/(\d+)$/.exec(process.argv[i + 1] ?? "");
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || !(count >= 1) || !(index >= 1 && index <= count)) {
+    console.error("fuzz:diff: --shard needs i/n with 1 <= i <= n (e.g. --shard 2/8)");
+    process.exit(2);
+  }
+  return { index, count };
+}
+const shard = shardArg();
+const batches = Math.ceil(runs / BATCH);
+const mine: number[] = [];
+for (let b = shard.index - 1; b < batches; b += shard.count) mine.push(b);
+const myRuns = mine.reduce((a, b) => a + Math.min(BATCH, runs - b * BATCH), 0);
+
 {
   const o = oracleState(); // throws, with the compiler's output, when the oracle does not build
   if (!o.native) {
@@ -38,8 +61,8 @@ let operations = 0;
 let divergences = 0;
 const started = Date.now();
 
-for (let batch = 0; programs < runs; batch++) {
-  const n = Math.min(BATCH, runs - programs);
+for (const batch of mine) {
+  const n = Math.min(BATCH, runs - batch * BATCH);
   const bseed = seed + batch;
   const sample = fc.sample(arb, { seed: bseed, numRuns: n });
   const linux = runLinuxBatch(sample);
@@ -65,8 +88,10 @@ for (let batch = 0; programs < runs; batch++) {
     console.log(`regression program:\n${p.map(opToLine).join("\n")}\nlinux: ${JSON.stringify(lx)}`);
   }
   const secs = (Date.now() - started) / 1000;
-  process.stderr.write(`\rfuzz:diff ${programs}/${runs} programs, ${operations} ops, ${divergences} divergences, ${secs.toFixed(1)} s   `);
+  const line = `fuzz:diff ${programs}/${myRuns} programs, ${operations} ops, ${divergences} divergences, ${secs.toFixed(1)} s`;
+  process.stderr.write(process.stderr.isTTY ? `\r${line}   ` : `${line}\n`);
 }
-process.stderr.write("\n");
-console.log(`programs: ${programs}, operations: ${operations}, divergences: ${divergences} (seed ${seed}, max ops ${maxOps})`);
+if (process.stderr.isTTY) process.stderr.write("\n");
+const of = shard.count > 1 ? `, shard ${shard.index}/${shard.count} of ${runs}` : "";
+console.log(`programs: ${programs}, operations: ${operations}, divergences: ${divergences} (seed ${seed}, max ops ${maxOps}${of})`);
 process.exit(divergences ? 1 : 0);

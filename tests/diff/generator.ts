@@ -2,7 +2,7 @@
 // full pipes, ET/ONESHOT items re-armed by MOD, dup'ed-then-closed fds, maxevents below the
 // ready count, invalid arguments and nested epoll sets.
 //
-// Excluded on purpose (intentional model differences, CONTRACT.md):
+// Excluded on purpose (intentional model differences, docs/API.md):
 // - EPOLL_CTL op 4 (EPOLL_CTL_DISABLE in the model, EINVAL in Linux);
 // - blocking reads/writes: pipes and eventfds are always created non-blocking and F_SETFL
 //   always keeps O_NONBLOCK, so no read/write ever sleeps;
