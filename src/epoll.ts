@@ -1,3 +1,4 @@
+/// <reference lib="esnext.disposable" preserve="true" />
 // The idiomatic API: class Epoll over the syscall layer. Failures throw EpollError (Node's
 // SystemError shape); wrong argument types throw TypeError before anything is done.
 import type { Kernel } from "./kernel/kernel.js";

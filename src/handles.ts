@@ -1,3 +1,4 @@
+/// <reference lib="esnext.disposable" preserve="true" />
 // Idiomatic wrappers for files: objects with read/write/close that throw EpollError, made
 // by kernel.pipe(), kernel.socketPair(), kernel.eventFd() and kernel.timerFd().
 import type { Kernel } from "./kernel/kernel.js";

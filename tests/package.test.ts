@@ -1,7 +1,7 @@
 // `npm pack` produces a package that installs into an empty folder (offline: it has no
 // runtime dependencies) and runs the README example there; its browser entry imports no
 // Node built-ins.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,6 +28,26 @@ test("npm pack → install into an empty folder → the README example runs", ()
       const printed = execFileSync(process.execPath, [join(app, `example-${i}.mjs`)], { cwd: app, encoding: "utf8" });
       expect([i, printed]).toEqual([i, m[2]]);
     });
+    // A strict TypeScript program of a user, with the plain ES2022 and DOM libs (a browser
+    // project; Node projects have @types/node instead), compiles against the installed
+    // package's types: they bring what else they need (Symbol.dispose for `using`).
+    writeFileSync(join(app, "tsconfig.json"), JSON.stringify({
+      compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, lib: ["ES2022", "DOM"], types: [] },
+      include: ["user.ts"],
+    }));
+    writeFileSync(join(app, "user.ts"), [
+      'import { createKernel, EPOLLIN, type EpollEvent, type Thread } from "epoll-wasm";',
+      "const kernel = await createKernel();",
+      "const [rd] = kernel.pipe();",
+      "using ep = kernel.epoll();",
+      "ep.add(rd, EPOLLIN);",
+      "const t: Thread<number> = kernel.spawn(async (ts) => ts.epoll_wait(ep.fd, [] as EpollEvent[], 1, 0));",
+      "await kernel.run();",
+      "const n: number = await t.join();",
+      "export { n };",
+    ].join("\n"));
+    const tsc = spawnSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", app], { cwd: app, encoding: "utf8" });
+    expect([tsc.status, tsc.stdout + tsc.stderr]).toEqual([0, ""]);
     // The package documents itself: it cites nothing outside it, and its source maps carry
     // their sources (the TypeScript files are not shipped).
     const pkgDir = join(app, "node_modules", "epoll-wasm");
