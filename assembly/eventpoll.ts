@@ -7,6 +7,7 @@
 // is implicit. ep->mtx is modelled by the host (held around epoll_ctl and ep_send_events).
 // Functions marked "ep->mtx held" assume the host took it.
 
+import { TF_CAN_POLL, TF_HAS_EVENT, TF_IS_EPOLL, TF_NO_WAKEUP_CAP, TF_SAME_FILE, TF_VALID } from "../src/abi";
 import {
   EPOLLIN, EPOLLOUT, EPOLLERR, EPOLLHUP, EPOLLRDNORM, EPOLLET, EPOLLONESHOT, EPOLLWAKEUP,
   EPOLLEXCLUSIVE, EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLL_CTL_MOD, EPOLL_CTL_DISABLE,
@@ -44,12 +45,6 @@ export const EPOLL_EVENT_SIZE: usize = 12;
 
 // Flags the host passes to epoll_ctl describing the target fd (what do_epoll_ctl learns
 // from fdget and the file it finds).
-export const TF_HAS_EVENT: u32 = 1; // copy_from_user(event) succeeded
-export const TF_VALID: u32 = 2; // fd names an open file
-export const TF_CAN_POLL: u32 = 4; // file_can_poll()
-export const TF_SAME_FILE: u32 = 8; // the target is the epoll file itself
-export const TF_IS_EPOLL: u32 = 16; // target is an epoll file; tep names its EventPoll
-export const TF_NO_WAKEUP_CAP: u32 = 32; // caller lacks CAP_BLOCK_SUSPEND
 
 // ---- structures ---------------------------------------------------------------------
 
@@ -88,12 +83,10 @@ export class EventPoll {
 }
 
 /**
- * What the last delivering ep_send_step did, so a copy-out that faults can undo it
- * (ep_unsend): the item's handle and its event mask before the step (a ONESHOT step disarms
- * it; a level-triggered one re-queues it). Read by the host right after the step.
+ * The item the last delivering ep_send_step took, so ep_unsend in mid-transfer can check it
+ * is undoing that step and no other.
  */
-export let step_epi: u32 = 0;
-export let step_prev_events: u32 = 0;
+let step_epi: u32 = 0;
 
 /**
  * struct epitem. Layout (bytes):
@@ -816,14 +809,14 @@ export function do_epoll_ctl(ep_h: i32, op: i32, file: u32, fd: i32, tflags: u32
   // ep_op_has_event() is "op != DEL" in Linux. MODEL: op 4 is EPOLL_CTL_DISABLE (the 2012
   // proposal, docs/API.md), which carries no event; Linux answers op 4 like any bad op.
   const has_event = op != EPOLL_CTL_DEL && op != EPOLL_CTL_DISABLE;
-  if (has_event && (tflags & TF_HAS_EVENT) == 0) return -EFAULT;
+  if (has_event && (tflags & <u32>TF_HAS_EVENT) == 0) return -EFAULT;
   if (ep_h == -EBADF) return -EBADF;
-  if ((tflags & TF_VALID) == 0) return -EBADF;
-  if ((tflags & TF_CAN_POLL) == 0) return -EPERM;
+  if ((tflags & <u32>TF_VALID) == 0) return -EBADF;
+  if ((tflags & <u32>TF_CAN_POLL) == 0) return -EPERM;
   let events = events_in;
   // ep_take_care_of_epollwakeup(): silently dropped without CAP_BLOCK_SUSPEND.
-  if (has_event && (events & <u32>EPOLLWAKEUP) != 0 && (tflags & TF_NO_WAKEUP_CAP) != 0) events &= ~<u32>EPOLLWAKEUP;
-  if ((tflags & TF_SAME_FILE) != 0 || ep_h <= 0) return -EINVAL;
+  if (has_event && (events & <u32>EPOLLWAKEUP) != 0 && (tflags & <u32>TF_NO_WAKEUP_CAP) != 0) events &= ~<u32>EPOLLWAKEUP;
+  if ((tflags & <u32>TF_SAME_FILE) != 0 || ep_h <= 0) return -EINVAL;
   const ep = from_handle(ep_cache, ep_h);
   if (ep == 0) return -EBADF; // stale handle from the host: refuse, never dereference
   // MODEL: another thread's transfer holds ep->mtx; a synchronous caller cannot sleep on
@@ -832,7 +825,7 @@ export function do_epoll_ctl(ep_h: i32, op: i32, file: u32, fd: i32, tflags: u32
   if (file == EP(ep).file) return -EINVAL; // the set itself, whatever the flags claimed
   let tep: usize = 0;
   let thead: usize = 0;
-  if ((tflags & TF_IS_EPOLL) != 0) {
+  if ((tflags & <u32>TF_IS_EPOLL) != 0) {
     tep = from_handle(ep_cache, tep_h);
     if (tep == 0 || EP(tep).file != file) return -EBADF;
   } else if (thead_h != 0) {
@@ -919,10 +912,6 @@ export function events_buffer(n: u32): usize {
 // @ts-ignore: decorator
 @inline function txlist_of(ep: usize): usize { return ep + offsetof<EventPoll>("txl_next"); }
 
-/** The event the last ep_send_step delivered (read by the host right after the step). */
-export let step_events: u32 = 0;
-export let step_data_lo: u32 = 0;
-export let step_data_hi: u32 = 0;
 
 /**
  * ep_send_events(), the 2007 single-pass transfer, in three parts so the host can let
@@ -945,8 +934,12 @@ export function ep_send_begin(ep: usize, maxevents: i32, fault: bool): void {
   EP(ep).tx_done = 0;
 }
 
-/** One item: 0 = nothing left to do, 1 = re-polled, not ready, 2 = delivered (step_*). */
-export function ep_send_step(ep: usize): i32 {
+/**
+ * One item: 0 = nothing left to do, 1 = re-polled, not ready, 2 = delivered into slot `slot`
+ * of the events buffer (the struct epoll_event, and its undo record in events_log()).
+ * Precondition: the buffer holds at least slot + 1 events (events_buffer()).
+ */
+export function ep_send_step(ep: usize, slot: u32): i32 {
   const txlist = txlist_of(ep);
   if (EP(ep).tx_done != 0 || EP(ep).tx_res >= EP(ep).tx_max || list_empty(txlist)) return 0;
   const l = lh(txlist).next;
@@ -967,13 +960,18 @@ export function ep_send_step(ep: usize): i32 {
     EP(ep).tx_done = 1;
     return 1;
   }
-  step_events = revents;
-  step_data_lo = EPI(epi).data_lo;
-  step_data_hi = EPI(epi).data_hi;
-  EP(ep).tx_res++;
   const ev = EPI(epi).events;
+  const out = evbuf + <usize>slot * EPOLL_EVENT_SIZE;
+  store<u32>(out, revents);
+  store<u32>(out, EPI(epi).data_lo, 4);
+  store<u32>(out, EPI(epi).data_hi, 8);
+  // The undo record: the item and its mask before this step (a ONESHOT step disarms it,
+  // a level-triggered one re-queues it), for ep_unsend when the copy-out faults.
+  const rec = evbuf + <usize>evbuf_cap * EPOLL_EVENT_SIZE + <usize>slot * EP_UNSEND_SIZE;
   step_epi = handle_of(epi);
-  step_prev_events = ev;
+  store<u32>(rec, step_epi);
+  store<u32>(rec, ev, 4);
+  EP(ep).tx_res++;
   if ((ev & <u32>EPOLLONESHOT) != 0) EPI(epi).events = ev & EP_PRIVATE_BITS;
   else if ((ev & <u32>EPOLLET) == 0) {
     list_add_tail(l, rdllist_of(ep));
@@ -989,30 +987,17 @@ export function ep_send_end(ep: usize): i32 {
 }
 
 /**
- * The whole transfer at once (no other thread can run): events go to events_buffer(), and
- * for each one the undo record (item handle, mask before the step) to events_log(), so the
- * host can give back the events it could not copy to the caller (ep_unsend).
+ * The whole transfer at once (no other thread can run): event i goes to slot i of the
+ * events buffer, its undo record to events_log(), so the host can give back the events it
+ * could not copy to the caller (ep_unsend).
  */
 export function ep_send_events(ep: usize, maxevents: i32, fault: bool): i32 {
   const cap = <u32>min<i32>(maxevents, <i32>EP(ep).nitems);
-  const buf = events_buffer(cap == 0 ? 1 : cap);
-  if (buf == 0) return -ENOMEM;
-  const log = buf + <usize>evbuf_cap * EPOLL_EVENT_SIZE;
+  if (events_buffer(cap == 0 ? 1 : cap) == 0) return -ENOMEM;
   ep_send_begin(ep, maxevents, fault);
-  let n: i32 = 0;
+  let n: u32 = 0;
   let r: i32;
-  while ((r = ep_send_step(ep)) != 0) {
-    if (r == 2) {
-      const out = buf + <usize>n * EPOLL_EVENT_SIZE;
-      store<u32>(out, step_events);
-      store<u32>(out, step_data_lo, 4);
-      store<u32>(out, step_data_hi, 8);
-      const rec = log + <usize>n * EP_UNSEND_SIZE;
-      store<u32>(rec, step_epi);
-      store<u32>(rec, step_prev_events, 4);
-      n++;
-    }
-  }
+  while ((r = ep_send_step(ep, n)) != 0) if (r == 2) n++;
   return ep_send_end(ep);
 }
 

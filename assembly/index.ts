@@ -9,14 +9,18 @@ import {
   ep_is_linked, EP_UNACTIVE_PTR, rdllist_of, rdllink_of, epi_of_rdllink, EventPoll,
   ep_send_events, ep_events_available, ep_poll_callback, ep_ptable_queue_proc,
   __ep_eventpoll_poll, events_buffer, set_max_user_watches as _set_max_user_watches,
-  epoll_watches, EP_MAX_EVENTS, ep_send_begin, ep_send_step, ep_send_end, step_events, step_data_lo, step_data_hi,
-  step_epi, step_prev_events, events_log, ep_unsend,
+  epoll_watches, EP_MAX_EVENTS, ep_send_begin, ep_send_step, ep_send_end, events_log, ep_unsend,
 } from "./eventpoll";
 import { rb_first, rb_next } from "./rbtree";
 import { lh } from "./list";
 import { slab_allocs } from "./slab";
 import { from_handle, handle_of, set_memory_limit as _set_memory_limit, memory_bytes as _memory_bytes } from "./slab";
 import { check_invariants } from "./invariants";
+import {
+  WQ_EP, WQ_POLL, CACHE_EVENTPOLL, CACHE_EPITEM, CACHE_EPPOLL_ENTRY, CACHE_EPITEMS_HEAD, CACHE_WAKEUP_SOURCE,
+  EPI_FD, EPI_EVENTS, EPI_DATA_LO, EPI_DATA_HI, EPI_FILE, EPI_LINKED, EPI_CHAINED, LIST_RDLLIST, LIST_OVFLIST, LIST_TXLIST,
+  EP_SCANNING, EP_WQ_ACTIVE, EP_POLL_ACTIVE, EP_NITEMS, WS_ACTIVE, WS_EVENT_COUNT, WS_ACTIVE_COUNT, WS_RELAX_COUNT, WATCHER_BUSY,
+} from "../src/abi";
 
 /** epoll_create: a new EventPoll for host file `file`; its handle, or -ENOMEM. */
 export function epoll_create(file: u32): i32 {
@@ -95,7 +99,7 @@ export function file_watcher(head_h: i32, ep_h: i32, index: i32): i32 {
     if (ep == 0) return -EBADF;
     first = EP(ep).refs;
   }
-  if (index < 0) return f_ep_busy(first) ? 1 : 0;
+  if (index <= WATCHER_BUSY) return f_ep_busy(first) ? 1 : 0; // any negative index asks "busy?"
   let epi = first;
   for (let i = 0; i < index && epi != 0; i++) epi = EPI(epi).fllink;
   return epi == 0 ? 0 : handle_of(EPI(epi).ep);
@@ -107,24 +111,20 @@ export function epoll_send_begin(ep_h: i32, maxevents: i32, fault: i32): i32 {
   if (ep == 0) return -EBADF;
   if (maxevents <= 0 || maxevents > EP_MAX_EVENTS) return -EINVAL;
   if (EP(ep).scanning != 0) return -EBUSY;
+  if (events_buffer(1) == 0) return -ENOMEM; // each step delivers into slot 0
   ep_send_begin(ep, maxevents, fault != 0);
   return 0;
 }
 
-/** 0 done, 1 item re-polled (not delivered), 2 delivered: read step_event(0..2). */
+/**
+ * 0 done, 1 item re-polled (not delivered), 2 delivered: the event is in slot 0 of the
+ * events buffer (events_ptr) and its undo record in slot 0 of events_log_ptr.
+ */
 export function epoll_send_step(ep_h: i32): i32 {
   const ep = from_handle(ep_cache, ep_h);
   if (ep == 0) return -EBADF;
   if (EP(ep).scanning == 0) return -EINVAL;
-  return ep_send_step(ep);
-}
-
-/**
- * The event of the last delivering step: 0 events, 1 data low word, 2 data high word; its
- * undo record for epoll_unsend: 3 the item's handle, 4 its mask before the step.
- */
-export function step_event(which: i32): u32 {
-  return which == 0 ? step_events : which == 1 ? step_data_lo : which == 2 ? step_data_hi : which == 3 ? step_epi : step_prev_events;
+  return ep_send_step(ep, 0);
 }
 
 /** The undo records of the last epoll_send_events (item handle, mask before; 8 bytes each). */
@@ -181,8 +181,8 @@ export { ep_ptable_queue_proc as ptable_queue_proc };
 export function set_waitqueue_active(ep_h: i32, which: i32, active: i32): i32 {
   const ep = from_handle(ep_cache, ep_h);
   if (ep == 0) return -EBADF;
-  if (which == 0) EP(ep).wq_active = active != 0 ? 1 : 0;
-  else if (which == 1) EP(ep).poll_active = active != 0 ? 1 : 0;
+  if (which == WQ_EP) EP(ep).wq_active = active != 0 ? 1 : 0;
+  else if (which == WQ_POLL) EP(ep).poll_active = active != 0 ? 1 : 0;
   else return -EINVAL;
   return 0;
 }
@@ -210,11 +210,11 @@ export function user_watches(): u32 {
 
 /** Live objects per cache: 0 EventPoll, 1 EpItem, 2 EppollEntry, 3 EpitemsHead, 4 WakeupSource. */
 export function cache_live(which: i32): i32 {
-  if (which == 0) return ep_cache.live;
-  if (which == 1) return epi_cache.live;
-  if (which == 2) return pwq_cache.live;
-  if (which == 3) return ephead_cache.live;
-  if (which == 4) return ws_cache.live;
+  if (which == CACHE_EVENTPOLL) return ep_cache.live;
+  if (which == CACHE_EPITEM) return epi_cache.live;
+  if (which == CACHE_EPPOLL_ENTRY) return pwq_cache.live;
+  if (which == CACHE_EPITEMS_HEAD) return ephead_cache.live;
+  if (which == CACHE_WAKEUP_SOURCE) return ws_cache.live;
   return -EINVAL;
 }
 
@@ -248,13 +248,13 @@ export function ep_find_item(ep_h: i32, file: u32, fd: i32): i32 {
 export function epitem_field(epi_h: i32, which: i32): i32 {
   const epi = from_handle(epi_cache, epi_h);
   if (epi == 0) return -EBADF;
-  if (which == 0) return EPI(epi).fd;
-  if (which == 1) return <i32>EPI(epi).events;
-  if (which == 2) return <i32>EPI(epi).data_lo;
-  if (which == 3) return <i32>EPI(epi).data_hi;
-  if (which == 4) return <i32>EPI(epi).file;
-  if (which == 5) return ep_is_linked(epi) ? 1 : 0;
-  if (which == 6) return EPI(epi).next != EP_UNACTIVE_PTR ? 1 : 0;
+  if (which == EPI_FD) return EPI(epi).fd;
+  if (which == EPI_EVENTS) return <i32>EPI(epi).events;
+  if (which == EPI_DATA_LO) return <i32>EPI(epi).data_lo;
+  if (which == EPI_DATA_HI) return <i32>EPI(epi).data_hi;
+  if (which == EPI_FILE) return <i32>EPI(epi).file;
+  if (which == EPI_LINKED) return ep_is_linked(epi) ? 1 : 0;
+  if (which == EPI_CHAINED) return EPI(epi).next != EP_UNACTIVE_PTR ? 1 : 0;
   return -EINVAL;
 }
 
@@ -267,7 +267,7 @@ export function ep_list_next(ep_h: i32, which: i32, epi_h: i32): i32 {
   const ep = from_handle(ep_cache, ep_h);
   if (ep == 0) return -EBADF;
   let next: usize = 0;
-  if (which == 1) {
+  if (which == LIST_OVFLIST) {
     if (epi_h == 0) next = EP(ep).ovflist == EP_UNACTIVE_PTR ? 0 : EP(ep).ovflist;
     else {
       const epi = from_handle(epi_cache, epi_h);
@@ -276,9 +276,9 @@ export function ep_list_next(ep_h: i32, which: i32, epi_h: i32): i32 {
     }
     return next == 0 ? 0 : handle_of(next);
   }
-  if (which != 0 && which != 2) return -EINVAL;
-  if (which == 2 && EP(ep).scanning == 0) return 0;
-  const head = which == 0 ? rdllist_of(ep) : ep + offsetof<EventPoll>("txl_next");
+  if (which != LIST_RDLLIST && which != LIST_TXLIST) return -EINVAL;
+  if (which == LIST_TXLIST && EP(ep).scanning == 0) return 0;
+  const head = which == LIST_RDLLIST ? rdllist_of(ep) : ep + offsetof<EventPoll>("txl_next");
   let l: usize;
   if (epi_h == 0) l = lh(head).next;
   else {
@@ -293,10 +293,10 @@ export function ep_list_next(ep_h: i32, which: i32, epi_h: i32): i32 {
 export function ep_field(ep_h: i32, which: i32): i32 {
   const ep = from_handle(ep_cache, ep_h);
   if (ep == 0) return -EBADF;
-  if (which == 0) return <i32>EP(ep).scanning;
-  if (which == 1) return <i32>EP(ep).wq_active;
-  if (which == 2) return <i32>EP(ep).poll_active;
-  if (which == 3) return <i32>EP(ep).nitems;
+  if (which == EP_SCANNING) return <i32>EP(ep).scanning;
+  if (which == EP_WQ_ACTIVE) return <i32>EP(ep).wq_active;
+  if (which == EP_POLL_ACTIVE) return <i32>EP(ep).poll_active;
+  if (which == EP_NITEMS) return <i32>EP(ep).nitems;
   return -EINVAL;
 }
 
@@ -317,10 +317,10 @@ export function wakeup_source_field(ep_h: i32, epi_h: i32, which: i32): i32 {
     ws = EP(ep).ws;
   }
   if (ws == 0) return -ENOENT;
-  if (which == 0) return <i32>WS(ws).active;
-  if (which == 1) return <i32>WS(ws).event_count;
-  if (which == 2) return <i32>WS(ws).active_count;
-  if (which == 3) return <i32>WS(ws).relax_count;
+  if (which == WS_ACTIVE) return <i32>WS(ws).active;
+  if (which == WS_EVENT_COUNT) return <i32>WS(ws).event_count;
+  if (which == WS_ACTIVE_COUNT) return <i32>WS(ws).active_count;
+  if (which == WS_RELAX_COUNT) return <i32>WS(ws).relax_count;
   return -EINVAL;
 }
 

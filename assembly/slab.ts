@@ -16,9 +16,11 @@
 // Memory is obtained with memory.grow under a byte budget (maxMemoryBytes); running out
 // returns 0 from kmem_cache_alloc, which the callers turn into -ENOMEM with no state lost.
 
+import { GEN_SHIFT, SLOT_MASK } from "../src/abi";
+
 export const SLAB_LIVE: u32 = 0x80000000;
-const INDEX_BITS: u32 = 23;
-const INDEX_MASK: u32 = (1 << INDEX_BITS) - 1;
+const INDEX_BITS: u32 = <u32>GEN_SHIFT;
+const INDEX_MASK: u32 = <u32>SLOT_MASK;
 const GEN_MASK: u32 = 0xff;
 const CHUNK_SHIFT: u32 = 10; // 1024 objects per chunk
 const CHUNK_OBJS: u32 = 1 << CHUNK_SHIFT;

@@ -13,6 +13,7 @@ const out = join(root, "src", "core", "embedded.ts");
 const sources = [
   ...readdirSync(join(root, "assembly")).map((f) => join(root, "assembly", f)),
   join(root, "src", "uapi.ts"),
+  join(root, "src", "abi.ts"),
   join(root, "asconfig.json"),
   fileURLToPath(import.meta.url),
 ];

@@ -6,7 +6,7 @@ import type { EpollEvent } from "./sys.js";
 import { FileHandle, checkOptions } from "./handles.js";
 import { EpollError, check } from "./errors.js";
 import { DeadlockError } from "./kernel/sched.js";
-import { EINTR, EPOLL_CLOEXEC, EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLL_CTL_DISABLE, EPOLL_CTL_MOD, EBUSY, SIGINT } from "./uapi.js";
+import { EBUSY, EDEADLK, EINTR, EPOLL_CLOEXEC, EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLL_CTL_DISABLE, EPOLL_CTL_MOD, SIGINT } from "./uapi.js";
 
 /** Options of Epoll.wait(). */
 export interface WaitOptions {
@@ -146,7 +146,7 @@ export class Epoll {
           if (e instanceof DeadlockError) {
             t.kill(SIGINT); // nothing can ever wake it: end the wait
             await this.kernel.run();
-            throw new EpollError(-35, "epoll_wait", NOTHING_CAN_WAKE);
+            throw new EpollError(-EDEADLK, "epoll_wait", NOTHING_CAN_WAKE);
           }
           throw e;
         }

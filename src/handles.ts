@@ -3,7 +3,7 @@
 // by kernel.pipe(), kernel.socketPair(), kernel.eventFd() and kernel.timerFd().
 import type { Kernel } from "./kernel/kernel.js";
 import { check } from "./errors.js";
-import { EINVAL, EFAULT } from "./uapi.js";
+import { EFAULT, EINVAL, F_GETFL, F_SETFL, O_NONBLOCK } from "./uapi.js";
 
 /** Whether `v` is a genuine Uint8Array (a Proxy or another typed array is not). */
 import { isU8 as isUint8Array } from "./usermem.js";
@@ -66,8 +66,8 @@ export class FileHandle {
 
   /** Set or clear O_NONBLOCK. */
   setNonblocking(on: boolean): void {
-    const flags = check(this.kernel.sys.fcntl(this.fd, 3 /* F_GETFL */), "fcntl");
-    check(this.kernel.sys.fcntl(this.fd, 4 /* F_SETFL */, on ? flags | 0x800 : flags & ~0x800), "fcntl");
+    const flags = check(this.kernel.sys.fcntl(this.fd, F_GETFL), "fcntl");
+    check(this.kernel.sys.fcntl(this.fd, F_SETFL, on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK), "fcntl");
   }
 
   /** A new fd for the same open file description (dup). */

@@ -1,24 +1,22 @@
 // kernel.sys: the synchronous syscall layer of docs/API.md. Numbers in, numbers out:
 // every call returns >= 0 or -errno, validates all of its arguments before touching any
 // state, and never throws for bad user input (only a core abort throws).
+import { AF_UNIX, CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM, CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_REALTIME_ALARM, EFD_SEMAPHORE, FD_CLOEXEC, F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_SETFD, F_SETFL, MFD_ALLOW_SEALING, MFD_CLOEXEC, MFD_EXEC, MFD_NAME_MAX, MFD_NOEXEC_SEAL, O_CLOEXEC, O_DIRECT, O_NONBLOCK, O_NOTIFICATION_PIPE, SHUT_RD, SHUT_RDWR, SOCK_STREAM, TFD_TIMER_ABSTIME, TFD_TIMER_CANCEL_ON_SET } from "./uapi.js";
 import * as U from "./uapi.js";
+import { EPI_DATA_HI, EPI_DATA_LO, EPI_EVENTS, EPI_FD, EPI_FILE, TF_CAN_POLL, TF_HAS_EVENT, TF_IS_EPOLL, TF_NO_WAKEUP_CAP, TF_SAME_FILE, TF_VALID } from "./abi.js";
 import type { Kernel } from "./kernel/kernel.js";
-import type { OpenFile } from "./kernel/file.js";
-import { isU32, isU8, storeAll } from "./usermem.js";
+import type { OpenFile, PollTable } from "./kernel/file.js";
+import { isU8, storeAll, transferFault, writableArray } from "./usermem.js";
+import { EventCopier, dataOf, type EpollEvent } from "./core/transfer.js";
+export type { EpollEvent };
 import { EpollFile } from "./files/epoll.js";
-import { createPipe, O_DIRECT } from "./files/pipe.js";
-import { EFD_SEMAPHORE, EventFdFile } from "./files/eventfd.js";
-import { TimerFdFile, TFD_TIMER_ABSTIME, TFD_TIMER_CANCEL_ON_SET, CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_REALTIME_ALARM, CLOCK_BOOTTIME_ALARM, type ItimerNs } from "./files/timerfd.js";
+import { createPipe } from "./files/pipe.js";
+import { EventFdFile } from "./files/eventfd.js";
+import { TimerFdFile, type ItimerNs } from "./files/timerfd.js";
 import { SocketFile, createSocketPair } from "./files/socket.js";
-import { MemFdFile, MFD_ALLOW_SEALING, MFD_CLOEXEC, MFD_EXEC, MFD_NAME_MAX, MFD_NOEXEC_SEAL } from "./files/memfd.js";
+import { MemFdFile } from "./files/memfd.js";
 
 /** What epoll_wait fills in: `events` unsigned, `data` the full 64-bit value. */
-export interface EpollEvent {
-  /** The EPOLL* bits that hold, reported unsigned (`>>> 0`). */
-  events: number;
-  /** The data given to epoll_ctl for the item, as the unsigned 64-bit value. */
-  data: bigint;
-}
 /** The struct epoll_event given to epoll_ctl(2). */
 export interface EpollEventIn {
   /** The EPOLL* bits wanted plus flags (EPOLLET, EPOLLONESHOT, …): a 32-bit integer, signed or unsigned. */
@@ -50,17 +48,10 @@ export interface Itimerspec {
   it_value: Timespec;
 }
 
-const O_CLOEXEC = 0x80000;
-const O_NONBLOCK = 0x800;
-const O_NOTIFICATION_PIPE = 0x80; // = O_EXCL
-const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_DUPFD_CLOEXEC = 1030;
-const FD_CLOEXEC = 1;
 /** F_SETFL may change these (O_APPEND, O_NONBLOCK, FASYNC, O_DIRECT, O_NOATIME). */
 const SETFL_MASK = 0x400 | O_NONBLOCK | 0x2000 | O_DIRECT | 0x40000;
-const TF_HAS_EVENT = 1, TF_VALID = 2, TF_CAN_POLL = 4, TF_SAME_FILE = 8, TF_IS_EPOLL = 16, TF_NO_WAKEUP_CAP = 32;
 const EMPTY = new Uint8Array(0);
-const AF_UNIX = 1, AF_MAX = 46, SOCK_STREAM = 1, SOCK_MAX = 11, SOCK_TYPE_MASK = 0xf;
-const SHUT_RD = 0, SHUT_RDWR = 2;
+const AF_MAX = 46, SOCK_MAX = 11, SOCK_TYPE_MASK = 0xf;
 /** AF_INET, AF_INET6, AF_NETLINK, AF_PACKET: present, but socketpair() is EOPNOTSUPP. */
 const INET_FAMILIES = [2, 10, 16, 17];
 const TIMERFD_CLOCKS = [CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_REALTIME_ALARM, CLOCK_BOOTTIME_ALARM];
@@ -71,14 +62,6 @@ export const isInt = (x: unknown): x is number => typeof x === "number" && Numbe
 export const isCInt = (x: unknown): x is number => isInt(x) && x >= -0x80000000 && x <= 0x7fffffff;
 /** A C `unsigned int` given either signed or unsigned. */
 const isCUint = (x: unknown): x is number => isInt(x) && x >= -0x80000000 && x <= 0xffffffff;
-/** An array the call may store into (the user buffer is writable). */
-export const writableArray = (a: unknown): a is unknown[] => {
-  try {
-    return Array.isArray(a) && Object.isExtensible(a) && !Object.isFrozen(a);
-  } catch {
-    return false; // a revoked proxy, or one whose traps throw
-  }
-};
 
 /** A struct itimerspec: undefined if unreadable (EFAULT); `valid` false if out of range. */
 function readItimerspec(v: unknown): { value: bigint; interval: bigint; valid: boolean } | undefined {
@@ -133,7 +116,7 @@ function canStoreRevents(p: object): boolean {
 }
 
 /** A millisecond timeout as nanoseconds (-1n: infinite); 0 makes no bigint. */
-const msToNs = (ms: number): bigint => (ms === 0 ? 0n : ms < 0 ? -1n : BigInt(ms) * NS_PER_MS);
+export const msToNs = (ms: number): bigint => (ms === 0 ? 0n : ms < 0 ? -1n : BigInt(ms) * NS_PER_MS);
 
 /** A sigset_t: null (none), a bigint bit mask (bit signo - 1), or an array of signal numbers. */
 export type Sigmask = bigint | number[] | null | undefined;
@@ -166,13 +149,20 @@ export function pwait2Timeout(timeout: unknown): bigint | number {
   return ts.ns;
 }
 
+
 /**
- * MODEL: an unwritable events array behaves like a bad user pointer that access_ok accepts:
- * the first event that would be copied faults (EFAULT) and stays queued, and "nothing
- * ready" still returns 0 (JS has no kernel-range pointers for access_ok to refuse).
+ * One pass of do_poll over the requests: each one's revents (a negative fd: 0; a closed
+ * one: POLLNVAL; else the file's poll within the request, ERR and HUP always). `tableFor`
+ * gives the poll table each file queues its wait entries on (a thread's first pass), or null.
  */
-export function eventsFault(events: unknown): number {
-  return writableArray(events) ? 0 : 1;
+export function pollScan(k: Kernel, req: PollRequest[], tableFor: ((want: number) => PollTable) | null): number[] {
+  return req.map(({ fd, events }) => {
+    if (fd < 0) return 0;
+    const f = k.fdt.get(fd);
+    if (!f) return U.EPOLLNVAL;
+    const want = events | U.EPOLLERR | U.EPOLLHUP;
+    return f.poll(tableFor ? tableFor(want) : null, 0) & want;
+  });
 }
 
 /** One pollfd as read at entry: its fd, its requested events, and the object to store into. */
@@ -244,6 +234,24 @@ export class Sys {
   readonly #k: Kernel;
 
   static {
+    // Every syscall, in one place: refused once the core has aborted (guard), and an
+    // exception that host code raised while the call ran reaches its caller (rethrow)
+    // after the call has completed. Fixed arity: no rest array on the event path.
+    for (const name of Object.getOwnPropertyNames(Sys.prototype)) {
+      if (name === "constructor") continue;
+      const call = (Sys.prototype as unknown as Record<string, (...a: unknown[]) => unknown>)[name];
+      Object.defineProperty(Sys.prototype, name, {
+        value: function (this: Sys, a: unknown, b: unknown, c: unknown, d: unknown, e: unknown): unknown {
+          const k = this.#k;
+          k.guard();
+          const r = call.call(this, a, b, c, d, e);
+          k.rethrow();
+          return r;
+        },
+        writable: true,
+        configurable: true,
+      });
+    }
     sysInternals = {
       ctlResolved: (s, ...a) => s.#ctlResolved(...a),
       waitTarget: (s, ...a) => s.#waitTarget(...a),
@@ -265,14 +273,12 @@ export class Sys {
 
   /** epoll_create(2): a new epoll fd; `size` is ignored but must be > 0 (EINVAL); EMFILE when no fd is free. */
   epoll_create(size: number): number {
-    this.#k.guard();
     if (!isCInt(size) || size <= 0) return -U.EINVAL;
     return this.#do_epoll_create(0);
   }
 
   /** epoll_create1(2): a new epoll fd; `flags` may only hold EPOLL_CLOEXEC (EINVAL). */
   epoll_create1(flags: number): number {
-    this.#k.guard();
     if (!isCInt(flags) || (flags & ~U.EPOLL_CLOEXEC) !== 0) return -U.EINVAL;
     return this.#do_epoll_create(flags);
   }
@@ -290,7 +296,6 @@ export class Sys {
    * ENOSPC (max_user_watches), ENOMEM, EFAULT (unreadable `event`), EBUSY (DISABLE).
    */
   epoll_ctl(epfd: number, op: number, fd: number, event: EpollEventIn | null): number {
-    this.#k.guard();
     return this.#ctlResolved(this.#file(epfd), op, this.#file(fd), fd, readEvent(event));
   }
 
@@ -323,7 +328,6 @@ export class Sys {
    * count. `timeout` in ms: -1 infinite, 0 no wait (see the class for what waiting means here).
    */
   epoll_wait(epfd: number, events: EpollEvent[], maxevents: number, timeout: number): number {
-    this.#k.guard();
     if (!isCInt(timeout)) return -U.EINVAL;
     return this.#do_epoll_wait(epfd, events, null, maxevents, msToNs(timeout));
   }
@@ -335,21 +339,18 @@ export class Sys {
    * an unwritable buffer (EFAULT when an event would be copied). Not in Linux: an extension.
    */
   epoll_wait_into(epfd: number, out: Uint32Array, maxevents: number, timeout: number): number {
-    this.#k.guard();
     if (!isCInt(timeout)) return -U.EINVAL;
     return this.#do_epoll_wait(epfd, null, out, maxevents, msToNs(timeout));
   }
 
   /** epoll_pwait(2): epoll_wait with a signal mask (`null`: none; EFAULT if unreadable); no signals reach this layer. */
   epoll_pwait(epfd: number, events: EpollEvent[], maxevents: number, timeout: number, sigmask: Sigmask): number {
-    this.#k.guard();
     if (readSigmask(sigmask) === undefined) return -U.EFAULT;
     return this.epoll_wait(epfd, events, maxevents, timeout);
   }
 
   /** epoll_pwait2(2): epoll_pwait with a Timespec timeout (`null`: infinite; EINVAL if out of range). */
   epoll_pwait2(epfd: number, events: EpollEvent[], maxevents: number, timeout: Timespec | null, sigmask: Sigmask): number {
-    this.#k.guard();
     const ns = pwait2Timeout(timeout);
     if (typeof ns === "number") return ns;
     if (readSigmask(sigmask) === undefined) return -U.EFAULT;
@@ -370,18 +371,14 @@ export class Sys {
     const core = this.#k.core;
     const f = this.#waitTarget(epfd, maxevents);
     if (typeof f === "number") return f;
-    const fault = raw !== null ? (isU32(raw) && raw.length >= 3 * maxevents ? 0 : 1) : eventsFault(events);
+    const fault = transferFault(raw ?? events, maxevents, raw !== null);
     const deadline = timeoutNs === 0n ? 0n : timeoutNs < 0n ? -1n : this.#k.now() + timeoutNs;
     for (;;) {
       if (core.events_available(f.ep)) {
         const res = core.epoll_send_events(f.ep, maxevents, fault);
         // MODEL: another thread's transfer holds ep->mtx; this caller cannot sleep on it.
         if (res === -U.EBUSY) return -U.EAGAIN;
-        let n = res;
-        if (res > 0) {
-          if (raw !== null) this.#copyEventsRaw(raw, res);
-          else n = this.#copyEvents(f.ep, events!, res);
-        }
+        const n = res > 0 ? EventCopier.result(this.#k.copier.copy(f.ep, raw ?? events!, 0, res), res) : res;
         // A file's poll threw during the transfer: the transfer completed (the events it
         // delivered are in the caller's array) and the error goes to the caller.
         this.#k.rethrow();
@@ -394,45 +391,6 @@ export class Sys {
       const woke = this.#k.sleepUntil(deadline, () => core.events_available(f.ep) === 1);
       if (woke <= 0) return woke;
     }
-  }
-
-  #mem32: Uint32Array | null = null;
-
-  /** A view of the core's memory, made again only after the memory has grown. */
-  #coreWords(): Uint32Array {
-    const buf = this.#k.core.memory.buffer;
-    if (this.#mem32 === null || this.#mem32.buffer !== buf) this.#mem32 = new Uint32Array(buf);
-    return this.#mem32;
-  }
-
-  /**
-   * Copies the n events of the transfer just ended on set `ep` to the caller's array; the
-   * count copied. When a store faults (the caller's setter, trap or frozen array), the
-   * event that failed and every later one go back to the front of the ready list untouched
-   * by the transfer, as Linux's ep_send_events does on a fault, and the count is what was
-   * copied before it (-EFAULT for none). The events and their undo records are read out of
-   * the core first: the caller's own code may run during a store and make calls.
-   */
-  #copyEvents(ep: number, out: EpollEvent[], n: number): number {
-    const m = this.#coreWords();
-    let w = this.#k.core.events_ptr() >>> 2;
-    const objs: EpollEvent[] = new Array<EpollEvent>(n);
-    for (let i = 0; i < n; i++, w += 3) {
-      const lo = m[w + 1];
-      const hi = m[w + 2];
-      objs[i] = { events: m[w], data: hi === 0 ? BigInt(lo) : (BigInt(hi) << 32n) | BigInt(lo) };
-    }
-    const log = m.slice(this.#k.core.events_log_ptr() >>> 2, (this.#k.core.events_log_ptr() >>> 2) + 2 * n);
-    const copied = storeAll(out, objs);
-    if (copied === n) return n;
-    for (let i = n - 1; i >= copied; i--) this.#k.core.epoll_unsend(ep, log[2 * i], log[2 * i + 1]);
-    return copied === 0 ? -U.EFAULT : copied;
-  }
-
-  #copyEventsRaw(out: Uint32Array, n: number): void {
-    const m = this.#coreWords();
-    const w = this.#k.core.events_ptr() >>> 2;
-    for (let i = 0; i < 3 * n; i++) out[i] = m[w + i];
   }
 
   /** poll()'s argument checks: the requests to scan, or -errno. */
@@ -468,21 +426,14 @@ export class Sys {
 
   /** poll(2): fills `revents` of `fds[0 … nfds)`; returns how many are non-zero. `timeout` in ms (-1 infinite). */
   poll(fds: PollFd[], nfds: number, timeout: number): number {
-    this.#k.guard();
     const req = this.#pollRequests(fds, nfds, timeout);
     if (typeof req === "number") return req;
-    const scan = (): number[] =>
-      req.map(({ fd, events }) => {
-        if (fd < 0) return 0;
-        const f = this.#file(fd);
-        if (!f) return U.EPOLLNVAL;
-        return f.poll(null, 0) & (events | U.EPOLLERR | U.EPOLLHUP);
-      });
+    const scan = (): number[] => pollScan(this.#k, req, null);
     let revents = scan();
     this.#k.rethrow(); // a file's poll that threw (under an epoll fd's scan)
     let count = revents.filter((r) => r !== 0).length;
     if (count === 0 && timeout !== 0) {
-      const deadline = timeout < 0 ? -1n : this.#k.now() + BigInt(timeout) * NS_PER_MS;
+      const deadline = timeout < 0 ? -1n : this.#k.now() + msToNs(timeout);
       const woke = this.#k.sleepUntil(deadline, () => {
         revents = scan();
         count = revents.filter((r) => r !== 0).length;
@@ -500,7 +451,6 @@ export class Sys {
    * (packet mode). Capacity 65536 bytes, writes up to PIPE_BUF (4096) atomic.
    */
   pipe2(fds: number[], flags: number): number {
-    this.#k.guard();
     if (!isCInt(flags) || (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT | O_NOTIFICATION_PIPE)) !== 0) return -U.EINVAL;
     // MODEL: like this machine's kernel, built without CONFIG_WATCH_QUEUE.
     if (flags & O_NOTIFICATION_PIPE) return -U.ENOPKG;
@@ -520,7 +470,6 @@ export class Sys {
     if (storeAll(out, [a, b]) === 2) return 0;
     this.#k.fdt.close(b);
     this.#k.fdt.close(a);
-    this.#k.rethrow();
     return -U.EFAULT;
   }
 
@@ -531,7 +480,6 @@ export class Sys {
 
   /** eventfd(2): an eventfd whose counter starts at `initval`; flags EFD_SEMAPHORE, EFD_NONBLOCK, EFD_CLOEXEC. */
   eventfd(initval: number, flags: number): number {
-    this.#k.guard();
     if (!isCUint(initval)) return -U.EINVAL;
     if (!isCInt(flags) || (flags & ~(EFD_SEMAPHORE | O_CLOEXEC | O_NONBLOCK)) !== 0) return -U.EINVAL;
     if (this.#k.fdt.findFree() < 0) return -U.EMFILE;
@@ -549,7 +497,6 @@ export class Sys {
    * MFD_ALLOW_SEALING, MFD_NOEXEC_SEAL, MFD_EXEC; a name over 249 bytes gives EINVAL.
    */
   memfd_create(name: string, flags: number): number {
-    this.#k.guard();
     if (!isCUint(flags)) return -U.EINVAL;
     const allowed = MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_NOEXEC_SEAL | MFD_EXEC;
     if ((flags & ~allowed) !== 0) return -U.EINVAL;
@@ -565,11 +512,9 @@ export class Sys {
    * -EAGAIN where it would block. eventfd and timerfd give an 8-byte little-endian counter.
    */
   read(fd: number, buf: Uint8Array, count: number): number {
-    this.#k.guard();
     const f = this.#rwFile(fd, buf, count, "read");
     if (typeof f === "number") return f;
     const r = f.read(buf ?? EMPTY, count);
-    this.#k.rethrow(); // a wakeup callback that threw
     return r;
   }
 
@@ -578,11 +523,9 @@ export class Sys {
    * (no SIGPIPE). An eventfd takes an 8-byte little-endian addend.
    */
   write(fd: number, buf: Uint8Array, count: number): number {
-    this.#k.guard();
     const f = this.#rwFile(fd, buf, count, "write");
     if (typeof f === "number") return f;
     const r = f.write(buf ?? EMPTY, count);
-    this.#k.rethrow(); // a wakeup callback that threw
     return r;
   }
 
@@ -603,13 +546,11 @@ export class Sys {
 
   /** shutdown(2) of a socket: SHUT_RD, SHUT_WR or SHUT_RDWR; ENOTSOCK for other files. */
   shutdown(fd: number, how: number): number {
-    this.#k.guard();
     const f = this.#file(fd);
     if (!f) return -U.EBADF;
     if (!(f instanceof SocketFile)) return -U.ENOTSOCK;
     if (!isCInt(how) || how < SHUT_RD || how > SHUT_RDWR) return -U.EINVAL;
     const r = f.shutdownSock(how);
-    this.#k.rethrow(); // the state change wakes everybody
     return r;
   }
 
@@ -618,7 +559,6 @@ export class Sys {
    * SOCK_NONBLOCK, SOCK_CLOEXEC); other families and types give EAFNOSUPPORT, EOPNOTSUPP or ESOCKTNOSUPPORT.
    */
   socketpair(domain: number, type: number, protocol: number, sv: number[]): number {
-    this.#k.guard();
     if (!isCInt(type) || !isCInt(domain) || !isCInt(protocol)) return -U.EINVAL;
     const flags = type & ~SOCK_TYPE_MASK;
     if (flags & ~(O_CLOEXEC | O_NONBLOCK)) return -U.EINVAL;
@@ -641,7 +581,6 @@ export class Sys {
 
   /** timerfd_create(2): a disarmed timerfd on CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME (or an _ALARM clock); flags TFD_NONBLOCK, TFD_CLOEXEC. */
   timerfd_create(clockid: number, flags: number): number {
-    this.#k.guard();
     if (!isCInt(flags) || (flags & ~(O_CLOEXEC | O_NONBLOCK)) !== 0) return -U.EINVAL;
     if (!isCInt(clockid) || !TIMERFD_CLOCKS.includes(clockid)) return -U.EINVAL;
     if (this.#k.fdt.findFree() < 0) return -U.EMFILE;
@@ -654,7 +593,6 @@ export class Sys {
    * TFD_TIMER_CANCEL_ON_SET. The previous setting goes into `oldValue` unless it is null.
    */
   timerfd_settime(fd: number, flags: number, newValue: Itimerspec, oldValue: Itimerspec | null): number {
-    this.#k.guard();
     const nv = readItimerspec(newValue);
     if (!nv) return -U.EFAULT;
     if (!isCInt(flags) || (flags & ~(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET)) !== 0 || !nv.valid) return -U.EINVAL;
@@ -671,7 +609,6 @@ export class Sys {
 
   /** timerfd_gettime(2): the time left to the next expiry and the interval, stored into `currValue`. */
   timerfd_gettime(fd: number, currValue: Itimerspec): number {
-    this.#k.guard();
     const f = this.#file(fd);
     if (!f) return -U.EBADF;
     if (!(f instanceof TimerFdFile)) return -U.EINVAL;
@@ -687,7 +624,6 @@ export class Sys {
    * (eventfd-count, timerfd's clockid/ticks, …) are not produced.
    */
   fdinfo(fd: number): string | number {
-    this.#k.guard();
     const f = this.#file(fd);
     if (!f) return -U.EBADF;
     const flags = f.flags | (this.#k.fdt.getCloexec(fd) ? O_CLOEXEC : 0);
@@ -696,10 +632,10 @@ export class Sys {
     if (f instanceof EpollFile) {
       const core = this.#k.core;
       for (let epi = core.ep_item_next(f.ep, 0); epi > 0; epi = core.ep_item_next(f.ep, epi)) {
-        const tfd = core.epitem_field(epi, 0);
-        const events = core.epitem_field(epi, 1) >>> 0;
-        const data = (BigInt(core.epitem_field(epi, 3) >>> 0) << 32n) | BigInt(core.epitem_field(epi, 2) >>> 0);
-        const tf = this.#k.fileById(core.epitem_field(epi, 4) >>> 0);
+        const tfd = core.epitem_field(epi, EPI_FD);
+        const events = core.epitem_field(epi, EPI_EVENTS) >>> 0;
+        const data = dataOf(core.epitem_field(epi, EPI_DATA_LO), core.epitem_field(epi, EPI_DATA_HI));
+        const tf = this.#k.fileById(core.epitem_field(epi, EPI_FILE) >>> 0);
         const ti = tf?.inode ?? { ino: 0, sdev: 0 };
         text += `tfd: ${String(tfd).padStart(8)} events: ${events.toString(16).padStart(8)} data: ${data.toString(16).padStart(16)}` +
           `  pos:${tf?.pos ?? 0} ino:${ti.ino.toString(16)} sdev:${ti.sdev.toString(16)}\n`;
@@ -715,16 +651,13 @@ export class Sys {
    * reference go. EBADF if the fd is not open.
    */
   close(fd: number): number {
-    this.#k.guard();
     if (!isCInt(fd)) return -U.EBADF;
     const r = this.#k.fdt.close(fd);
-    this.#k.rethrow(); // the release's wakeups may run host callbacks
     return r;
   }
 
   /** dup(2): the lowest free fd, on the same open file description (FD_CLOEXEC clear). */
   dup(fd: number): number {
-    this.#k.guard();
     const f = this.#file(fd);
     if (!f) return -U.EBADF;
     return this.#k.fdt.install(f, false);
@@ -732,14 +665,12 @@ export class Sys {
 
   /** dup2(2): make `newfd` refer to oldfd's file, closing what it held; `oldfd === newfd` just checks oldfd. */
   dup2(oldfd: number, newfd: number): number {
-    this.#k.guard();
     if (oldfd === newfd) return this.#file(oldfd) ? newfd : -U.EBADF;
     return this.#dup3impl(oldfd, newfd, 0);
   }
 
   /** dup3(2): dup2 with O_CLOEXEC allowed in `flags`; `oldfd === newfd` gives EINVAL. */
   dup3(oldfd: number, newfd: number, flags: number): number {
-    this.#k.guard();
     if (!isCInt(flags) || (flags & ~O_CLOEXEC) !== 0) return -U.EINVAL;
     if (oldfd === newfd) return -U.EINVAL;
     return this.#dup3impl(oldfd, newfd, flags);
@@ -749,13 +680,11 @@ export class Sys {
     if (!isCInt(newfd) || newfd < 0 || newfd >= this.#k.fdt.maxFds) return -U.EBADF;
     if (!this.#file(oldfd)) return -U.EBADF;
     const r = this.#k.fdt.replace(oldfd, newfd, (flags & O_CLOEXEC) !== 0);
-    this.#k.rethrow(); // closing what newfd held may run host callbacks
     return r;
   }
 
   /** fcntl(2): F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL (O_NONBLOCK, O_APPEND, O_DIRECT, …); other cmds EINVAL. */
   fcntl(fd: number, cmd: number, arg?: number): number {
-    this.#k.guard();
     const f = this.#file(fd);
     if (!f) return -U.EBADF;
     const fdt = this.#k.fdt;
@@ -787,7 +716,6 @@ export class Sys {
 
   /** nanosleep(2): with the virtual clock, time advances by `req` (timers fire); with the real clock -EAGAIN. */
   nanosleep(req: Timespec): number {
-    this.#k.guard();
     const ts = readTimespec(req);
     if (!ts) return -U.EFAULT;
     if (!ts.valid) return -U.EINVAL;
@@ -796,7 +724,6 @@ export class Sys {
 
   /** usleep(3): nanosleep for `usec` microseconds (EINVAL if negative). */
   usleep(usec: number): number {
-    this.#k.guard();
     if (!isInt(usec) || usec < 0) return -U.EINVAL;
     return this.#k.sleepUntil(this.#k.now() + BigInt(usec) * 1000n, () => false);
   }

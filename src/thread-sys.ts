@@ -10,24 +10,51 @@
 import * as U from "./uapi.js";
 import type { Kernel } from "./kernel/kernel.js";
 import type { Thread } from "./kernel/sched.js";
-import type { OpenFile, PollTable } from "./kernel/file.js";
-import { isU32, storeAt } from "./usermem.js";
+import type { OpenFile } from "./kernel/file.js";
+import { transferFault } from "./usermem.js";
 import { WaitEntry, type WaitQueueHead } from "./kernel/waitqueue.js";
 import { Timer } from "./kernel/timers.js";
 import { EpollFile } from "./files/epoll.js";
 import { PipeFile } from "./files/pipe.js";
-import {
-  Sys, sysInternals, eventsFault, isCInt, isInt, NS_PER_MS, pwait2Timeout, readEvent, readSigmask, readTimespec,
-  type EpollEvent, type EpollEventIn, type PollFd, type Sigmask, type Timespec,
-} from "./sys.js";
+import { Sys, sysInternals, isCInt, isInt, msToNs, pollScan, pwait2Timeout, readEvent, readSigmask, readTimespec, type EpollEvent, type EpollEventIn, type PollFd, type Sigmask, type Timespec } from "./sys.js";
+
+/**
+ * Every call of `kernel.sys` as a thread makes it: the same arguments, a Promise of the same
+ * result. ThreadSys implements it, so a call added to Sys cannot be missing from threads.
+ */
+export type ThreadCalls = { [K in keyof Sys]: Sys[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<R> : never };
+
+/** The calls that never sleep, which a thread makes as a scheduling point and the synchronous call. */
+const PASS_THROUGH = [
+  "epoll_create", "epoll_create1", "pipe", "pipe2", "socketpair", "eventfd", "eventfd2", "memfd_create",
+  "timerfd_create", "timerfd_settime", "timerfd_gettime", "shutdown", "dup", "fcntl", "fdinfo",
+] as const satisfies readonly (keyof Sys)[];
+
+/** The pass-through calls of ThreadSys (defined on its prototype from PASS_THROUGH). */
+export interface ThreadSys extends Pick<ThreadCalls, (typeof PASS_THROUGH)[number]> {}
 
 /**
  * The `sys` of a thread (docs/API.md, Threads): every method of Sys, returning a Promise. Each call is
  * a scheduling point; calls that block in Linux (the epoll_wait family, poll, read and write on
  * blocking fds, nanosleep) suspend the thread until Linux would return, or -EINTR on a signal.
  */
-export class ThreadSys {
+export class ThreadSys implements ThreadCalls {
   readonly #k: Kernel;
+
+  // The calls that never sleep: a scheduling point, then the synchronous call (one
+  // implementation, in Sys). The others are written below because they can block.
+  static {
+    for (const name of PASS_THROUGH) {
+      Object.defineProperty(ThreadSys.prototype, name, {
+        value: async function (this: ThreadSys, ...args: unknown[]): Promise<unknown> {
+          await this.#enter();
+          return (this.#sys[name] as (...a: unknown[]) => unknown)(...args);
+        },
+        writable: true,
+        configurable: true,
+      });
+    }
+  }
 
   /** Made by kernel.spawn() for its thread. */
   constructor(
@@ -92,14 +119,14 @@ export class ThreadSys {
   async epoll_wait(epfd: number, events: EpollEvent[], maxevents: number, timeout: number): Promise<number> {
     await this.#enter();
     if (!isCInt(timeout)) return -U.EINVAL;
-    return this.#do_epoll_wait(epfd, events, maxevents, timeout < 0 ? -1n : BigInt(timeout) * NS_PER_MS, null);
+    return this.#do_epoll_wait(epfd, events, maxevents, msToNs(timeout), null);
   }
 
   /** epoll_wait into a typed array (see Sys.epoll_wait_into), blocking like epoll_wait. */
   async epoll_wait_into(epfd: number, out: Uint32Array, maxevents: number, timeout: number): Promise<number> {
     await this.#enter();
     if (!isCInt(timeout)) return -U.EINVAL;
-    return this.#do_epoll_wait(epfd, out, maxevents, timeout < 0 ? -1n : BigInt(timeout) * NS_PER_MS, null);
+    return this.#do_epoll_wait(epfd, out, maxevents, msToNs(timeout), null, true);
   }
 
   /** epoll_pwait(2): epoll_wait with `sigmask` as the thread's signal mask for the wait. */
@@ -108,7 +135,7 @@ export class ThreadSys {
     const mask = readSigmask(sigmask);
     if (mask === undefined) return -U.EFAULT;
     if (!isCInt(timeout)) return -U.EINVAL;
-    return this.#do_epoll_wait(epfd, events, maxevents, timeout < 0 ? -1n : BigInt(timeout) * NS_PER_MS, mask);
+    return this.#do_epoll_wait(epfd, events, maxevents, msToNs(timeout), mask);
   }
 
   /** epoll_pwait2(2): epoll_pwait with a Timespec timeout (`null`: infinite). */
@@ -122,7 +149,7 @@ export class ThreadSys {
   }
 
   /** do_epoll_wait with the sigmask of epoll_pwait applied for the duration of the wait. */
-  async #do_epoll_wait(epfd: number, events: EpollEvent[] | Uint32Array, maxevents: number, timeoutNs: bigint, mask: bigint | null): Promise<number> {
+  async #do_epoll_wait(epfd: number, events: EpollEvent[] | Uint32Array, maxevents: number, timeoutNs: bigint, mask: bigint | null, typed = false): Promise<number> {
     const f = sysInternals.waitTarget(this.#sys, epfd, maxevents);
     if (typeof f === "number") return f;
     const t = this.thread;
@@ -130,7 +157,7 @@ export class ThreadSys {
     if (mask !== null) t.sigmask = mask;
     this.#k.fget(f); // the file stays alive for the call even if epfd is closed meanwhile
     try {
-      return await this.#ep_poll(f, epfd, events, maxevents, timeoutNs);
+      return await this.#ep_poll(f, epfd, events, maxevents, timeoutNs, transferFault(events, maxevents, typed));
     } finally {
       this.#k.fput(f);
       if (mask !== null) {
@@ -143,11 +170,10 @@ export class ThreadSys {
   }
 
   /** ep_poll() */
-  async #ep_poll(f: EpollFile, epfd: number, events: EpollEvent[] | Uint32Array, maxevents: number, timeoutNs: bigint): Promise<number> {
+  async #ep_poll(f: EpollFile, epfd: number, events: EpollEvent[] | Uint32Array, maxevents: number, timeoutNs: bigint, fault: number): Promise<number> {
     const core = this.#k.core;
     const sched = this.#k.sched;
     const t = this.thread;
-    const fault = isU32(events) ? (events.length >= 3 * maxevents ? 0 : 1) : eventsFault(events);
     let expired = false;
     const timer = timeoutNs > 0n ? this.#deadlineTimer(this.#k.now() + timeoutNs, () => (expired = true)) : null;
     let timedOut = timeoutNs === 0n;
@@ -200,26 +226,9 @@ export class ThreadSys {
       for (;;) {
         const step = core.epoll_send_step(f.ep);
         if (step <= 0) break;
-        if (step === 2) {
-          const lo = core.step_event(1) >>> 0;
-          const hi = core.step_event(2) >>> 0;
-          if (isU32(out)) {
-            out[3 * n] = core.step_event(0);
-            out[3 * n + 1] = lo;
-            out[3 * n + 2] = hi;
-            n++;
-          } else {
-            const epi = core.step_event(3);
-            const prev = core.step_event(4);
-            // The caller's setter or trap may fault: the item goes back untouched and the
-            // transfer stops there (ep_send_events' fault path).
-            if (!storeAt(out, n, { events: core.step_event(0) >>> 0, data: (BigInt(hi) << 32n) | BigInt(lo) })) {
-              core.epoll_unsend(f.ep, epi, prev);
-              continue;
-            }
-            n++;
-          }
-        }
+        // A delivered event is copied out at once; if the caller's memory faults, the
+        // copier gives the item back and the core ends the transfer there.
+        if (step === 2) n += this.#k.copier.copy(f.ep, out, n, 1);
         await sched.yield(this.thread); // ep->lock dropped around the re-poll
       }
       return core.epoll_send_end(f.ep);
@@ -241,33 +250,24 @@ export class ThreadSys {
     const t = this.thread;
     const entries: WaitEntry[] = [];
     let expired = false;
-    const timer = timeout > 0 ? this.#deadlineTimer(this.#k.now() + BigInt(timeout) * NS_PER_MS, () => (expired = true)) : null;
+    const timer = timeout > 0 ? this.#deadlineTimer(this.#k.now() + msToNs(timeout), () => (expired = true)) : null;
     let timedOut = timeout === 0;
     try {
       let first = true;
       for (;;) {
-        const revents = req.map(({ fd, events }) => {
-          if (fd < 0) return 0;
-          const f = this.#k.fdt.get(fd);
-          if (!f) return U.EPOLLNVAL;
-          const want = events | U.EPOLLERR | U.EPOLLHUP;
-          // The first pass queues a pollwake entry on every head each file polls on.
-          const pt: PollTable | null = first
-            ? {
-                key: want,
-                queue: (head: WaitQueueHead) => {
-                  const e = new WaitEntry((key) => {
-                    if (key && !(key & want)) return 0;
-                    sched.wake(t, "woken");
-                    return 1;
-                  }, false);
-                  head.add(e);
-                  entries.push(e);
-                },
-              }
-            : null;
-          return f.poll(pt, 0) & want;
-        });
+        // The first pass queues a pollwake entry on every head each file polls on.
+        const revents = pollScan(this.#k, req, !first ? null : (want) => ({
+          key: want,
+          queue: (head: WaitQueueHead) => {
+            const e = new WaitEntry((key) => {
+              if (key && !(key & want)) return 0;
+              sched.wake(t, "woken");
+              return 1;
+            }, false);
+            head.add(e);
+            entries.push(e);
+          },
+        }));
         first = false;
         this.#k.rethrow();
         const count = revents.filter((r) => r !== 0).length;
@@ -425,37 +425,4 @@ export class ThreadSys {
       }
     }
   }
-
-  // ---- everything else: a scheduling point, then the synchronous call ----
-
-  /** epoll_create(2) (Sys.epoll_create). */
-  async epoll_create(size: number): Promise<number> { await this.#enter(); return this.#sys.epoll_create(size); }
-  /** epoll_create1(2) (Sys.epoll_create1). */
-  async epoll_create1(flags: number): Promise<number> { await this.#enter(); return this.#sys.epoll_create1(flags); }
-  /** pipe(2) (Sys.pipe). */
-  async pipe(fds: number[]): Promise<number> { await this.#enter(); return this.#sys.pipe(fds); }
-  /** pipe2(2) (Sys.pipe2). */
-  async pipe2(fds: number[], flags: number): Promise<number> { await this.#enter(); return this.#sys.pipe2(fds, flags); }
-  /** socketpair(2) (Sys.socketpair). */
-  async socketpair(d: number, t: number, p: number, sv: number[]): Promise<number> { await this.#enter(); return this.#sys.socketpair(d, t, p, sv); }
-  /** eventfd(2) (Sys.eventfd). */
-  async eventfd(initval: number, flags: number): Promise<number> { await this.#enter(); return this.#sys.eventfd(initval, flags); }
-  /** eventfd2 (Sys.eventfd2). */
-  async eventfd2(initval: number, flags: number): Promise<number> { await this.#enter(); return this.#sys.eventfd2(initval, flags); }
-  /** memfd_create(2) (Sys.memfd_create). */
-  async memfd_create(name: string, flags: number): Promise<number> { await this.#enter(); return this.#sys.memfd_create(name, flags); }
-  /** timerfd_create(2) (Sys.timerfd_create). */
-  async timerfd_create(c: number, flags: number): Promise<number> { await this.#enter(); return this.#sys.timerfd_create(c, flags); }
-  /** timerfd_settime(2) (Sys.timerfd_settime). */
-  async timerfd_settime(...a: Parameters<Sys["timerfd_settime"]>): Promise<number> { await this.#enter(); return this.#sys.timerfd_settime(...a); }
-  /** timerfd_gettime(2) (Sys.timerfd_gettime). */
-  async timerfd_gettime(...a: Parameters<Sys["timerfd_gettime"]>): Promise<number> { await this.#enter(); return this.#sys.timerfd_gettime(...a); }
-  /** shutdown(2) (Sys.shutdown). */
-  async shutdown(fd: number, how: number): Promise<number> { await this.#enter(); return this.#sys.shutdown(fd, how); }
-  /** dup(2) (Sys.dup). */
-  async dup(fd: number): Promise<number> { await this.#enter(); return this.#sys.dup(fd); }
-  /** fcntl(2) (Sys.fcntl). */
-  async fcntl(fd: number, cmd: number, arg?: number): Promise<number> { await this.#enter(); return this.#sys.fcntl(fd, cmd, arg); }
-  /** /proc/self/fdinfo/<fd> text (Sys.fdinfo). */
-  async fdinfo(fd: number): Promise<string | number> { await this.#enter(); return this.#sys.fdinfo(fd); }
 }

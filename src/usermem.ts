@@ -24,29 +24,41 @@ export function isU32(x: unknown): x is Uint32Array {
 export const viewBytes = (v: ArrayBufferView): number => v.byteLength;
 
 /**
- * Stores values[i] at out[i] for each i, in order; the number stored before the first store
+ * Stores values[i] at out[at + i] for each i, in order; the number stored before the first store
  * that failed (values.length when all did). The caller's own code (a setter or trap) may run
  * during a store: nothing the caller passes is trusted to return normally.
  */
-export function storeAll(out: unknown, values: readonly unknown[]): number {
+export function storeAll(out: unknown, values: readonly unknown[], at = 0): number {
   if (out === null || typeof out !== "object") return 0;
   const o = out as Record<number, unknown>;
   let i = 0;
   try {
-    for (; i < values.length; i++) o[i] = values[i];
+    for (; i < values.length; i++) o[at + i] = values[i];
   } catch {
     /* a fault at index i */
   }
   return i;
 }
 
-/** Stores `value` at out[i]; false when the store faulted. */
-export function storeAt(out: unknown, i: number, value: unknown): boolean {
-  if (out === null || typeof out !== "object") return false;
+
+/** An array the call may store into (it is an array, extensible and not frozen). */
+export function writableArray(a: unknown): a is unknown[] {
   try {
-    (out as Record<number, unknown>)[i] = value;
-    return true;
+    return Array.isArray(a) && Object.isExtensible(a) && !Object.isFrozen(a);
   } catch {
-    return false;
+    return false; // a revoked proxy, or one whose traps throw
   }
+}
+
+/**
+ * The `fault` argument of a transfer into `out` (1: the first event copied faults, as a bad
+ * user pointer that access_ok accepts; 0: copy). `typed`: the caller asked for the typed
+ * array form (epoll_wait_into), a genuine Uint32Array of at least 3 × maxevents words; the
+ * other form is an array of objects.
+ * MODEL: "nothing ready" still returns 0 with an unwritable destination (JS has no
+ * kernel-range pointers for access_ok to refuse up front).
+ */
+export function transferFault(out: unknown, maxevents: number, typed: boolean): number {
+  if (typed) return isU32(out) && out.length >= 3 * maxevents ? 0 : 1;
+  return writableArray(out) ? 0 : 1;
 }

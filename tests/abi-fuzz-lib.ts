@@ -567,7 +567,6 @@ const ARGS: Record<string, (f: Fuzzer) => number[]> = {
   file_watcher: (f) => [f.chance(0.5) ? f.handle("head") : 0, f.handle("ep"), f.chance(0.8) ? f.int(4) - 1 : f.special()],
   epoll_send_begin: (f) => [f.handle("ep"), f.maxevents(), f.chance(0.8) ? 0 : f.small()],
   epoll_send_step: (f) => [f.handle("ep")],
-  step_event: (f) => [f.small()],
   events_log_ptr: () => [],
   epoll_unsend: (f) => [f.handle("ep"), f.handle("epi"), f.chance(0.5) ? f.events() : f.special()],
   epoll_send_end: (f) => [f.handle("ep")],

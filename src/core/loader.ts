@@ -41,7 +41,6 @@ export interface CoreExports {
   file_watcher(head: number, ep: number, index: number): number;
   epoll_send_begin(ep: number, maxevents: number, fault: number): number;
   epoll_send_step(ep: number): number;
-  step_event(which: number): number;
   events_log_ptr(): number;
   epoll_unsend(ep: number, epi: number, prevEvents: number): number;
   epoll_send_end(ep: number): number;

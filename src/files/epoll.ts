@@ -2,7 +2,9 @@
 // ep->wq (threads sleeping in epoll_wait) and ep->poll_wait (poll() callers and outer
 // epoll sets) are host wait queues; the core is told when either becomes (in)active so
 // the event path calls out to the host only when somebody listens.
-import { OpenFile, O_RDWR, pollWait, type PollTable } from "../kernel/file.js";
+import { WQ_EP, WQ_POLL } from "../abi.js";
+import { O_RDWR } from "../uapi.js";
+import { OpenFile, pollWait, type PollTable } from "../kernel/file.js";
 import { WaitQueueHead } from "../kernel/waitqueue.js";
 import type { CoreExports } from "../core/loader.js";
 import { Mutex } from "../kernel/mutex.js";
@@ -18,8 +20,8 @@ export class EpollFile extends OpenFile {
 
   constructor(private readonly core: CoreExports) {
     super(O_RDWR);
-    this.wq.onActive = (on) => core.set_waitqueue_active(this.ep, 0, on ? 1 : 0);
-    this.pollWaitHead.onActive = (on) => core.set_waitqueue_active(this.ep, 1, on ? 1 : 0);
+    this.wq.onActive = (on) => core.set_waitqueue_active(this.ep, WQ_EP, on ? 1 : 0);
+    this.pollWaitHead.onActive = (on) => core.set_waitqueue_active(this.ep, WQ_POLL, on ? 1 : 0);
   }
 
   /** ep_eventpoll_poll(): readable when a queued item is really ready; never consumes. */

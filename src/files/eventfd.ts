@@ -3,11 +3,10 @@
 // needs exactly 8 bytes, refuses 0xffffffffffffffff, and cannot push the counter past
 // 0xfffffffffffffffe. Poll: EPOLLIN while the counter is non-zero, EPOLLOUT while one more
 // increment fits, EPOLLERR on overflow (unreachable through write).
-import { EAGAIN, EFAULT, EINVAL, EPOLLERR, EPOLLIN, EPOLLOUT } from "../uapi.js";
-import { OpenFile, O_RDWR, pollWait, type PollTable } from "../kernel/file.js";
+import { EAGAIN, EFAULT, EINVAL, EPOLLERR, EPOLLIN, EPOLLOUT, O_RDWR } from "../uapi.js";
+import { OpenFile, pollWait, type PollTable } from "../kernel/file.js";
 import { WaitQueueHead } from "../kernel/waitqueue.js";
 
-export const EFD_SEMAPHORE = 1;
 const ULLONG_MAX = 0xffffffffffffffffn;
 
 export class EventFdFile extends OpenFile {

@@ -1,15 +1,10 @@
 // Models memfd_create(): an anonymous regular (shmem) file. It has no f_op->poll, so
 // epoll_ctl(ADD) refuses it with EPERM and poll() reports DEFAULT_POLLMASK.
-import { OpenFile, O_LARGEFILE, O_RDWR } from "../kernel/file.js";
+import { O_LARGEFILE, O_RDWR } from "../uapi.js";
+import { OpenFile } from "../kernel/file.js";
 import { NO_INODE, type InodeAllocator, type InodeId } from "../kernel/inode.js";
 
-export const MFD_CLOEXEC = 1;
-export const MFD_ALLOW_SEALING = 2;
-export const MFD_HUGETLB = 4;
-export const MFD_NOEXEC_SEAL = 8;
-export const MFD_EXEC = 0x10;
 /** Longest name accepted (NAME_MAX minus the "memfd:" prefix). */
-export const MFD_NAME_MAX = 249;
 
 export class MemFdFile extends OpenFile {
   readonly kind = "memfd";

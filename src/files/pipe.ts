@@ -6,18 +6,12 @@
 // followed by 4096-byte writes. EPOLLOUT means "a buffer is free", so reading 1 byte from
 // a full pipe does not make it writable. Writes of at most PIPE_BUF bytes are atomic.
 // O_DIRECT on the write end makes "packet" buffers: one write per buffer, one per read.
-import {
-  EAGAIN, EPIPE, EPOLLERR, EPOLLHUP, EPOLLIN, EPOLLOUT, EPOLLRDNORM, EPOLLWRNORM,
-} from "../uapi.js";
-import { OpenFile, O_RDONLY, O_WRONLY, pollWait, type PollTable } from "../kernel/file.js";
+import { EAGAIN, EPIPE, EPOLLERR, EPOLLHUP, EPOLLIN, EPOLLOUT, EPOLLRDNORM, EPOLLWRNORM, O_DIRECT, O_NONBLOCK, O_RDONLY, O_WRONLY, PAGE_SIZE, PIPE_DEF_BUFFERS } from "../uapi.js";
+import { OpenFile, pollWait, type PollTable } from "../kernel/file.js";
 import { WaitQueueHead } from "../kernel/waitqueue.js";
 import { copyBytes } from "../kernel/copy.js";
 import { NO_INODE, type InodeAllocator, type InodeId } from "../kernel/inode.js";
 
-export const PAGE_SIZE = 4096;
-export const PIPE_BUF = 4096;
-export const PIPE_DEF_BUFFERS = 16;
-export const O_DIRECT = 0x4000;
 
 interface PipeBuffer {
   page: Uint8Array;
@@ -220,7 +214,7 @@ export function createPipe(flags: number, pool: PipeBufferPool): [PipeFile, Pipe
   const inode = new PipeInode(pool);
   inode.readers = 1;
   inode.writers = 1;
-  const r = new PipeFile(inode, O_RDONLY | (flags & 0x800));
-  const w = new PipeFile(inode, O_WRONLY | (flags & (0x800 | O_DIRECT)));
+  const r = new PipeFile(inode, O_RDONLY | (flags & O_NONBLOCK));
+  const w = new PipeFile(inode, O_WRONLY | (flags & (O_NONBLOCK | O_DIRECT)));
   return [r, w];
 }

@@ -11,11 +11,8 @@
 // (sock_def_readable); freeing send space wakes the writer with OUT|WRNORM|WRBAND only once
 // it is writable again (unix_write_space); shutdown and close wake everything, keyless
 // (sock_def_wakeup).
-import {
-  EAGAIN, ECONNRESET, EPIPE, EPOLLERR, EPOLLHUP, EPOLLIN, EPOLLOUT, EPOLLPRI, EPOLLRDBAND,
-  EPOLLRDHUP, EPOLLRDNORM, EPOLLWRBAND, EPOLLWRNORM,
-} from "../uapi.js";
-import { OpenFile, O_RDWR, pollWait, type PollTable } from "../kernel/file.js";
+import { EAGAIN, ECONNRESET, EPIPE, EPOLLERR, EPOLLHUP, EPOLLIN, EPOLLOUT, EPOLLPRI, EPOLLRDBAND, EPOLLRDHUP, EPOLLRDNORM, EPOLLWRBAND, EPOLLWRNORM, O_RDWR } from "../uapi.js";
+import { OpenFile, pollWait, type PollTable } from "../kernel/file.js";
 import { WaitQueueHead } from "../kernel/waitqueue.js";
 import { copyBytes } from "../kernel/copy.js";
 import { NO_INODE, type InodeAllocator, type InodeId } from "../kernel/inode.js";

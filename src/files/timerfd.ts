@@ -2,19 +2,12 @@
 // `ticks` and wakes the wait queue with EPOLLIN; a periodic timer is not re-armed by the
 // expiry itself but by the read that consumes it, which also counts the intervals that
 // went by (hrtimer_forward_now), so an unread periodic timer wakes its watchers once.
-import { EAGAIN, EINVAL, EPOLLIN } from "../uapi.js";
-import { OpenFile, O_RDWR, pollWait, type PollTable } from "../kernel/file.js";
+import { CLOCK_REALTIME, CLOCK_REALTIME_ALARM, EAGAIN, EINVAL, EPOLLIN, O_RDWR, TFD_TIMER_ABSTIME } from "../uapi.js";
+import { OpenFile, pollWait, type PollTable } from "../kernel/file.js";
 import { WaitQueueHead } from "../kernel/waitqueue.js";
 import { Timer, type TimerQueue } from "../kernel/timers.js";
 import type { Clock } from "../kernel/clock.js";
 
-export const CLOCK_REALTIME = 0;
-export const CLOCK_MONOTONIC = 1;
-export const CLOCK_BOOTTIME = 7;
-export const CLOCK_REALTIME_ALARM = 8;
-export const CLOCK_BOOTTIME_ALARM = 9;
-export const TFD_TIMER_ABSTIME = 1;
-export const TFD_TIMER_CANCEL_ON_SET = 2;
 
 export interface ItimerNs {
   value: bigint;

@@ -2,15 +2,10 @@
 // several fd tables may share one; it is released when the last reference goes, and
 // only then does epoll forget it (eventpoll_release), which is why closing one of two
 // dup'ed fds leaves its epoll registration alive.
-import { EINVAL, EPOLLIN, EPOLLOUT, EPOLLRDNORM, EPOLLWRNORM } from "../uapi.js";
+import { EINVAL, EPOLLIN, EPOLLOUT, EPOLLRDNORM, EPOLLWRNORM, O_ACCMODE, O_DIRECT, O_LARGEFILE, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY } from "../uapi.js";
 import type { WaitQueueHead } from "./waitqueue.js";
 import { ANON_INODE, NULL_INODE, type InodeAllocator, type InodeId } from "./inode.js";
 
-export const O_ACCMODE = 3;
-export const O_RDONLY = 0;
-export const O_WRONLY = 1;
-export const O_RDWR = 2;
-export const O_LARGEFILE = 0x8000;
 
 /** Poll mask of files without f_op->poll (regular files, /dev/null): DEFAULT_POLLMASK. */
 export const DEFAULT_POLLMASK = EPOLLIN | EPOLLOUT | EPOLLRDNORM | EPOLLWRNORM;
@@ -61,7 +56,7 @@ export abstract class OpenFile {
     return (this.flags & O_ACCMODE) !== O_RDONLY;
   }
   get nonblock(): boolean {
-    return (this.flags & 0x800) !== 0;
+    return (this.flags & O_NONBLOCK) !== 0;
   }
 
   /** f_op->poll. `depth` is the epoll nesting depth of the caller (epoll files use it). */
@@ -78,7 +73,7 @@ export abstract class OpenFile {
   }
   /** F_SETFL may set these status flags on this file (O_DIRECT only on pipes). */
   setflAllowed(flag: number): boolean {
-    return flag !== 0x4000;
+    return flag !== O_DIRECT;
   }
   /**
    * The wait queue a blocking read (dir "read") or write ("write") sleeps on, and whether

@@ -1,6 +1,8 @@
 // A snapshot of one epoll set's core state, for visualizers, teaching and debugging: the
 // interest tree in order, the ready list, ovflist (as chained: newest first), the list of a
 // transfer in progress, who waits, and who holds ep->mtx. Reading it changes nothing.
+import { EPI_CHAINED, EPI_DATA_HI, EPI_DATA_LO, EPI_EVENTS, EPI_FD, EPI_FILE, EPI_LINKED, EP_SCANNING, LIST_OVFLIST, LIST_RDLLIST, LIST_TXLIST } from "../abi.js";
+import { dataOf } from "../core/transfer.js";
 import type { Kernel } from "./kernel.js";
 import { EpollFile } from "../files/epoll.js";
 import type { OpenFile } from "./file.js";
@@ -63,16 +65,16 @@ export function inspectEpoll(k: Kernel, epfd: number): EpollState | null {
   const core = k.core;
   const ep = f.ep;
   const itemOf = (epi: number): ItemState => {
-    const fd = core.epitem_field(epi, 0);
-    const events = core.epitem_field(epi, 1) >>> 0;
-    const file = k.fileById(core.epitem_field(epi, 4) >>> 0);
+    const fd = core.epitem_field(epi, EPI_FD);
+    const events = core.epitem_field(epi, EPI_EVENTS) >>> 0;
+    const file = k.fileById(core.epitem_field(epi, EPI_FILE) >>> 0);
     return {
       fd,
       kind: file?.kind ?? "?",
       events,
-      data: (BigInt(core.epitem_field(epi, 3) >>> 0) << 32n) | BigInt(core.epitem_field(epi, 2) >>> 0),
-      linked: core.epitem_field(epi, 5) === 1,
-      chained: core.epitem_field(epi, 6) === 1,
+      data: dataOf(core.epitem_field(epi, EPI_DATA_LO), core.epitem_field(epi, EPI_DATA_HI)),
+      linked: core.epitem_field(epi, EPI_LINKED) === 1,
+      chained: core.epitem_field(epi, EPI_CHAINED) === 1,
       ready: file && !(file instanceof EpollFile) ? pollQuietly(file, events) : 0,
     };
   };
@@ -81,7 +83,7 @@ export function inspectEpoll(k: Kernel, epfd: number): EpollState | null {
   const list = (which: number): number[] => {
     const out: number[] = [];
     for (let epi = core.ep_list_next(ep, which, 0); epi > 0 && out.length <= items.length; epi = core.ep_list_next(ep, which, epi)) {
-      out.push(core.epitem_field(epi, 0));
+      out.push(core.epitem_field(epi, EPI_FD));
     }
     return out;
   };
@@ -90,10 +92,10 @@ export function inspectEpoll(k: Kernel, epfd: number): EpollState | null {
   return {
     epfd,
     items,
-    rdllist: list(0),
-    ovflist: list(1),
-    txlist: list(2),
-    transferring: core.ep_field(ep, 0) !== 0,
+    rdllist: list(LIST_RDLLIST),
+    ovflist: list(LIST_OVFLIST),
+    txlist: list(LIST_TXLIST),
+    transferring: core.ep_field(ep, EP_SCANNING) !== 0,
     waiters,
     pollWatchers: f.pollWaitHead.count,
     mtxOwner: f.mtx.owner?.name ?? null,

@@ -7,8 +7,10 @@ import { NullFile, type OpenFile, type PollTable } from "./file.js";
 import { EpollWaitEntry, type WaitEntry, type WaitQueueHead } from "./waitqueue.js";
 import { EpollFile } from "../files/epoll.js";
 import { PipeBufferPool } from "../files/pipe.js";
-import { EAGAIN, EBUSY, EDEADLK, EPOLLEXCLUSIVE } from "../uapi.js";
+import { AF_UNIX, CLOCK_MONOTONIC, CLOCK_REALTIME, EAGAIN, EBUSY, EDEADLK, EFD_CLOEXEC, EFD_NONBLOCK, EFD_SEMAPHORE, EINVAL, EPOLLEXCLUSIVE, O_CLOEXEC, O_DIRECT, O_NONBLOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, TFD_CLOEXEC, TFD_NONBLOCK } from "../uapi.js";
 import { Sys } from "../sys.js";
+import { EventCopier } from "../core/transfer.js";
+import { CACHE_EPITEM, CACHE_EPITEMS_HEAD, CACHE_EPPOLL_ENTRY, CACHE_EVENTPOLL, CACHE_WAKEUP_SOURCE, SLOT_MASK, WATCHER_BUSY, WS_ACTIVE, WS_ACTIVE_COUNT, WS_EVENT_COUNT, WS_RELAX_COUNT } from "../abi.js";
 import { TimerQueue } from "./timers.js";
 import { inspectEpoll, type EpollState } from "./inspect.js";
 import { InodeAllocator } from "./inode.js";
@@ -41,7 +43,6 @@ const WASM32_MAX_BYTES = 0xffff0000;
 /** Bytes of core memory per watch (an EpItem, 68, and its one EppollEntry, 12): Linux's EP_ITEM_COST
  *  (sizeof(struct epitem) + sizeof(struct eppoll_entry)), the divisor of max_user_watches. */
 export const EP_ITEM_COST = 80;
-const SLOT_MASK = 0x7fffff;
 
 function defaultCoreKind(): CoreKind {
   // No Node built-ins: read process.env only where a `process` global exists.
@@ -88,6 +89,8 @@ export class Kernel {
   private readonly deferred: OpenFile[] = [];
   /** The eventpoll core instance's exports (WebAssembly). */
   readonly core!: CoreExports;
+  /** Copies transfers out of the core (events buffer and undo log). */
+  readonly copier!: EventCopier;
   /** Which core build runs: "release" or "debug". */
   readonly coreKind: CoreKind;
   /** The scheduling seed (options.seed, default 1). */
@@ -120,6 +123,7 @@ export class Kernel {
       throw new RangeError(`createKernel: maxMemoryBytes ${mem} is below the core's initial ${this.core.memory_bytes()} bytes`);
     }
     this.core.set_max_user_watches(options.maxUserWatches ?? Math.floor(Math.min(mem, WASM32_MAX_BYTES) / 25 / EP_ITEM_COST));
+    (this as { copier: EventCopier }).copier = new EventCopier(this.core);
     this.sys = new Sys(this);
     this.sched = new Scheduler(this.seed, this.clock, this.timers);
     const nul = new NullFile();
@@ -208,7 +212,7 @@ export class Kernel {
         const f = this.epolls.get(w);
         if (f && !eps.includes(f)) eps.push(f);
       }
-      if (this.core.file_watcher(h, e, -1) === 1) busy = true;
+      if (this.core.file_watcher(h, e, WATCHER_BUSY) === 1) busy = true;
     }
     return { eps, busy };
   }
@@ -294,8 +298,8 @@ export class Kernel {
   liveObjects(): { eventpoll: number; epitem: number; eppollEntry: number; epitemsHead: number; wakeupSource: number } {
     const c = this.core;
     return {
-      eventpoll: c.cache_live(0), epitem: c.cache_live(1), eppollEntry: c.cache_live(2),
-      epitemsHead: c.cache_live(3), wakeupSource: c.cache_live(4),
+      eventpoll: c.cache_live(CACHE_EVENTPOLL), epitem: c.cache_live(CACHE_EPITEM), eppollEntry: c.cache_live(CACHE_EPPOLL_ENTRY),
+      epitemsHead: c.cache_live(CACHE_EPITEMS_HEAD), wakeupSource: c.cache_live(CACHE_WAKEUP_SOURCE),
     };
   }
   /** Host wait entries still linked for epoll items. */
@@ -317,8 +321,8 @@ export class Kernel {
       if (epi <= 0) return null;
     }
     const field = (i: number) => this.core.wakeup_source_field(ep.ep, epi, i);
-    if (field(0) < 0) return null;
-    return { active: field(0) === 1, eventCount: field(1), activeCount: field(2), relaxCount: field(3) };
+    if (field(WS_ACTIVE) < 0) return null;
+    return { active: field(WS_ACTIVE) === 1, eventCount: field(WS_EVENT_COUNT), activeCount: field(WS_ACTIVE_COUNT), relaxCount: field(WS_RELAX_COUNT) };
   }
 
   // ---- the idiomatic API's file constructors (they throw EpollError) ----
@@ -332,7 +336,7 @@ export class Kernel {
   pipe(options: { nonblock?: boolean; cloexec?: boolean; direct?: boolean } = {}): [FileHandle, FileHandle] {
     checkApiOptions(options, "kernel.pipe", ["nonblock", "cloexec", "direct"]);
     const fds: number[] = [];
-    check(this.sys.pipe2(fds, (options.nonblock ? 0x800 : 0) | (options.cloexec ? 0x80000 : 0) | (options.direct ? 0x4000 : 0)), "pipe2");
+    check(this.sys.pipe2(fds, (options.nonblock ? O_NONBLOCK : 0) | (options.cloexec ? O_CLOEXEC : 0) | (options.direct ? O_DIRECT : 0)), "pipe2");
     return [new FileHandle(this, fds[0]), new FileHandle(this, fds[1])];
   }
 
@@ -340,7 +344,7 @@ export class Kernel {
   socketPair(options: { nonblock?: boolean; cloexec?: boolean } = {}): [SocketHandle, SocketHandle] {
     checkApiOptions(options, "kernel.socketPair", ["nonblock", "cloexec"]);
     const sv: number[] = [];
-    check(this.sys.socketpair(1, 1 | (options.nonblock ? 0x800 : 0) | (options.cloexec ? 0x80000 : 0), 0, sv), "socketpair");
+    check(this.sys.socketpair(AF_UNIX, SOCK_STREAM | (options.nonblock ? SOCK_NONBLOCK : 0) | (options.cloexec ? SOCK_CLOEXEC : 0), 0, sv), "socketpair");
     return [new SocketHandle(this, sv[0]), new SocketHandle(this, sv[1])];
   }
 
@@ -348,9 +352,9 @@ export class Kernel {
   eventFd(initval = 0, options: { semaphore?: boolean; nonblock?: boolean; cloexec?: boolean } = {}): EventFdHandle {
     if (typeof initval !== "number") throw new TypeError("kernel.eventFd: initval must be a number");
     // eventfd(2) takes an unsigned int.
-    if (!Number.isInteger(initval) || initval < 0 || initval > 0xffffffff) check(-22, "eventfd");
+    if (!Number.isInteger(initval) || initval < 0 || initval > 0xffffffff) check(-EINVAL, "eventfd");
     checkApiOptions(options, "kernel.eventFd", ["semaphore", "nonblock", "cloexec"]);
-    const flags = (options.semaphore ? 1 : 0) | (options.nonblock ? 0x800 : 0) | (options.cloexec ? 0x80000 : 0);
+    const flags = (options.semaphore ? EFD_SEMAPHORE : 0) | (options.nonblock ? EFD_NONBLOCK : 0) | (options.cloexec ? EFD_CLOEXEC : 0);
     return new EventFdHandle(this, check(this.sys.eventfd(initval, flags), "eventfd"));
   }
 
@@ -360,8 +364,8 @@ export class Kernel {
     if (options.clock !== undefined && options.clock !== "monotonic" && options.clock !== "realtime") {
       throw new TypeError('kernel.timerFd: options.clock must be "monotonic" or "realtime"');
     }
-    const clock = options.clock === "realtime" ? 0 : 1;
-    const flags = (options.nonblock ? 0x800 : 0) | (options.cloexec ? 0x80000 : 0);
+    const clock = options.clock === "realtime" ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+    const flags = (options.nonblock ? TFD_NONBLOCK : 0) | (options.cloexec ? TFD_CLOEXEC : 0);
     return new TimerFdHandle(this, check(this.sys.timerfd_create(clock, flags), "timerfd_create"));
   }
 

@@ -8,6 +8,7 @@
 // the virtual clock jumps to the next timer (a waiter's timeout, a timerfd) and fires it;
 // the real clock waits for it (or for the embedding program to wake a thread through
 // kernel.sys). With the virtual clock and no timer left, run() rejects with EDEADLK.
+import { EINVAL, ESRCH } from "../uapi.js";
 import type { TimerQueue } from "./timers.js";
 import type { Clock } from "./clock.js";
 
@@ -83,8 +84,8 @@ export class Thread<T = unknown> {
 
   /** pthread_kill(): 0, -EINVAL for a bad signal, -ESRCH when the thread has ended. */
   kill(sig: number): number {
-    if (!Number.isInteger(sig) || sig < 0 || sig > 64) return -22; // EINVAL
-    if (this.state === "done") return -3; // ESRCH
+    if (!Number.isInteger(sig) || sig < 0 || sig > 64) return -EINVAL;
+    if (this.state === "done") return -ESRCH;
     if (sig === 0) return 0;
     this.pending |= 1n << BigInt(sig - 1);
     if (this.state === "blocked" && this.interruptible && this.signalPending()) this.sched.wake(this, "signal");
