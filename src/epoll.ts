@@ -1,7 +1,7 @@
 /// <reference lib="esnext.disposable" preserve="true" />
 // The idiomatic API: class Epoll over the syscall layer. Failures throw EpollError (Node's
 // SystemError shape); wrong argument types throw TypeError before anything is done.
-import type { Kernel } from "./kernel/kernel.js";
+import type { KernelApi } from "./kernel-api.js";
 import type { EpollEvent } from "./sys.js";
 import { FileHandle, checkOptions } from "./handles.js";
 import { EpollError, check } from "./errors.js";
@@ -27,7 +27,7 @@ const NOTHING_CAN_WAKE =
   "to be woken by them, use createKernel({ clock: \"real\" })";
 
 type Target = number | FileHandle;
-const fdOf = (t: Target, what: string, kernel: Kernel): number => {
+const fdOf = (t: Target, what: string, kernel: KernelApi): number => {
   if (t instanceof FileHandle) {
     if (t.kernel !== kernel) throw new TypeError(`Epoll.${what}: the FileHandle belongs to another kernel`);
     return t.fd;
@@ -68,7 +68,7 @@ export class Epoll {
   /** epoll_create1(2) on `kernel` (EPOLL_CLOEXEC with `cloexec`); throws EpollError (EMFILE, ENOMEM). */
   constructor(
     /** The kernel the set belongs to. */
-    readonly kernel: Kernel,
+    readonly kernel: KernelApi,
     options: { cloexec?: boolean } = {}
   ) {
     checkOptions(options, "new Epoll", ["cloexec"]);

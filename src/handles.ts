@@ -1,7 +1,7 @@
 /// <reference lib="esnext.disposable" preserve="true" />
 // Idiomatic wrappers for files: objects with read/write/close that throw EpollError, made
 // by kernel.pipe(), kernel.socketPair(), kernel.eventFd() and kernel.timerFd().
-import type { Kernel } from "./kernel/kernel.js";
+import type { KernelApi } from "./kernel-api.js";
 import { check } from "./errors.js";
 import { EFAULT, EINVAL, F_GETFL, F_SETFL, O_NONBLOCK } from "./uapi.js";
 
@@ -29,7 +29,7 @@ export class FileHandle {
   /** Wraps an fd of `kernel` that is already open (kernel.pipe() and the like make these). */
   constructor(
     /** The kernel this fd belongs to. */
-    readonly kernel: Kernel,
+    readonly kernel: KernelApi,
     fd: number
   ) {
     this.box = { fd };

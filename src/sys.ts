@@ -4,7 +4,7 @@
 import { AF_UNIX, CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM, CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_REALTIME_ALARM, EFD_SEMAPHORE, FD_CLOEXEC, F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_SETFD, F_SETFL, MFD_ALLOW_SEALING, MFD_CLOEXEC, MFD_EXEC, MFD_NAME_MAX, MFD_NOEXEC_SEAL, O_CLOEXEC, O_DIRECT, O_NONBLOCK, O_NOTIFICATION_PIPE, SHUT_RD, SHUT_RDWR, SOCK_STREAM, TFD_TIMER_ABSTIME, TFD_TIMER_CANCEL_ON_SET } from "./uapi.js";
 import * as U from "./uapi.js";
 import { EPI_DATA_HI, EPI_DATA_LO, EPI_EVENTS, EPI_FD, EPI_FILE, TF_CAN_POLL, TF_HAS_EVENT, TF_IS_EPOLL, TF_NO_WAKEUP_CAP, TF_SAME_FILE, TF_VALID } from "./abi.js";
-import type { Kernel } from "./kernel/kernel.js";
+import type { Process } from "./kernel/process.js";
 import type { OpenFile, PollTable } from "./kernel/file.js";
 import { isU8, storeAll, transferFault, writableArray } from "./usermem.js";
 import { EventCopier, dataOf, type EpollEvent } from "./core/transfer.js";
@@ -155,7 +155,7 @@ export function pwait2Timeout(timeout: unknown): bigint | number {
  * one: POLLNVAL; else the file's poll within the request, ERR and HUP always). `tableFor`
  * gives the poll table each file queues its wait entries on (a thread's first pass), or null.
  */
-export function pollScan(k: Kernel, req: PollRequest[], tableFor: ((want: number) => PollTable) | null): number[] {
+export function pollScan(k: Process, req: PollRequest[], tableFor: ((want: number) => PollTable) | null): number[] {
   return req.map(({ fd, events }) => {
     if (fd < 0) return 0;
     const f = k.fdt.get(fd);
@@ -231,7 +231,7 @@ export let sysInternals: {
  * -EAGAIN; a read or write that would block returns -EAGAIN.
  */
 export class Sys {
-  readonly #k: Kernel;
+  readonly #k: Process;
 
   static {
     // Every syscall, in one place: refused once the core has aborted (guard), and an
@@ -261,7 +261,7 @@ export class Sys {
   }
 
   /** Made by the Kernel: use `kernel.sys`. */
-  constructor(k: Kernel) {
+  constructor(k: Process) {
     this.#k = k;
   }
 

@@ -8,7 +8,7 @@
 // timeout expired meanwhile; ep->mtx is held across ep_send_events, which lets other
 // threads run after each item's re-poll (where Linux drops ep->lock), and across epoll_ctl.
 import * as U from "./uapi.js";
-import type { Kernel } from "./kernel/kernel.js";
+import type { Process } from "./kernel/process.js";
 import type { Thread } from "./kernel/sched.js";
 import type { OpenFile } from "./kernel/file.js";
 import { transferFault } from "./usermem.js";
@@ -39,7 +39,7 @@ export interface ThreadSys extends Pick<ThreadCalls, (typeof PASS_THROUGH)[numbe
  * blocking fds, nanosleep) suspend the thread until Linux would return, or -EINTR on a signal.
  */
 export class ThreadSys implements ThreadCalls {
-  readonly #k: Kernel;
+  readonly #k: Process;
 
   // The calls that never sleep: a scheduling point, then the synchronous call (one
   // implementation, in Sys). The others are written below because they can block.
@@ -57,16 +57,17 @@ export class ThreadSys implements ThreadCalls {
   }
 
   /** Made by kernel.spawn() for its thread. */
+  readonly #sys: Sys;
+
+  /** Made by kernel.spawn() for its thread: the process, the thread, and the synchronous calls it wraps. */
   constructor(
-    k: Kernel,
+    k: Process,
     /** The thread this is the `sys` of. */
-    readonly thread: Thread
+    readonly thread: Thread,
+    sys: Sys
   ) {
     this.#k = k;
-  }
-
-  get #sys(): Sys {
-    return this.#k.sys;
+    this.#sys = sys;
   }
 
   /** The entry of every call: a scheduling point. */

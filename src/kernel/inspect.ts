@@ -3,7 +3,7 @@
 // transfer in progress, who waits, and who holds ep->mtx. Reading it changes nothing.
 import { EPI_CHAINED, EPI_DATA_HI, EPI_DATA_LO, EPI_EVENTS, EPI_FD, EPI_FILE, EPI_LINKED, EP_SCANNING, LIST_OVFLIST, LIST_RDLLIST, LIST_TXLIST } from "../abi.js";
 import { dataOf } from "../core/transfer.js";
-import type { Kernel } from "./kernel.js";
+import type { Process } from "./process.js";
 import { EpollFile } from "../files/epoll.js";
 import type { OpenFile } from "./file.js";
 
@@ -59,7 +59,7 @@ function pollQuietly(file: OpenFile, events: number): number {
   }
 }
 
-export function inspectEpoll(k: Kernel, epfd: number): EpollState | null {
+export function inspectEpoll(k: Process, epfd: number): EpollState | null {
   const f = k.fdt.get(epfd);
   if (!(f instanceof EpollFile)) return null;
   const core = k.core;

@@ -1,0 +1,378 @@
+// A Process: one core instance, one fd table, one clock, the threads. Wires the core's
+// imports (vfs_poll, remove_wait_queue, f_ep_link, wake_ep) to host files and wait queues.
+import { instantiateCore, instantiateCoreSync, type CoreExports, type CoreImports, type CoreKind, CoreAbortError } from "../core/loader.js";
+import { Clock, type ClockMode } from "./clock.js";
+import { FdTable } from "./fdtable.js";
+import { NullFile, type OpenFile, type PollTable } from "./file.js";
+import { EpollWaitEntry, type WaitEntry, type WaitQueueHead } from "./waitqueue.js";
+import { EpollFile } from "../files/epoll.js";
+import { PipeBufferPool } from "../files/pipe.js";
+import { AF_UNIX, CLOCK_MONOTONIC, CLOCK_REALTIME, EAGAIN, EBUSY, EDEADLK, EFD_CLOEXEC, EFD_NONBLOCK, EFD_SEMAPHORE, EINVAL, EPOLLEXCLUSIVE, O_CLOEXEC, O_DIRECT, O_NONBLOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, TFD_CLOEXEC, TFD_NONBLOCK } from "../uapi.js";
+import { EventCopier } from "../core/transfer.js";
+import { CACHE_EPITEM, CACHE_EPITEMS_HEAD, CACHE_EPPOLL_ENTRY, CACHE_EVENTPOLL, CACHE_WAKEUP_SOURCE, SLOT_MASK, WATCHER_BUSY, WS_ACTIVE, WS_ACTIVE_COUNT, WS_EVENT_COUNT, WS_RELAX_COUNT } from "../abi.js";
+import { TimerQueue } from "./timers.js";
+import { InodeAllocator } from "./inode.js";
+import { Scheduler } from "./sched.js";
+
+/** Options of createKernel() and createKernelSync() (docs/API.md, Loading). */
+export interface KernelOptions {
+  /** "virtual" (default): time moves only when a caller sleeps. "real": the host's clock. */
+  clock?: ClockMode;
+  /** The only source of scheduling randomness (threads). Default 1. */
+  seed?: number;
+  /** The process has CAP_BLOCK_SUSPEND (default true); without it EPOLLWAKEUP is dropped. */
+  capBlockSuspend?: boolean;
+  /** max_user_watches; default: Linux's formula applied to the core's memory budget. */
+  maxUserWatches?: number;
+  /** Cap on the core's linear memory in bytes (ENOMEM past it). Default: 4 GiB - 64 KiB. */
+  maxMemoryBytes?: number;
+  /** RLIMIT_NOFILE; default 1024. */
+  maxFds?: number;
+  /** Which core build to run: "release" (default) or "debug" (assertions, invariant walks).
+   *  The environment variable EPOLL_WASM_CORE overrides the default. */
+  core?: CoreKind;
+}
+
+const WASM32_MAX_BYTES = 0xffff0000;
+/** Bytes of core memory per watch (an EpItem, 68, and its one EppollEntry, 12): Linux's EP_ITEM_COST
+ *  (sizeof(struct epitem) + sizeof(struct eppoll_entry)), the divisor of max_user_watches. */
+export const EP_ITEM_COST = 80;
+
+export function defaultCoreKind(): CoreKind {
+  // No Node built-ins: read process.env only where a `process` global exists.
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.EPOLL_WASM_CORE;
+  return env === "debug" ? "debug" : "release";
+}
+
+export function checkOptions(o: KernelOptions): void {
+  const bad = (what: string) => {
+    throw new TypeError(`createKernel: invalid option ${what}`);
+  };
+  if (o === null || typeof o !== "object") bad("object");
+  if (o.clock !== undefined && o.clock !== "virtual" && o.clock !== "real") bad("clock");
+  if (o.seed !== undefined && !Number.isSafeInteger(o.seed)) bad("seed");
+  if (o.maxUserWatches !== undefined && !(Number.isInteger(o.maxUserWatches) && o.maxUserWatches >= 0 && o.maxUserWatches <= 0xffffffff)) bad("maxUserWatches");
+  if (o.maxMemoryBytes !== undefined && !(Number.isInteger(o.maxMemoryBytes) && o.maxMemoryBytes > 0)) bad("maxMemoryBytes");
+  if (o.maxFds !== undefined && !(Number.isInteger(o.maxFds) && o.maxFds >= 3 && o.maxFds <= 1 << 20)) bad("maxFds");
+  if (o.core !== undefined && o.core !== "debug" && o.core !== "release") bad("core");
+  if (o.capBlockSuspend !== undefined && typeof o.capBlockSuspend !== "boolean") bad("capBlockSuspend");
+}
+
+/**
+ * The process under the syscalls: its core instance (fs/eventpoll.c in WebAssembly) and the
+ * binding to it (imports, wait entries, file registry, releases), fd table (fds 0-2 open on
+ * a null device), clock, timers and scheduler. The syscall layers are written on it; Kernel
+ * (the public front) adds them and the idiomatic API.
+ */
+export class Process {
+  /** The kernel's clock: "virtual" (moves only when a caller sleeps) or "real". */
+  readonly clock: Clock;
+  /** The process's fd table (RLIMIT_NOFILE = options.maxFds). */
+  readonly fdt: FdTable;
+  /** Armed timers (timerfds, waiters' timeouts) of this kernel. */
+  readonly timers = new TimerQueue();
+  /** Inode numbers of this kernel's pipes, sockets and memfds. */
+  private readonly inodes = new InodeAllocator();
+  /** Free pipe buffers (pages) of this kernel's pipes. */
+  readonly pipeBuffers = new PipeBufferPool();
+  /** The process's threads and their scheduler. */
+  readonly sched: Scheduler;
+  /** Files whose last reference went while a set watching them was in mid-transfer. */
+  private readonly deferred: OpenFile[] = [];
+  /** The eventpoll core instance's exports (WebAssembly). */
+  readonly core!: CoreExports;
+  /** Copies transfers out of the core (events buffer and undo log). */
+  readonly copier!: EventCopier;
+  /** Which core build runs: "release" or "debug". */
+  readonly coreKind: CoreKind;
+  /** The scheduling seed (options.seed, default 1). */
+  readonly seed: number;
+  /** Whether the process has CAP_BLOCK_SUSPEND (EPOLLWAKEUP is kept). */
+  readonly capBlockSuspend: boolean;
+  /** Set once the core aborted: the kernel refuses every further call. */
+  get dead(): CoreAbortError | null {
+    return this.#dead;
+  }
+  #dead: CoreAbortError | null = null;
+  /** Files that exist (have references), by id: the core names files by id. */
+  private readonly files: (OpenFile | undefined)[] = [undefined];
+  /** Ids of released files, for reuse (LIFO). */
+  private readonly freeIds: number[] = [];
+  private readonly epolls = new Map<number, EpollFile>();
+  /** Host wait entries of EppollEntry handles, by slab slot. */
+  private readonly pwqEntries: (WaitEntry | undefined)[] = [];
+
+  /** Made by Kernel (use createKernel() / createKernelSync()). */
+  constructor(options: KernelOptions, core: CoreExports | ((imports: CoreImports, onAbort: (e: CoreAbortError) => void) => CoreExports)) {
+    this.coreKind = options.core ?? defaultCoreKind();
+    this.seed = options.seed ?? 1;
+    this.capBlockSuspend = options.capBlockSuspend ?? true;
+    this.clock = new Clock(options.clock ?? "virtual");
+    this.fdt = new FdTable(options.maxFds ?? 1024, (f) => this.lastRef(f));
+    (this as { core: CoreExports }).core = typeof core === "function" ? core(this.imports(), (e) => (this.#dead = e)) : core;
+    const mem = options.maxMemoryBytes ?? WASM32_MAX_BYTES;
+    if (this.core.set_memory_limit(Math.min(mem, WASM32_MAX_BYTES)) < 0) {
+      throw new RangeError(`createKernel: maxMemoryBytes ${mem} is below the core's initial ${this.core.memory_bytes()} bytes`);
+    }
+    this.core.set_max_user_watches(options.maxUserWatches ?? Math.floor(Math.min(mem, WASM32_MAX_BYTES) / 25 / EP_ITEM_COST));
+    (this as { copier: EventCopier }).copier = new EventCopier(this.core);
+    this.sched = new Scheduler(this.seed, this.clock, this.timers);
+    const nul = new NullFile();
+    for (let i = 0; i < 3; i++) this.fdt.install(this.track(nul), false);
+  }
+
+  /** CLOCK_MONOTONIC now, in nanoseconds. */
+  now(): bigint {
+    return this.clock.now();
+  }
+
+  /** The open file description with this id, if it still exists. */
+  fileById(id: number): OpenFile | undefined {
+    return this.files[id];
+  }
+
+  /** Register a new open file description so the core can name it. */
+  track<F extends OpenFile>(f: F): F {
+    if (f.id === 0) {
+      f.id = this.freeIds.pop() ?? this.files.length;
+      f.assignInode(this.inodes);
+    }
+    this.files[f.id] = f;
+    return f;
+  }
+
+  /** Create an epoll file with its EventPoll; -ENOMEM if the core is out of memory. */
+  newEpoll(): EpollFile | number {
+    const f = this.track(new EpollFile(this.core));
+    const ep = this.core.epoll_create(f.id);
+    if (ep < 0) {
+      this.untrack(f);
+      return ep;
+    }
+    f.ep = ep;
+    this.epolls.set(ep, f);
+    return f;
+  }
+
+  private untrack(f: OpenFile): void {
+    this.files[f.id] = undefined;
+    this.freeIds.push(f.id);
+  }
+
+  /** Take a reference to a file for the length of a call (fget). */
+  fget(f: OpenFile): void {
+    f.refs++;
+  }
+  /** Drop a reference fget() took (fput); the last one releases the file. */
+  fput(f: OpenFile): void {
+    this.fdt.put(f);
+  }
+
+  /** The EventPoll handles of the sets watching a file (with repeats), and whether busy. */
+  watchers(f: OpenFile): { eps: EpollFile[]; busy: boolean } {
+    const head = f.epHead;
+    const ep = f instanceof EpollFile ? f.ep : 0;
+    if (!head && !ep) return { eps: [], busy: false };
+    // A file's watchers are on its head's list and, for an epoll file, on its refs list
+    // (both, if a raw caller registered an epoll file as a plain one).
+    const eps: EpollFile[] = [];
+    let busy = false;
+    for (const [h, e] of [[head, 0], [0, ep]] as const) {
+      if (!h && !e) continue;
+      for (let i = 0; ; i++) {
+        const w = this.core.file_watcher(h, e, i);
+        if (w <= 0) break;
+        const f = this.epolls.get(w);
+        if (f && !eps.includes(f)) eps.push(f);
+      }
+      if (this.core.file_watcher(h, e, WATCHER_BUSY) === 1) busy = true;
+    }
+    return { eps, busy };
+  }
+
+  /** __fput(): eventpoll_release() first (drop every epoll item on this file), then release. */
+  private lastRef(f: OpenFile): void {
+    // MODEL: Linux's eventpoll_release would sleep on the ep->mtx of a set in mid-transfer;
+    // the release completes when that transfer ends instead.
+    if ((f.epHead || f instanceof EpollFile) && this.watchers(f).busy) {
+      this.deferred.push(f);
+      return;
+    }
+    if ((f.epHead || f instanceof EpollFile) && this.core.eventpoll_release_file(f.epHead, f instanceof EpollFile ? f.ep : 0) === -EBUSY) {
+      this.deferred.push(f);
+      return;
+    }
+    f.release();
+    if (f instanceof EpollFile) this.epolls.delete(f.ep);
+    this.untrack(f);
+  }
+
+  /** Complete releases that waited for a transfer to end. */
+  runDeferredReleases(): void {
+    for (let i = 0; i < this.deferred.length; ) {
+      const f = this.deferred[i];
+      if (this.watchers(f).busy) {
+        i++;
+        continue;
+      }
+      this.deferred.splice(i, 1);
+      this.lastRef(f);
+    }
+  }
+
+  /** An exception raised by host code while the core was running, to rethrow afterwards. */
+  private pendingError: unknown = undefined;
+
+  /** After a core call: rethrow what host code called from the core threw, if anything. */
+  rethrow(): void {
+    if (this.pendingError === undefined) return;
+    const e = this.pendingError;
+    this.pendingError = undefined;
+    throw e;
+  }
+
+  /** Every syscall's entry: refuse after a core abort; with the real clock, fire due timers. */
+  guard(): void {
+    if (this.#dead) throw new Error(`epoll-wasm kernel refuses calls after a core abort: ${this.#dead.message}`, { cause: this.#dead });
+    if (this.timers.size && this.clock.mode === "real") this.timers.runDue(this.clock.now());
+  }
+
+  /**
+   * The synchronous layer's sleep. Virtual clock: jump from timer expiry to timer expiry
+   * (firing them) until `ready()` holds (returns 1) or the deadline passes (returns 0);
+   * with no deadline (-1n) and no timer left, nothing could ever wake the caller: -EDEADLK.
+   * Real clock: cannot block the JS thread: -EAGAIN.
+   */
+  sleepUntil(deadline: bigint, ready: () => boolean): number {
+    // MODEL: Linux would sleep; the synchronous layer never blocks the JS thread (-EAGAIN on
+    // the real clock, -EDEADLK below when nothing could ever end the wait).
+    if (this.clock.mode === "real") return -EAGAIN;
+    for (;;) {
+      const next = this.timers.nextExpiry();
+      if (next !== undefined && (deadline < 0n || next <= deadline)) {
+        this.clock.advanceTo(next);
+        this.timers.runDue(this.clock.now());
+        if (ready()) return 1;
+        continue;
+      }
+      if (deadline < 0n) return -EDEADLK;
+      this.clock.advanceTo(deadline);
+      return 0;
+    }
+  }
+
+  // ---- debugging and accounting ----
+
+  /** The debug core's invariant walk: 0 = all hold; a rule number otherwise; -ENOSYS on release. */
+  invariants(): number {
+    return this.core.invariants();
+  }
+  /** Live core objects: EventPolls, EpItems, EppollEntries, f_ep heads, wakeup sources. */
+  liveObjects(): { eventpoll: number; epitem: number; eppollEntry: number; epitemsHead: number; wakeupSource: number } {
+    const c = this.core;
+    return {
+      eventpoll: c.cache_live(CACHE_EVENTPOLL), epitem: c.cache_live(CACHE_EPITEM), eppollEntry: c.cache_live(CACHE_EPPOLL_ENTRY),
+      epitemsHead: c.cache_live(CACHE_EPITEMS_HEAD), wakeupSource: c.cache_live(CACHE_WAKEUP_SOURCE),
+    };
+  }
+  /** Host wait entries still linked for epoll items. */
+  hostWaitEntries(): number {
+    return this.pwqEntries.reduce((n, e) => (e ? n + 1 : n), 0);
+  }
+  /**
+   * EPOLLWAKEUP accounting (the wakeup_source epoll keeps): of the item (epfd, fd), or of
+   * the set itself when `fd` is omitted. null when there is no such source.
+   */
+  wakeupSource(epfd: number, fd?: number): { active: boolean; eventCount: number; activeCount: number; relaxCount: number } | null {
+    const ep = this.fdt.get(epfd);
+    if (!(ep instanceof EpollFile)) return null;
+    let epi = 0;
+    if (fd !== undefined) {
+      const f = this.fdt.get(fd);
+      if (!f) return null;
+      epi = this.core.ep_find_item(ep.ep, f.id, fd);
+      if (epi <= 0) return null;
+    }
+    const field = (i: number) => this.core.wakeup_source_field(ep.ep, epi, i);
+    if (field(WS_ACTIVE) < 0) return null;
+    return { active: field(WS_ACTIVE) === 1, eventCount: field(WS_EVENT_COUNT), activeCount: field(WS_ACTIVE_COUNT), relaxCount: field(WS_RELAX_COUNT) };
+  }
+
+  /** Objects the core's caches have handed out since it started. */
+  coreAllocations(): number {
+    return this.core.core_allocs();
+  }
+
+  /** Watches counted against max_user_watches. */
+  userWatches(): number {
+    return this.core.user_watches();
+  }
+  /** The size of the core's linear memory in bytes. */
+  coreMemoryBytes(): number {
+    return this.core.memory_bytes();
+  }
+
+  // ---- the core's imports ----
+
+  private imports(): CoreImports {
+    return {
+      // An exception must never unwind through the core (it would leave its lists half
+      // updated): host code called from the core is caught here, answers neutrally, and the
+      // error is rethrown to the caller of the syscall once the core call has completed.
+      vfs_poll: (fileId, epi, events, depth) => {
+        const f = this.files[fileId];
+        if (!f) return 0;
+        try {
+          return f.poll(epi ? this.queueTable(epi, events) : null, depth) >>> 0;
+        } catch (e) {
+          this.pendingError ??= e;
+          return 0;
+        }
+      },
+      remove_wait_queue: (pwq) => {
+        const slot = pwq & SLOT_MASK;
+        const e = this.pwqEntries[slot];
+        if (e) {
+          e.head?.remove(e);
+          this.pwqEntries[slot] = undefined;
+        }
+      },
+      set_ephead: (fileId, head) => {
+        const f = this.files[fileId];
+        if (f) f.epHead = head;
+      },
+      wake_ep: (ep, which, key) => {
+        const f = this.epolls.get(ep);
+        if (!f) return;
+        try {
+          if (which === 0) f.wq.wakeUp(key, 1);
+          else f.pollWaitHead.wakeUp(key, 1);
+        } catch (e) {
+          this.pendingError ??= e;
+        }
+      },
+    };
+  }
+
+  /** ep_ptable_queue_proc's poll table: each poll_wait links an entry calling ep_poll_callback. */
+  /** The one poll table of ep_insert registrations (they never nest), re-aimed per call. */
+  private readonly epq = { key: 0, epi: 0, kernel: this as Process, queue(this: { key: number; epi: number; kernel: Process }, head: WaitQueueHead) {
+    this.kernel.queueEntry(this.epi, this.key, head);
+  } };
+
+  private queueTable(epi: number, events: number): PollTable {
+    this.epq.epi = epi;
+    this.epq.key = events;
+    return this.epq;
+  }
+
+  /** ep_ptable_queue_proc's host half: link a wait entry that calls ep_poll_callback. */
+  queueEntry(epi: number, events: number, head: WaitQueueHead): void {
+    const core = this.core;
+    const pwq = core.ptable_queue_proc(epi);
+    if (pwq <= 0) return; // ENOMEM: ep_insert notices and fails
+    const entry = new EpollWaitEntry(core.poll_callback, pwq, (events & EPOLLEXCLUSIVE) !== 0);
+    head.add(entry);
+    this.pwqEntries[pwq & SLOT_MASK] = entry;
+  }
+}
