@@ -85,13 +85,7 @@ export class FdTable {
     if (!f) return -EBADF;
     if (!Number.isInteger(newfd) || newfd < 0 || newfd >= this.maxFds) return -EBADF;
     const prev = this.slots[newfd];
-    f.refs++;
-    this.slots[newfd] = f;
-    if (cloexec) this.cloexec.add(newfd);
-    else this.cloexec.delete(newfd);
-    if (newfd === this.lowestFree) {
-      while (this.slots[this.lowestFree]) this.lowestFree++;
-    }
+    this.installAt(newfd, f, cloexec); // the new file is in place before the old one goes
     if (prev) this.put(prev);
     return newfd;
   }
