@@ -1,0 +1,149 @@
+// Tests written to kill mutants of src/sys.ts that StrykerJS (`npm run mutate:src`) found
+// surviving the rest of the suite. Expected values are Linux's (checked with small C
+// programs on Linux 6.18: socketpair, dup2/dup3, usleep) or, for the model's extensions
+// (epoll_wait_into), the documented contract.
+import * as E from "../src/index";
+import { newKernel } from "./helpers";
+
+const { EPOLL_CTL_ADD: ADD } = E;
+
+/** A kernel with an epoll set holding `n` ready eventfds (data = index). */
+function readySet(n: number) {
+  const k = newKernel();
+  const ep = k.sys.epoll_create1(0);
+  const fds = Array.from({ length: n }, (_, i) => {
+    const fd = k.sys.eventfd(1, E.EFD_NONBLOCK);
+    expect(k.sys.epoll_ctl(ep, ADD, fd, { events: E.EPOLLIN, data: i })).toBe(0);
+    return fd;
+  });
+  return { k, ep, fds };
+}
+
+/** Virtual nanoseconds elapsed, measured with a 100 s monotonic timerfd armed now. */
+function stopwatch(k: E.Kernel): () => number {
+  const t = k.sys.timerfd_create(E.CLOCK_MONOTONIC, E.TFD_NONBLOCK);
+  expect(k.sys.timerfd_settime(t, 0, { it_interval: { tv_sec: 0, tv_nsec: 0 }, it_value: { tv_sec: 100, tv_nsec: 0 } }, null)).toBe(0);
+  return () => {
+    const cur = { it_interval: { tv_sec: 0, tv_nsec: 0 }, it_value: { tv_sec: 0, tv_nsec: 0 } };
+    expect(k.sys.timerfd_gettime(t, cur)).toBe(0);
+    return 100e9 - (cur.it_value.tv_sec * 1e9 + cur.it_value.tv_nsec);
+  };
+}
+
+describe("dup2 / dup3: the range of newfd (Linux: EBADF outside [0, RLIMIT_NOFILE))", () => {
+  test.each([["dup2"], ["dup3"]])("%s", (which) => {
+    const k = newKernel({ maxFds: 64 });
+    const d = (oldfd: number, newfd: number) =>
+      which === "dup2" ? k.sys.dup2(oldfd, newfd) : k.sys.dup3(oldfd, newfd, 0);
+    const efd = k.sys.eventfd(0, 0);
+    expect(d(efd, -1)).toBe(-E.EBADF);
+    expect(d(efd, 64)).toBe(-E.EBADF);
+    expect(d(efd, 63)).toBe(63);
+    expect(d(efd, 0)).toBe(0);
+    expect(d(40, 5)).toBe(-E.EBADF); // oldfd not open
+    expect(k.sys.close(63)).toBe(0);
+    expect(k.sys.close(0)).toBe(0);
+  });
+});
+
+describe("usleep / nanosleep on the virtual clock", () => {
+  test("usleep(0) succeeds, usleep(-1) is EINVAL; both sleeps advance the clock by what they asked", () => {
+    const k = newKernel();
+    const elapsed = stopwatch(k);
+    expect(k.sys.usleep(0)).toBe(0);
+    expect(k.sys.usleep(-1)).toBe(-E.EINVAL);
+    expect(elapsed()).toBe(0);
+    expect(k.sys.usleep(2500)).toBe(0);
+    expect(elapsed()).toBe(2_500_000);
+    expect(k.sys.nanosleep({ tv_sec: 1, tv_nsec: 5 })).toBe(0);
+    expect(elapsed()).toBe(1_002_500_005);
+  });
+});
+
+describe("epoll_wait timeouts", () => {
+  test("a timeout of 1000 ms on a set nothing wakes sleeps exactly that long and returns 0", () => {
+    const k = newKernel();
+    const ep = k.sys.epoll_create1(0);
+    const p: number[] = [];
+    expect(k.sys.pipe2(p, E.O_NONBLOCK)).toBe(0);
+    expect(k.sys.epoll_ctl(ep, ADD, p[0], { events: E.EPOLLIN })).toBe(0);
+    const elapsed = stopwatch(k);
+    const out: E.EpollEvent[] = [];
+    expect(k.sys.epoll_wait(ep, out, 1, 1000)).toBe(0);
+    expect(elapsed()).toBe(1_000_000_000);
+    expect(k.sys.epoll_wait(ep, out, 1, 0)).toBe(0);
+    expect(elapsed()).toBe(1_000_000_000);
+  });
+
+  test("epoll_wait_into: a timeout that is not a C int is EINVAL", () => {
+    const { k, ep } = readySet(1);
+    const out = new Uint32Array(3);
+    expect(k.sys.epoll_wait_into(ep, out, 1, 1.5)).toBe(-E.EINVAL);
+    expect(k.sys.epoll_wait_into(ep, out, 1, 2 ** 31)).toBe(-E.EINVAL);
+    expect(out).toEqual(new Uint32Array(3));
+  });
+
+  test("epoll_pwait2 with an undefined timeout is an infinite wait (returns the ready event)", () => {
+    const { k, ep } = readySet(1);
+    const out: E.EpollEvent[] = [];
+    expect(k.sys.epoll_pwait2(ep, out, 1, undefined as unknown as null, null)).toBe(1);
+    expect(out[0]).toEqual({ events: E.EPOLLIN, data: 0n });
+  });
+});
+
+describe("epoll_wait_into copies exactly 3 words per event", () => {
+  test.each([[1], [2], [5]])("%i events: the words after them are untouched", (n) => {
+    const { k, ep } = readySet(n);
+    const out = new Uint32Array(3 * 8).fill(0xdeadbeef);
+    expect(k.sys.epoll_wait_into(ep, out, 8, 0)).toBe(n);
+    const want = new Uint32Array(3 * 8).fill(0xdeadbeef);
+    for (let i = 0; i < n; i++) want.set([E.EPOLLIN, i, 0], 3 * i);
+    expect(out).toEqual(want);
+  });
+});
+
+describe("socketpair argument checks (Linux's errnos)", () => {
+  test("AF_UNIX accepts protocol 0 and PF_UNIX (1), refuses others; other families and types", () => {
+    const k = newKernel();
+    const sv: number[] = [];
+    expect(k.sys.socketpair(E.AF_UNIX, E.SOCK_STREAM, 1, sv)).toBe(0);
+    expect(sv.length).toBe(2);
+    expect(k.sys.socketpair(E.AF_UNIX, E.SOCK_STREAM, 2, [])).toBe(-E.EPROTONOSUPPORT);
+    expect(k.sys.socketpair(2 /* AF_INET */, E.SOCK_STREAM, 0, [])).toBe(-E.EOPNOTSUPP);
+    expect(k.sys.socketpair(10 /* AF_INET6 */, E.SOCK_STREAM, 0, [])).toBe(-E.EOPNOTSUPP);
+    expect(k.sys.socketpair(12345, E.SOCK_STREAM, 0, [])).toBe(-E.EAFNOSUPPORT);
+    expect(k.sys.socketpair(E.AF_UNIX, 99, 0, [])).toBe(-E.EINVAL);
+  });
+});
+
+describe("timerfd_settime / timerfd_gettime: what the value objects must be", () => {
+  const zero = () => ({ it_interval: { tv_sec: 0, tv_nsec: 0 }, it_value: { tv_sec: 0, tv_nsec: 0 } });
+  test("old_value may be null or undefined; a frozen or non-extensible one is EFAULT", () => {
+    const k = newKernel();
+    const t = k.sys.timerfd_create(E.CLOCK_MONOTONIC, 0);
+    const v = { it_interval: { tv_sec: 0, tv_nsec: 0 }, it_value: { tv_sec: 5, tv_nsec: 0 } };
+    expect(k.sys.timerfd_settime(t, 0, v, null)).toBe(0);
+    expect(k.sys.timerfd_settime(t, 0, v, undefined as unknown as null)).toBe(0);
+    expect(k.sys.timerfd_settime(t, 0, v, Object.freeze(zero()))).toBe(-E.EFAULT);
+    expect(k.sys.timerfd_settime(t, 0, v, Object.preventExtensions(zero()))).toBe(-E.EFAULT);
+    const old = zero();
+    expect(k.sys.timerfd_settime(t, 0, v, old)).toBe(0);
+    expect(old.it_value).toEqual({ tv_sec: 5, tv_nsec: 0 });
+  });
+  test("new_value that is not an object, or whose getters throw, is EFAULT", () => {
+    const k = newKernel();
+    const t = k.sys.timerfd_create(E.CLOCK_MONOTONIC, 0);
+    for (const bad of [null, undefined, 5, "x"]) expect(k.sys.timerfd_settime(t, 0, bad as unknown as E.Itimerspec, null)).toBe(-E.EFAULT);
+    const throwing = { get it_interval(): never { throw new Error("trap"); }, it_value: { tv_sec: 1, tv_nsec: 0 } };
+    expect(k.sys.timerfd_settime(t, 0, throwing as unknown as E.Itimerspec, null)).toBe(-E.EFAULT);
+  });
+  test("curr_value of timerfd_gettime must be storable: frozen, non-extensible or null is EFAULT", () => {
+    const k = newKernel();
+    const t = k.sys.timerfd_create(E.CLOCK_MONOTONIC, 0);
+    expect(k.sys.timerfd_gettime(t, Object.freeze(zero()))).toBe(-E.EFAULT);
+    expect(k.sys.timerfd_gettime(t, Object.preventExtensions(zero()))).toBe(-E.EFAULT);
+    expect(k.sys.timerfd_gettime(t, null as unknown as E.Itimerspec)).toBe(-E.EFAULT);
+    const cur = zero();
+    expect(k.sys.timerfd_gettime(t, cur)).toBe(0);
+  });
+});
