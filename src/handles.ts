@@ -5,9 +5,7 @@ import type { KernelApi } from "./kernel-api.js";
 import { check } from "./errors.js";
 import { EFAULT, EINVAL, F_GETFL, F_SETFL, O_NONBLOCK } from "./uapi.js";
 
-/** Whether `v` is a genuine Uint8Array (a Proxy or another typed array is not). */
-import { isU8 as isUint8Array } from "./usermem.js";
-export { isUint8Array };
+import { isU8 } from "./usermem.js";
 
 /** Options objects of the constructors: a plain object whose flags are booleans. */
 export function checkOptions<T extends object>(o: unknown, where: string, flags: string[]): T {
@@ -59,7 +57,7 @@ export class FileHandle {
 
   /** Write bytes (a string is UTF-8 encoded); the count written. Throws EpollError. */
   write(data: Uint8Array | string): number {
-    if (typeof data !== "string" && !isUint8Array(data)) throw new TypeError("FileHandle.write: data must be a string or a Uint8Array");
+    if (typeof data !== "string" && !isU8(data)) throw new TypeError("FileHandle.write: data must be a string or a Uint8Array");
     const bytes = typeof data === "string" ? enc.encode(data) : data;
     return check(this.kernel.sys.write(this.fd, bytes, bytes.length), "write");
   }

@@ -20,9 +20,6 @@ export function isU32(x: unknown): x is Uint32Array {
   return ArrayBuffer.isView(x) && x instanceof Uint32Array;
 }
 
-/** The byte length of a genuine view, 0 when detached. */
-export const viewBytes = (v: ArrayBufferView): number => v.byteLength;
-
 /**
  * Stores values[i] at out[at + i] for each i, in order; the number stored before the first store
  * that failed (values.length when all did). The caller's own code (a setter or trap) may run
@@ -39,7 +36,6 @@ export function storeAll(out: unknown, values: readonly unknown[], at = 0): numb
   }
   return i;
 }
-
 
 /** An array the call may store into (it is an array, extensible and not frozen). */
 export function writableArray(a: unknown): a is unknown[] {
