@@ -275,7 +275,13 @@ export class ThreadSys implements ThreadCalls {
         if (count > 0 || timedOut) {
           return sysInternals.storeRevents(this.#sys, req, revents, count);
         }
-        if (t.signalPending()) return this.#interrupted();
+        if (t.signalPending()) {
+          // do_sys_poll copies every revents (all 0 here) out even when interrupted; a
+          // store that faults turns -EINTR into -EFAULT. The handler runs either way.
+          const stored = sysInternals.storeRevents(this.#sys, req, revents, 0);
+          const r = this.#interrupted();
+          return stored < 0 ? stored : r;
+        }
         if (!expired) await sched.block(t, "poll", true);
         timedOut = expired;
       }
