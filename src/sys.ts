@@ -1,52 +1,24 @@
 // kernel.sys: the synchronous syscall layer of docs/API.md. Numbers in, numbers out:
 // every call returns >= 0 or -errno, validates all of its arguments before touching any
-// state, and never throws for bad user input (only a core abort throws).
+// state, and never throws for bad user input (only a core abort throws). The calls that can
+// sleep are written once in src/syscalls/ and run here by SyncCaller (pause.ts).
 import { AF_UNIX, CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM, CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_REALTIME_ALARM, EFD_SEMAPHORE, FD_CLOEXEC, F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_SETFD, F_SETFL, MFD_ALLOW_SEALING, MFD_CLOEXEC, MFD_EXEC, MFD_NAME_MAX, MFD_NOEXEC_SEAL, O_CLOEXEC, O_DIRECT, O_NONBLOCK, O_NOTIFICATION_PIPE, SHUT_RD, SHUT_RDWR, SOCK_STREAM, TFD_TIMER_ABSTIME, TFD_TIMER_CANCEL_ON_SET } from "./uapi.js";
 import * as U from "./uapi.js";
-import { EPI_DATA_HI, EPI_DATA_LO, EPI_EVENTS, EPI_FD, EPI_FILE, TF_CAN_POLL, TF_HAS_EVENT, TF_IS_EPOLL, TF_NO_WAKEUP_CAP, TF_SAME_FILE, TF_VALID } from "./abi.js";
+import { EPI_DATA_HI, EPI_DATA_LO, EPI_EVENTS, EPI_FD, EPI_FILE } from "./abi.js";
 import type { Process } from "./kernel/process.js";
-import type { OpenFile, PollTable } from "./kernel/file.js";
-import { isU8, storeAll, transferFault, writableArray } from "./usermem.js";
-import { EventCopier, dataOf, type EpollEvent } from "./core/transfer.js";
-export type { EpollEvent };
+import type { OpenFile } from "./kernel/file.js";
+import { storeAll, writableArray } from "./usermem.js";
+import { dataOf, type EpollEvent } from "./core/transfer.js";
 import { EpollFile } from "./files/epoll.js";
 import { createPipe } from "./files/pipe.js";
 import { EventFdFile } from "./files/eventfd.js";
-import { TimerFdFile, type ItimerNs } from "./files/timerfd.js";
+import { TimerFdFile } from "./files/timerfd.js";
 import { SocketFile, createSocketPair } from "./files/socket.js";
 import { MemFdFile } from "./files/memfd.js";
-
-/** What epoll_wait fills in: `events` unsigned, `data` the full 64-bit value. */
-/** The struct epoll_event given to epoll_ctl(2). */
-export interface EpollEventIn {
-  /** The EPOLL* bits wanted plus flags (EPOLLET, EPOLLONESHOT, …): a 32-bit integer, signed or unsigned. */
-  events: number;
-  /** Returned with each event: a bigint (taken mod 2^64) or a safe integer. Default 0. */
-  data?: bigint | number;
-}
-/** A struct pollfd of poll(2). */
-export interface PollFd {
-  /** The fd to watch; a negative fd is ignored (`revents` 0). */
-  fd: number;
-  /** The POLL* bits wanted (POLLERR and POLLHUP are reported anyway). */
-  events: number;
-  /** Filled by poll(): the bits that hold, or POLLNVAL for an fd that is not open. */
-  revents: number;
-}
-/** A struct timespec. */
-export interface Timespec {
-  /** Seconds (>= 0). */
-  tv_sec: number;
-  /** Nanoseconds, 0 … 999999999 (otherwise EINVAL). */
-  tv_nsec: number;
-}
-/** A struct itimerspec (timerfd_settime(2), timerfd_gettime(2)). */
-export interface Itimerspec {
-  /** The period after the first expiry; zero: a one-shot timer. */
-  it_interval: Timespec;
-  /** The first expiry: relative, or absolute with TFD_TIMER_ABSTIME; zero disarms. */
-  it_value: Timespec;
-}
+import { isCInt, isCUint, readItimerspec, storeItimerspec, type EpollEventIn, type Itimerspec, type PollFd, type Sigmask, type Timespec } from "./syscalls/args.js";
+import { SyncCaller } from "./syscalls/pause.js";
+import * as S from "./syscalls/index.js";
+export type { EpollEvent, EpollEventIn, Itimerspec, PollFd, Sigmask, Timespec };
 
 /** F_SETFL may change these (O_APPEND, O_NONBLOCK, FASYNC, O_DIRECT, O_NOATIME). */
 const SETFL_MASK = 0x400 | O_NONBLOCK | 0x2000 | O_DIRECT | 0x40000;
@@ -55,150 +27,6 @@ const AF_MAX = 46, SOCK_MAX = 11, SOCK_TYPE_MASK = 0xf;
 /** AF_INET, AF_INET6, AF_NETLINK, AF_PACKET: present, but socketpair() is EOPNOTSUPP. */
 const INET_FAMILIES = [2, 10, 16, 17];
 const TIMERFD_CLOCKS = [CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_REALTIME_ALARM, CLOCK_BOOTTIME_ALARM];
-export const NS_PER_MS = 1000000n;
-
-export const isInt = (x: unknown): x is number => typeof x === "number" && Number.isInteger(x);
-/** A C `int` argument. */
-export const isCInt = (x: unknown): x is number => isInt(x) && x >= -0x80000000 && x <= 0x7fffffff;
-/** A C `unsigned int` given either signed or unsigned. */
-const isCUint = (x: unknown): x is number => isInt(x) && x >= -0x80000000 && x <= 0xffffffff;
-
-/** A struct itimerspec: undefined if unreadable (EFAULT); `valid` false if out of range. */
-function readItimerspec(v: unknown): { value: bigint; interval: bigint; valid: boolean } | undefined {
-  if (v === null || typeof v !== "object") return undefined;
-  let iv: unknown, val: unknown;
-  try {
-    ({ it_interval: iv, it_value: val } = v as Itimerspec);
-  } catch {
-    return undefined;
-  }
-  const i = readTimespec(iv);
-  const x = readTimespec(val);
-  if (!i || !x) return undefined;
-  return { value: x.ns, interval: i.ns, valid: i.valid && x.valid };
-}
-
-const toTimespec = (ns: bigint): Timespec => ({ tv_sec: Number(ns / 1000000000n), tv_nsec: Number(ns % 1000000000n) });
-
-/** put_itimerspec64: false when the store faulted. */
-function storeItimerspec(o: Itimerspec, v: ItimerNs): boolean {
-  try {
-    o.it_interval = toTimespec(v.interval);
-    o.it_value = toTimespec(v.value);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A millisecond timeout as nanoseconds (-1n: infinite); 0 makes no bigint. */
-export const msToNs = (ms: number): bigint => (ms === 0 ? 0n : ms < 0 ? -1n : BigInt(ms) * NS_PER_MS);
-
-/** A sigset_t: null (none), a bigint bit mask (bit signo - 1), or an array of signal numbers. */
-export type Sigmask = bigint | number[] | null | undefined;
-
-/** The sigset as a mask, null for none, undefined if it cannot be read (EFAULT). */
-export function readSigmask(m: unknown): bigint | null | undefined {
-  if (m === null || m === undefined) return null;
-  if (typeof m === "bigint") return BigInt.asUintN(64, m);
-  try {
-    if (Array.isArray(m)) {
-      let mask = 0n;
-      for (const sig of m) {
-        if (!isInt(sig) || sig < 1 || sig > 64) return undefined;
-        mask |= 1n << BigInt(sig - 1);
-      }
-      return mask;
-    }
-  } catch {
-    /* a trap that throws: unreadable */
-  }
-  return undefined;
-}
-
-/** epoll_pwait2's timeout: ns (-1n = infinite) or -errno. Checked before anything else. */
-export function pwait2Timeout(timeout: unknown): bigint | number {
-  if (timeout === null || timeout === undefined) return -1n;
-  const ts = readTimespec(timeout);
-  if (!ts) return -U.EFAULT;
-  if (!ts.valid) return -U.EINVAL;
-  return ts.ns;
-}
-
-
-/**
- * One pass of do_poll over the requests: each one's revents (a negative fd: 0; a closed
- * one: POLLNVAL; else the file's poll within the request, ERR and HUP always). `tableFor`
- * gives the poll table each file queues its wait entries on (a thread's first pass), or null.
- */
-export function pollScan(k: Process, req: PollRequest[], tableFor: ((want: number) => PollTable) | null): number[] {
-  return req.map(({ fd, events }) => {
-    if (fd < 0) return 0;
-    const f = k.fdt.get(fd);
-    if (!f) return U.EPOLLNVAL;
-    const want = events | U.EPOLLERR | U.EPOLLHUP;
-    return f.poll(tableFor ? tableFor(want) : null, 0) & want;
-  });
-}
-
-/** One pollfd as read at entry: its fd, its requested events, and the object to store into. */
-export interface PollRequest {
-  fd: number;
-  events: number;
-  pollfd: PollFd;
-}
-
-/** A struct epoll_event as copied in: the mask and the two halves of the data. */
-export interface CtlEvent {
-  events: number;
-  lo: number;
-  hi: number;
-}
-
-/** Reads a struct epoll_event from the caller; undefined when it cannot be read (EFAULT). */
-export function readEvent(ev: unknown): CtlEvent | undefined {
-  if (ev === null || typeof ev !== "object") return undefined;
-  let events: unknown, data: unknown;
-  try {
-    ({ events, data } = ev as EpollEventIn);
-  } catch {
-    return undefined; // a throwing getter or proxy trap: the struct cannot be read
-  }
-  if (!isCUint(events)) return undefined;
-  // The common small-number data needs no bigint.
-  if (data === undefined) return { events: events >>> 0, lo: 0, hi: 0 };
-  if (typeof data === "number" && data >= 0 && data <= 0xffffffff && Number.isInteger(data)) return { events: events >>> 0, lo: data, hi: 0 };
-  let d: bigint;
-  if (typeof data === "bigint") d = BigInt.asUintN(64, data);
-  else if (isInt(data) && Number.isSafeInteger(data)) d = BigInt.asUintN(64, BigInt(data));
-  else return undefined;
-  return { events: events >>> 0, lo: Number(d & 0xffffffffn), hi: Number(d >> 32n) };
-}
-
-/** A struct timespec: undefined if unreadable (EFAULT); `valid` false if out of range (EINVAL). */
-export function readTimespec(ts: unknown): { ns: bigint; valid: boolean } | undefined {
-  if (ts === null || typeof ts !== "object") return undefined;
-  let s: unknown, n: unknown;
-  try {
-    ({ tv_sec: s, tv_nsec: n } = ts as Timespec);
-  } catch {
-    return undefined;
-  }
-  if (!isInt(s) || !isInt(n)) return undefined;
-  const valid = s >= 0 && n >= 0 && n < 1e9;
-  return { ns: valid ? BigInt(s) * 1000000000n + BigInt(n) : 0n, valid };
-}
-
-/**
- * The helpers the thread layer shares with this one. They are private members of Sys (not
- * reachable through `kernel.sys`); this module hands them to thread-sys.ts only.
- */
-export let sysInternals: {
-  ctlResolved(s: Sys, epf: OpenFile | undefined, op: number, tf: OpenFile | undefined, fd: number, ev: CtlEvent | undefined): number;
-  waitTarget(s: Sys, epfd: number, maxevents: number): EpollFile | number;
-  pollRequests(s: Sys, fds: PollFd[], nfds: number, timeout: number): PollRequest[] | number;
-  storeRevents(s: Sys, req: PollRequest[], revents: number[], count: number): number;
-};
 
 /**
  * `kernel.sys`: the synchronous syscall layer (docs/API.md). Every call returns >= 0 or
@@ -208,6 +36,8 @@ export let sysInternals: {
  */
 export class Sys {
   readonly #k: Process;
+  /** This layer as the caller of the calls that can sleep (src/syscalls/). */
+  readonly #c: SyncCaller;
 
   static {
     // Every syscall, in one place: refused once the core has aborted (guard), and an
@@ -228,17 +58,12 @@ export class Sys {
         configurable: true,
       });
     }
-    sysInternals = {
-      ctlResolved: (s, ...a) => s.#ctlResolved(...a),
-      waitTarget: (s, ...a) => s.#waitTarget(...a),
-      pollRequests: (s, ...a) => s.#pollRequests(...a),
-      storeRevents: (s, ...a) => s.#storeRevents(...a),
-    };
   }
 
   /** Made by the Kernel: use `kernel.sys`. */
   constructor(k: Process) {
     this.#k = k;
+    this.#c = new SyncCaller(k);
   }
 
   #file(fd: unknown): OpenFile | undefined {
@@ -272,31 +97,7 @@ export class Sys {
    * ENOSPC (max_user_watches), ENOMEM, EFAULT (unreadable `event`), EBUSY (DISABLE).
    */
   epoll_ctl(epfd: number, op: number, fd: number, event: EpollEventIn | null): number {
-    return this.#ctlResolved(this.#file(epfd), op, this.#file(fd), fd, readEvent(event));
-  }
-
-  /**
-   * do_epoll_ctl once the event is copied in and both fds are resolved to files (a thread
-   * resolves them before it sleeps on ep->mtx, so a concurrent close/dup cannot retarget it).
-   */
-  #ctlResolved(epf: OpenFile | undefined, op: number, tf: OpenFile | undefined, fd: number, ev: CtlEvent | undefined): number {
-    const opv = isCInt(op) ? op : -1;
-    let tflags = (ev ? TF_HAS_EVENT : 0) | (this.#k.capBlockSuspend ? 0 : TF_NO_WAKEUP_CAP);
-    let tep = 0;
-    if (tf) {
-      tflags |= TF_VALID;
-      if (tf.canPoll) tflags |= TF_CAN_POLL;
-      if (tf === epf) tflags |= TF_SAME_FILE;
-      if (tf instanceof EpollFile) {
-        tflags |= TF_IS_EPOLL;
-        tep = tf.ep;
-      }
-    }
-    const ep = !epf ? -U.EBADF : epf instanceof EpollFile ? epf.ep : 0;
-    const r = this.#k.core.epoll_ctl(ep, opv, tf ? tf.id : 0, isCInt(fd) ? fd : -1, tflags, tep, tf ? tf.epHead : 0,
-      ev ? ev.events : 0, ev ? ev.lo : 0, ev ? ev.hi : 0);
-    this.#k.rethrow();
-    return r;
+    return this.#c.run(S.epoll_ctl(this.#c, epfd, op, fd, event));
   }
 
   /**
@@ -304,8 +105,7 @@ export class Sys {
    * count. `timeout` in ms: -1 infinite, 0 no wait (see the class for what waiting means here).
    */
   epoll_wait(epfd: number, events: EpollEvent[], maxevents: number, timeout: number): number {
-    if (!isCInt(timeout)) return -U.EINVAL;
-    return this.#do_epoll_wait(epfd, events, null, maxevents, msToNs(timeout));
+    return this.#c.run(S.epoll_wait(this.#c, epfd, events, maxevents, timeout));
   }
 
   /**
@@ -315,109 +115,22 @@ export class Sys {
    * an unwritable buffer (EFAULT when an event would be copied). Not in Linux: an extension.
    */
   epoll_wait_into(epfd: number, out: Uint32Array, maxevents: number, timeout: number): number {
-    if (!isCInt(timeout)) return -U.EINVAL;
-    return this.#do_epoll_wait(epfd, null, out, maxevents, msToNs(timeout));
+    return this.#c.run(S.epoll_wait_into(this.#c, epfd, out, maxevents, timeout));
   }
 
   /** epoll_pwait(2): epoll_wait with a signal mask (`null`: none; EFAULT if unreadable); no signals reach this layer. */
   epoll_pwait(epfd: number, events: EpollEvent[], maxevents: number, timeout: number, sigmask: Sigmask): number {
-    if (readSigmask(sigmask) === undefined) return -U.EFAULT;
-    return this.epoll_wait(epfd, events, maxevents, timeout);
+    return this.#c.run(S.epoll_pwait(this.#c, epfd, events, maxevents, timeout, sigmask));
   }
 
   /** epoll_pwait2(2): epoll_pwait with a Timespec timeout (`null`: infinite; EINVAL if out of range). */
   epoll_pwait2(epfd: number, events: EpollEvent[], maxevents: number, timeout: Timespec | null, sigmask: Sigmask): number {
-    const ns = pwait2Timeout(timeout);
-    if (typeof ns === "number") return ns;
-    if (readSigmask(sigmask) === undefined) return -U.EFAULT;
-    return this.#do_epoll_wait(epfd, events, null, maxevents, ns);
-  }
-
-  /** do_epoll_wait's checks, in Linux 6.18's order: the epoll file, or -errno. */
-  #waitTarget(epfd: number, maxevents: number): EpollFile | number {
-    const f = this.#file(epfd);
-    if (!f) return -U.EBADF;
-    if (!isCInt(maxevents) || this.#k.core.epoll_wait_check(maxevents) < 0) return -U.EINVAL;
-    if (!(f instanceof EpollFile)) return -U.EINVAL;
-    return f;
-  }
-
-  /** do_epoll_wait + ep_poll for the synchronous layer. `timeoutNs` < 0 = infinite. */
-  #do_epoll_wait(epfd: number, events: EpollEvent[] | null, raw: Uint32Array | null, maxevents: number, timeoutNs: bigint): number {
-    const core = this.#k.core;
-    const f = this.#waitTarget(epfd, maxevents);
-    if (typeof f === "number") return f;
-    const fault = transferFault(raw ?? events, maxevents, raw !== null);
-    const deadline = timeoutNs === 0n ? 0n : timeoutNs < 0n ? -1n : this.#k.now() + timeoutNs;
-    for (;;) {
-      if (core.events_available(f.ep)) {
-        const res = core.epoll_send_events(f.ep, maxevents, fault);
-        // MODEL: another thread's transfer holds ep->mtx; this caller cannot sleep on it.
-        if (res === -U.EBUSY) return -U.EAGAIN;
-        const n = res > 0 ? EventCopier.result(this.#k.copier.copy(f.ep, raw ?? events!, 0, res), res) : res;
-        // A file's poll threw during the transfer: the transfer completed (the events it
-        // delivered are in the caller's array) and the error goes to the caller.
-        this.#k.rethrow();
-        if (n !== 0) return n;
-      }
-      if (timeoutNs === 0n) return 0;
-      // Sleep until a timer queues something (then harvest; if that finds nothing after
-      // all, sleep on) or the deadline passes (return 0 without harvesting, as ep_poll does
-      // when its timer fires while it is still queued on ep->wq).
-      const woke = this.#k.sleepUntil(deadline, () => core.events_available(f.ep) === 1);
-      if (woke <= 0) return woke;
-    }
-  }
-
-  /** poll()'s argument checks: the requests to scan, or -errno. */
-  #pollRequests(fds: PollFd[], nfds: number, timeout: number): PollRequest[] | number {
-    if (!isInt(nfds) || nfds < 0 || nfds > this.#k.fdt.maxFds) return -U.EINVAL;
-    if (!isCInt(timeout)) return -U.EINVAL;
-    const req: PollRequest[] = [];
-    try {
-      // nfds 0 reads nothing: poll(NULL, 0, timeout) is the classic portable sleep.
-      if (nfds > 0 && (!Array.isArray(fds) || fds.length < nfds)) return -U.EFAULT;
-      for (let i = 0; i < nfds; i++) {
-        const p = fds[i];
-        if (p === null || typeof p !== "object") return -U.EFAULT;
-        const { fd, events: ev } = p;
-        if (!isCInt(fd) || !isInt(ev)) return -U.EFAULT;
-        req.push({ fd, events: ev & 0xffff, pollfd: p });
-      }
-    } catch {
-      return -U.EFAULT; // a getter or proxy trap that throws: the array cannot be read
-    }
-    return req;
-  }
-
-  /** Copies each revents back into the pollfd read at entry; -EFAULT if a store faults. */
-  #storeRevents(req: PollRequest[], revents: number[], count: number): number {
-    try {
-      for (let i = 0; i < req.length; i++) req[i].pollfd.revents = revents[i];
-    } catch {
-      return -U.EFAULT;
-    }
-    return count;
+    return this.#c.run(S.epoll_pwait2(this.#c, epfd, events, maxevents, timeout, sigmask));
   }
 
   /** poll(2): fills `revents` of `fds[0 … nfds)`; returns how many are non-zero. `timeout` in ms (-1 infinite). */
   poll(fds: PollFd[], nfds: number, timeout: number): number {
-    const req = this.#pollRequests(fds, nfds, timeout);
-    if (typeof req === "number") return req;
-    const scan = (): number[] => pollScan(this.#k, req, null);
-    let revents = scan();
-    this.#k.rethrow(); // a file's poll that threw (under an epoll fd's scan)
-    let count = revents.filter((r) => r !== 0).length;
-    if (count === 0 && timeout !== 0) {
-      const deadline = timeout < 0 ? -1n : this.#k.now() + msToNs(timeout);
-      const woke = this.#k.sleepUntil(deadline, () => {
-        revents = scan();
-        count = revents.filter((r) => r !== 0).length;
-        return count > 0;
-      });
-      if (woke < 0) return woke;
-    }
-    return this.#storeRevents(req, revents, count);
+    return this.#c.run(S.poll(this.#c, fds, nfds, timeout));
   }
 
   // ---- files ----
@@ -488,10 +201,7 @@ export class Sys {
    * -EAGAIN where it would block. eventfd and timerfd give an 8-byte little-endian counter.
    */
   read(fd: number, buf: Uint8Array, count: number): number {
-    const f = this.#rwFile(fd, buf, count, "read");
-    if (typeof f === "number") return f;
-    const r = f.read(buf ?? EMPTY, count);
-    return r;
+    return this.#c.run(S.read(this.#c, fd, buf, count));
   }
 
   /**
@@ -499,25 +209,7 @@ export class Sys {
    * (no SIGPIPE). An eventfd takes an 8-byte little-endian addend.
    */
   write(fd: number, buf: Uint8Array, count: number): number {
-    const f = this.#rwFile(fd, buf, count, "write");
-    if (typeof f === "number") return f;
-    const r = f.write(buf ?? EMPTY, count);
-    return r;
-  }
-
-  /** vfs_read/vfs_write checks, in Linux's order: mode (EBADF), no such op (EINVAL), buffer. */
-  #rwFile(fd: number, buf: Uint8Array, count: number, dir: "read" | "write"): OpenFile | number {
-    const f = this.#file(fd);
-    if (!f || !(dir === "read" ? f.readable : f.writable)) return -U.EBADF;
-    if (f instanceof EpollFile) return -U.EINVAL; // no f_op->read / f_op->write
-    if (!isInt(count)) return -U.EINVAL; // MODEL: C has no NaN or fractional size_t
-    // A NULL buffer is fine for a zero-length transfer (access_ok(NULL, 0) passes).
-    if ((buf === null || buf === undefined) && count === 0) return f;
-    if (!isU8(buf)) return -U.EFAULT;
-    // A negative count is a huge size_t: access_ok fails. MODEL: the whole user range must
-    // lie inside `buf`, checked up front (Linux may fault part-way through a copy).
-    if (count < 0 || count > buf.byteLength) return -U.EFAULT;
-    return f;
+    return this.#c.run(S.write(this.#c, fd, buf, count));
   }
 
   /** shutdown(2) of a socket: SHUT_RD, SHUT_WR or SHUT_RDWR; ENOTSOCK for other files. */
@@ -623,9 +315,7 @@ export class Sys {
    * reference go. EBADF if the fd is not open.
    */
   close(fd: number): number {
-    if (!isCInt(fd)) return -U.EBADF;
-    const r = this.#k.fdt.close(fd);
-    return r;
+    return this.#c.run(S.close(this.#c, fd));
   }
 
   /** dup(2): the lowest free fd, on the same open file description (FD_CLOEXEC clear). */
@@ -637,22 +327,12 @@ export class Sys {
 
   /** dup2(2): make `newfd` refer to oldfd's file, closing what it held; `oldfd === newfd` just checks oldfd. */
   dup2(oldfd: number, newfd: number): number {
-    if (oldfd === newfd) return this.#file(oldfd) ? newfd : -U.EBADF;
-    return this.#dup3impl(oldfd, newfd, 0);
+    return this.#c.run(S.dup2(this.#c, oldfd, newfd));
   }
 
   /** dup3(2): dup2 with O_CLOEXEC allowed in `flags`; `oldfd === newfd` gives EINVAL. */
   dup3(oldfd: number, newfd: number, flags: number): number {
-    if (!isCInt(flags) || (flags & ~O_CLOEXEC) !== 0) return -U.EINVAL;
-    if (oldfd === newfd) return -U.EINVAL;
-    return this.#dup3impl(oldfd, newfd, flags);
-  }
-
-  #dup3impl(oldfd: number, newfd: number, flags: number): number {
-    if (!isCInt(newfd) || newfd < 0 || newfd >= this.#k.fdt.maxFds) return -U.EBADF;
-    if (!this.#file(oldfd)) return -U.EBADF;
-    const r = this.#k.fdt.replace(oldfd, newfd, (flags & O_CLOEXEC) !== 0);
-    return r;
+    return this.#c.run(S.dup3(this.#c, oldfd, newfd, flags));
   }
 
   /** fcntl(2): F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL (O_NONBLOCK, O_APPEND, O_DIRECT, …); other cmds EINVAL. */
@@ -688,15 +368,11 @@ export class Sys {
 
   /** nanosleep(2): with the virtual clock, time advances by `req` (timers fire); with the real clock -EAGAIN. */
   nanosleep(req: Timespec): number {
-    const ts = readTimespec(req);
-    if (!ts) return -U.EFAULT;
-    if (!ts.valid) return -U.EINVAL;
-    return this.#k.sleepUntil(this.#k.now() + ts.ns, () => false);
+    return this.#c.run(S.nanosleep(this.#c, req));
   }
 
   /** usleep(3): nanosleep for `usec` microseconds (EINVAL if negative). */
   usleep(usec: number): number {
-    if (!isInt(usec) || usec < 0) return -U.EINVAL;
-    return this.#k.sleepUntil(this.#k.now() + BigInt(usec) * 1000n, () => false);
+    return this.#c.run(S.usleep(this.#c, usec));
   }
 }

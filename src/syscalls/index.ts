@@ -1,0 +1,7 @@
+// The syscalls that can sleep, each written once (pause.ts): kernel.sys (src/sys.ts) and
+// threads (src/thread-sys.ts) run these same bodies.
+export { epoll_ctl, epoll_wait, epoll_wait_into, epoll_pwait, epoll_pwait2 } from "./epoll.js";
+export { poll } from "./poll.js";
+export { read, write } from "./io.js";
+export { nanosleep, usleep } from "./time.js";
+export { close, dup2, dup3 } from "./fd.js";

@@ -1,0 +1,102 @@
+// read(2) and write(2) (fs/read_write.c: vfs_read, vfs_write), written once for kernel.sys and
+// threads (see pause.ts). A blocking fd that has nothing to give sleeps on the file's wait
+// queue; kernel.sys gets -EAGAIN there (MODEL: README, the synchronous layer).
+import * as U from "../uapi.js";
+import type { OpenFile } from "../kernel/file.js";
+import { WaitEntry } from "../kernel/waitqueue.js";
+import { EpollFile } from "../files/epoll.js";
+import { PipeFile } from "../files/pipe.js";
+import { isU8 } from "../usermem.js";
+import { isInt } from "./args.js";
+import { sleep, type Body, type Caller } from "./pause.js";
+
+const EMPTY = new Uint8Array(0);
+
+/** read(2): up to `count` bytes into `buf`; 0 at end of file; sleeps on a blocking fd with nothing to read. */
+export function read(c: Caller, fd: number, buf: Uint8Array, count: number): number | Body {
+  const f = rwFile(c, fd, buf, count, "read");
+  if (typeof f === "number") return f;
+  const r = f.read(buf ?? EMPTY, count);
+  if (r !== -U.EAGAIN || f.nonblock) return r;
+  return blockingRead(c, f, fd, buf, count);
+}
+
+/** write(2): up to `count` bytes; a blocking fd goes on until all are written (or an error after a partial write). */
+export function write(c: Caller, fd: number, buf: Uint8Array, count: number): number | Body {
+  const f = rwFile(c, fd, buf, count, "write");
+  if (typeof f === "number") return f;
+  const r = f.write(buf ?? EMPTY, count);
+  if (f.nonblock || (r < 0 && r !== -U.EAGAIN) || r === count) return r;
+  return blockingWrite(c, f, fd, buf, count, Math.max(r, 0));
+}
+
+// (The sleeping halves are separate functions: a closure in read() or write() would make
+// every call allocate its context, on the event path.)
+function blockingRead(c: Caller, f: OpenFile, fd: number, buf: Uint8Array, count: number): Body {
+  return blockingIo(c, f, fd, "read", () => f.read(buf, count));
+}
+
+function blockingWrite(c: Caller, f: OpenFile, fd: number, buf: Uint8Array, count: number, done: number): Body {
+  return blockingIo(c, f, fd, "write", () => {
+    const n = f.write(buf.subarray(done), count - done);
+    if (n > 0) done += n;
+    if (done === count) return done;
+    if (n === -U.EAGAIN || n > 0) return -U.EAGAIN;
+    return done || n;
+  }, () => done);
+}
+
+/** vfs_read/vfs_write checks, in Linux's order: mode (EBADF), no such op (EINVAL), buffer. */
+function rwFile(c: Caller, fd: number, buf: Uint8Array, count: number, dir: "read" | "write"): OpenFile | number {
+  const f = c.p.fdt.get(fd);
+  if (!f || !(dir === "read" ? f.readable : f.writable)) return -U.EBADF;
+  if (f instanceof EpollFile) return -U.EINVAL; // no f_op->read / f_op->write
+  if (!isInt(count)) return -U.EINVAL; // MODEL: C has no NaN or fractional size_t
+  // A NULL buffer is fine for a zero-length transfer (access_ok(NULL, 0) passes).
+  if ((buf === null || buf === undefined) && count === 0) return f;
+  if (!isU8(buf)) return -U.EFAULT;
+  // A negative count is a huge size_t: access_ok fails. MODEL: the whole user range must
+  // lie inside `buf`, checked up front (Linux may fault part-way through a copy).
+  if (count < 0 || count > buf.byteLength) return -U.EFAULT;
+  return f;
+}
+
+/**
+ * Sleep on the file's wait queue until `attempt` stops saying -EAGAIN. `partial` is what a
+ * caller that cannot sleep gets instead (kernel.sys: a write returns what it wrote so far).
+ */
+function* blockingIo(c: Caller, f: OpenFile, fd: number, dir: "read" | "write", attempt: () => number, partial: () => number = () => 0): Body {
+  const w = f.waitHead(dir);
+  if (!w) return -U.EAGAIN;
+  const p = c.p;
+  p.fget(f);
+  let slept = false;
+  try {
+    for (;;) {
+      const entry: WaitEntry = new WaitEntry(() => {
+        entry.head?.remove(entry);
+        c.wake();
+        return 1;
+      }, w.exclusive);
+      w.head.add(entry); // queue first, then re-check: no wakeup can be lost
+      const r = attempt();
+      if (r !== -U.EAGAIN) {
+        entry.head?.remove(entry);
+        // pipe_read / pipe_write: a reader (writer) that slept passes the wakeup on when
+        // it leaves data (room) behind.
+        if (slept && f instanceof PipeFile && r > 0) f.passWakeup(dir);
+        return r;
+      }
+      if (c.signalPending()) {
+        entry.head?.remove(entry);
+        return c.interrupted();
+      }
+      const woke = yield sleep(-1n, `${dir} on fd ${fd}`, null);
+      entry.head?.remove(entry);
+      if (typeof woke === "number") return partial() || woke;
+      slept = true;
+    }
+  } finally {
+    p.fput(f);
+  }
+}
