@@ -256,10 +256,10 @@ class Mirror {
 
   /** What the page should draw now. */
   expected(): Drawn {
-    const fds = this.k.fdt.fds();
+    const fds = this.k.fds();
     const sets: DrawnSet[] = [];
-    for (const fd of fds) {
-      if (this.k.fdt.get(fd)?.kind !== "epoll") continue;
+    for (const { fd, kind } of fds) {
+      if (kind !== "epoll") continue;
       const st = this.k.inspect(fd)!;
       const list = (l: number[]) => ({ count: l.length, fds: l });
       sets.push({
@@ -277,7 +277,7 @@ class Mirror {
     }
     return {
       sets,
-      fdtable: fds.map((fd) => ({ fd, kind: this.k.fdt.get(fd)?.kind ?? "" })),
+      fdtable: fds.map(({ fd, kind }) => ({ fd, kind })),
       clock: fmtNs(this.k.now()),
       log: [...this.log],
     };

@@ -101,3 +101,38 @@ export function inspectEpoll(k: Process, epfd: number): EpollState | null {
     mtxOwner: f.mtx.owner?.name ?? null,
   };
 }
+
+/** One open fd of the process: kernel.fds(). A snapshot; reading it changes nothing. */
+export interface FdState {
+  /** The fd number. */
+  fd: number;
+  /** The file's kind: "pipe", "socket", "eventfd", "timerfd", "memfd", "epoll" or "null" (fds 0-2). */
+  kind: string;
+  /** The open file description's id: fds made by dup() share it. */
+  file: number;
+  /** References to the open file description (fds, in-flight calls, epoll items do not count). */
+  refs: number;
+  /** Opened for reading. */
+  readable: boolean;
+  /** Opened for writing. */
+  writable: boolean;
+  /** The file status flags (F_GETFL). */
+  flags: number;
+  /** FD_CLOEXEC is set on this fd. */
+  cloexec: boolean;
+  /**
+   * The file's poll mask now (EPOLL* bits); null for an epoll file (polling one would drop
+   * its not-ready items: use kernel.inspect()).
+   */
+  poll: number | null;
+}
+
+export function inspectFds(k: Process): FdState[] {
+  return k.fdt.fds().map((fd) => {
+    const f = k.fdt.get(fd)!;
+    return {
+      fd, kind: f.kind, file: f.id, refs: f.refs, readable: f.readable, writable: f.writable, flags: f.flags,
+      cloexec: k.fdt.getCloexec(fd), poll: f instanceof EpollFile ? null : pollQuietly(f, 0xffffffff),
+    };
+  });
+}

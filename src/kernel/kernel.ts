@@ -3,7 +3,7 @@
 import { instantiateCore, instantiateCoreSync, type CoreExports, type CoreImports, CoreAbortError } from "../core/loader.js";
 import { Process, checkOptions, defaultCoreKind, type KernelOptions } from "./process.js";
 import type { Thread } from "./sched.js";
-import { inspectEpoll, type EpollState } from "./inspect.js";
+import { inspectEpoll, inspectFds, type EpollState, type FdState } from "./inspect.js";
 import { Sys } from "../sys.js";
 import { ThreadSys } from "../thread-sys.js";
 import { Epoll } from "../epoll.js";
@@ -98,6 +98,21 @@ export class Kernel extends Process implements KernelApi {
   /** A snapshot of an epoll set's core state (null if epfd is not an epoll fd). */
   inspect(epfd: number): EpollState | null {
     return inspectEpoll(this, epfd);
+  }
+
+  /** A snapshot of the fd table: every open fd, lowest first, with its file's state. */
+  fds(): FdState[] {
+    return inspectFds(this);
+  }
+
+  /**
+   * Step mode, for visualizers and debuggers: `hook` is called (and awaited) before each
+   * scheduling decision of kernel.run() with the thread about to run, so a UI can pause
+   * between steps — including between the items of a transfer. null removes it.
+   */
+  onSchedule(hook: ((next: Thread) => void | Promise<void>) | null): void {
+    if (hook !== null && typeof hook !== "function") throw new TypeError("kernel.onSchedule: hook must be a function or null");
+    this.sched.stepHook = hook && (async (next) => hook(next));
   }
 }
 
