@@ -27,6 +27,10 @@ const DESCRIPTIONS: Record<string, string> = {
   ENOTSOCK: "socket operation on non-socket",
   ECONNRESET: "connection reset by peer",
   EOPNOTSUPP: "operation not supported on socket",
+  EADDRINUSE: "address already in use",
+  ECONNREFUSED: "connection refused",
+  EISCONN: "socket is already connected",
+  ENOTCONN: "socket is not connected",
 };
 
 /**

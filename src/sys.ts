@@ -15,10 +15,10 @@ import { EventFdFile } from "./files/eventfd.js";
 import { TimerFdFile } from "./files/timerfd.js";
 import { SocketFile, createSocketPair } from "./files/socket.js";
 import { MemFdFile } from "./files/memfd.js";
-import { isCInt, isCUint, readItimerspec, storeItimerspec, type EpollEventIn, type Itimerspec, type PollFd, type Sigmask, type Timespec } from "./syscalls/args.js";
+import { isCInt, isCUint, readItimerspec, storeItimerspec, type EpollEventIn, type Itimerspec, type PollFd, type Sigmask, type SockAddr, type Timespec } from "./syscalls/args.js";
 import { SyncCaller } from "./syscalls/pause.js";
 import * as S from "./syscalls/index.js";
-export type { EpollEvent, EpollEventIn, Itimerspec, PollFd, Sigmask, Timespec };
+export type { EpollEvent, EpollEventIn, Itimerspec, PollFd, Sigmask, SockAddr, Timespec };
 
 /** F_SETFL may change these (O_APPEND, O_NONBLOCK, FASYNC, O_DIRECT, O_NOATIME). */
 const SETFL_MASK = 0x400 | O_NONBLOCK | 0x2000 | O_DIRECT | 0x40000;
@@ -42,15 +42,16 @@ export class Sys {
   static {
     // Every syscall, in one place: refused once the core has aborted (guard), and an
     // exception that host code raised while the call ran reaches its caller (rethrow)
-    // after the call has completed. Fixed arity: no rest array on the event path.
+    // after the call has completed. Fixed arity (the most any call takes, six): no rest array on
+    // the event path.
     for (const name of Object.getOwnPropertyNames(Sys.prototype)) {
       if (name === "constructor") continue;
       const call = (Sys.prototype as unknown as Record<string, (...a: unknown[]) => unknown>)[name];
       Object.defineProperty(Sys.prototype, name, {
-        value: function (this: Sys, a: unknown, b: unknown, c: unknown, d: unknown, e: unknown): unknown {
+        value: function (this: Sys, a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown): unknown {
           const k = this.#k;
           k.guard();
-          const r = call.call(this, a, b, c, d, e);
+          const r = call.call(this, a, b, c, d, e, f);
           k.rethrow();
           return r;
         },
@@ -242,9 +243,91 @@ export class Sys {
     // MODEL: AF_UNIX SOCK_DGRAM, SOCK_SEQPACKET and SOCK_RAW pairs are not modelled yet.
     if (t !== SOCK_STREAM) return -U.ESOCKTNOSUPPORT;
     if (!writableArray(sv)) return -U.EFAULT;
-    const [x, y] = createSocketPair(flags & O_NONBLOCK);
+    const [x, y] = createSocketPair(flags & O_NONBLOCK, this.#k.unixNames);
     const cloexec = (flags & O_CLOEXEC) !== 0;
     return this.#publishFds(sv, fdt.install(this.#k.track(x), cloexec), fdt.install(this.#k.track(y), cloexec));
+  }
+
+  // ---- sockets (AF_UNIX SOCK_STREAM; src/syscalls/socket.ts) ----
+
+  /** socket(2): AF_UNIX SOCK_STREAM (`type` may add SOCK_NONBLOCK, SOCK_CLOEXEC); other families EAFNOSUPPORT, other types ESOCKTNOSUPPORT. */
+  socket(domain: number, type: number, protocol: number): number {
+    return S.socket(this.#c, domain, type, protocol);
+  }
+
+  /** bind(2): `{ family: AF_UNIX, path }` — a path, "\0…" (abstract) or "" (autobind). EADDRINUSE if the name exists, EINVAL if bound. */
+  bind(fd: number, addr: SockAddr): number {
+    return S.bind(this.#c, fd, addr);
+  }
+
+  /** listen(2) on a bound stream socket; `backlog` + 1 connections may wait for accept (above SOMAXCONN: SOMAXCONN). */
+  listen(fd: number, backlog: number): number {
+    return S.listen(this.#c, fd, backlog);
+  }
+
+  /** connect(2) to a listening socket's name: connected on return; ENOENT/ECONNREFUSED/EPROTOTYPE/EISCONN as Linux; EAGAIN while the backlog is full. */
+  connect(fd: number, addr: SockAddr): number {
+    return this.#c.run(S.connect(this.#c, fd, addr));
+  }
+
+  /** accept(2): the next connection as a new fd; `addrOut` (or null) gets the peer's address. EAGAIN if none waits. */
+  accept(fd: number, addrOut: SockAddr | null): number {
+    return this.#c.run(S.accept(this.#c, fd, addrOut));
+  }
+
+  /** accept4(2): accept with SOCK_NONBLOCK and SOCK_CLOEXEC for the new fd. */
+  accept4(fd: number, addrOut: SockAddr | null, flags: number): number {
+    return this.#c.run(S.accept4(this.#c, fd, addrOut, flags));
+  }
+
+  /** getsockname(2): fills `out` with the socket's own address (path "" while unbound). */
+  getsockname(fd: number, out: SockAddr): number {
+    return S.getsockname(this.#c, fd, out);
+  }
+
+  /** getpeername(2): fills `out` with the peer's address; ENOTCONN without a peer. */
+  getpeername(fd: number, out: SockAddr): number {
+    return S.getpeername(this.#c, fd, out);
+  }
+
+  /** send(2): write(2) with flags MSG_DONTWAIT, MSG_NOSIGNAL (MSG_OOB: EOPNOTSUPP). */
+  send(fd: number, buf: Uint8Array, len: number, flags: number): number {
+    return this.#c.run(S.send(this.#c, fd, buf, len, flags));
+  }
+
+  /** sendto(2): send with an address, which a stream socket refuses (EISCONN; EOPNOTSUPP unconnected). */
+  sendto(fd: number, buf: Uint8Array, len: number, flags: number, addr: SockAddr | null): number {
+    return this.#c.run(S.sendto(this.#c, fd, buf, len, flags, addr));
+  }
+
+  /** recv(2): read(2) with flags MSG_PEEK, MSG_DONTWAIT, MSG_WAITALL. */
+  recv(fd: number, buf: Uint8Array, len: number, flags: number): number {
+    return this.#c.run(S.recv(this.#c, fd, buf, len, flags));
+  }
+
+  /** recvfrom(2): recv, and `addrOut` (or null) gets the sender's address when data is read. */
+  recvfrom(fd: number, buf: Uint8Array, len: number, flags: number, addrOut: SockAddr | null): number {
+    return this.#c.run(S.recvfrom(this.#c, fd, buf, len, flags, addrOut));
+  }
+
+  /** setsockopt(2), level SOL_SOCKET: SO_SNDBUF, SO_RCVBUF, SO_REUSEADDR, SO_REUSEPORT, SO_KEEPALIVE, SO_RCVLOWAT (an integer value). */
+  setsockopt(fd: number, level: number, name: number, value: number): number {
+    return S.setsockopt(this.#c, fd, level, name, value);
+  }
+
+  /** getsockopt(2), level SOL_SOCKET: the value into out[0] (also SO_TYPE, SO_ERROR — which clears it — and SO_ACCEPTCONN). */
+  getsockopt(fd: number, level: number, name: number, out: number[]): number {
+    return S.getsockopt(this.#c, fd, level, name, out);
+  }
+
+  /** ioctl(2) FIONREAD: bytes ready to read into out[0] (sockets and pipes); other requests ENOTTY. */
+  ioctl(fd: number, request: number, out: number[]): number {
+    return S.ioctl(this.#c, fd, request, out);
+  }
+
+  /** unlink(2) of a socket's path name: the name is free again (ENOENT if there is none). */
+  unlink(path: string): number {
+    return S.unlink(this.#c, path);
   }
 
   /** timerfd_create(2): a disarmed timerfd on CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME (or an _ALARM clock); flags TFD_NONBLOCK, TFD_CLOEXEC. */

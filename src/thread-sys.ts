@@ -16,7 +16,7 @@ import * as S from "./syscalls/index.js";
  */
 export type ThreadCalls = { [K in keyof Sys]: Sys[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<R> : never };
 
-/** The calls that can pause: their one body in src/syscalls/, run by this thread's caller. */
+/** The calls written once in src/syscalls/ (those that can pause, and the socket calls), run by this thread's caller. */
 const SLEEPING = S satisfies { [K in keyof typeof S]: K extends keyof Sys ? unknown : never };
 
 /** The calls that never sleep: a scheduling point, then the synchronous call (one implementation, in Sys). */

@@ -155,6 +155,22 @@ export const ENOTCONN = 107;
 export const ESOCKTNOSUPPORT = 94;
 /** ETIMEDOUT 110: Connection timed out. */
 export const ETIMEDOUT = 110;
+/** ENOPROTOOPT 92: Protocol not available (an unknown socket option). */
+export const ENOPROTOOPT = 92;
+/** EADDRINUSE 98: Address already in use. */
+export const EADDRINUSE = 98;
+/** EADDRNOTAVAIL 99: Cannot assign requested address. */
+export const EADDRNOTAVAIL = 99;
+/** ENETUNREACH 101: Network is unreachable. */
+export const ENETUNREACH = 101;
+/** EISCONN 106: Transport endpoint is already connected. */
+export const EISCONN = 106;
+/** ECONNREFUSED 111: Connection refused. */
+export const ECONNREFUSED = 111;
+/** EALREADY 114: Operation already in progress. */
+export const EALREADY = 114;
+/** EINPROGRESS 115: Operation now in progress. */
+export const EINPROGRESS = 115;
 
 // Signals (x86-64 numbers) and sigprocmask's `how`.
 /** SIGHUP 1: hangup. */
@@ -201,13 +217,13 @@ export const EFD_SEMAPHORE = 1;
 export const EFD_NONBLOCK = 0x800;
 /** eventfd(2) flag: O_CLOEXEC. */
 export const EFD_CLOEXEC = 0x80000;
-/** socketpair(2) type: stream socket (the only type modelled). */
+/** socket(2) type: a byte stream (AF_UNIX SOCK_STREAM is modelled). */
 export const SOCK_STREAM = 1;
-/** socketpair(2) type flag: O_NONBLOCK on both ends. */
+/** socket(2)/socketpair(2)/accept4(2) type flag: O_NONBLOCK on the new socket(s). */
 export const SOCK_NONBLOCK = 0x800;
-/** socketpair(2) type flag: O_CLOEXEC on both fds. */
+/** socket(2)/socketpair(2)/accept4(2) type flag: O_CLOEXEC on the new fd(s). */
 export const SOCK_CLOEXEC = 0x80000;
-/** socketpair(2) domain: Unix domain sockets (the only domain that makes pairs here). */
+/** Unix domain sockets (AF_LOCAL). */
 export const AF_UNIX = 1;
 /** shutdown(2) how: no more reads. */
 export const SHUT_RD = 0;
@@ -301,3 +317,49 @@ export const AF_INET6 = 10;
 export const PAGE_SIZE = 4096;
 /** A pipe's default number of buffers (its capacity is 16 pages). */
 export const PIPE_DEF_BUFFERS = 16;
+/** socket(2) type: datagrams (not modelled yet). */
+export const SOCK_DGRAM = 2;
+/** socket(2) type: sequenced packets (not modelled yet). */
+export const SOCK_SEQPACKET = 5;
+/** IPPROTO_TCP: the protocol of AF_INET/AF_INET6 SOCK_STREAM; also getsockopt's TCP level. */
+export const IPPROTO_TCP = 6;
+/** IPPROTO_UDP: the protocol of AF_INET/AF_INET6 SOCK_DGRAM. */
+export const IPPROTO_UDP = 17;
+/** send/recv flag: out-of-band data (not modelled: EOPNOTSUPP). */
+export const MSG_OOB = 0x1;
+/** recv flag: return data without removing it from the queue. */
+export const MSG_PEEK = 0x2;
+/** recv flag: report a datagram's real length; ignored on AF_UNIX streams. */
+export const MSG_TRUNC = 0x20;
+/** send/recv flag: this call does not block (as O_NONBLOCK). */
+export const MSG_DONTWAIT = 0x40;
+/** recv flag: on a stream, block until the whole length arrives (or EOF, an error, a signal). */
+export const MSG_WAITALL = 0x100;
+/** send flag: no SIGPIPE on a broken connection (EPIPE only). */
+export const MSG_NOSIGNAL = 0x4000;
+/** getsockopt/setsockopt level of the socket options. */
+export const SOL_SOCKET = 1;
+/** Socket option: allow reusing a local address (stored; AF_UNIX ignores it). */
+export const SO_REUSEADDR = 2;
+/** Socket option (read-only): the socket type. */
+export const SO_TYPE = 3;
+/** Socket option (read-only): the pending error, cleared by reading it. */
+export const SO_ERROR = 4;
+/** Socket option: the send buffer size (set: doubled, bounded by wmem_max). */
+export const SO_SNDBUF = 7;
+/** Socket option: the receive buffer size (set: doubled, bounded by rmem_max). */
+export const SO_RCVBUF = 8;
+/** Socket option: keepalive (stored). */
+export const SO_KEEPALIVE = 9;
+/** Socket option: allow binding several sockets to one port (stored; AF_UNIX ignores it). */
+export const SO_REUSEPORT = 15;
+/** Socket option: the receive low-water mark (stored). */
+export const SO_RCVLOWAT = 18;
+/** Socket option (read-only): 1 on a listening socket. */
+export const SO_ACCEPTCONN = 30;
+/** TCP option (level IPPROTO_TCP): no Nagle delay. */
+export const TCP_NODELAY = 1;
+/** ioctl(2) request: bytes ready to read (SIOCINQ). */
+export const FIONREAD = 0x541b;
+/** net.core.somaxconn: listen(2) backlogs above it are cut to it. */
+export const SOMAXCONN = 4096;

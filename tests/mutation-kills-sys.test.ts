@@ -307,3 +307,31 @@ test("poll sleeps until a timer makes an fd ready: the count and revents of the 
   expect(fds.map((p) => p.revents)).toEqual([E.POLLIN, E.POLLIN, 0]);
   expect(k.now() - t0).toBe(10_000_000n);
 });
+
+test("epoll_pwait and epoll_pwait2 with no sigmask (null or undefined) harvest as epoll_wait", () => {
+  const { k, ep } = readySet(1);
+  const ts0 = { tv_sec: 0, tv_nsec: 0 };
+  for (const m of [null, undefined]) {
+    expect(k.sys.epoll_pwait(ep, [], 1, 0, m)).toBe(1);
+    expect(k.sys.epoll_pwait2(ep, [], 1, ts0, m)).toBe(1);
+  }
+});
+
+test("poll sleeps through a timer that makes none of its fds ready (kernel.sys: the whole timeout)", () => {
+  const k = newKernel();
+  const [r] = pipeFds(k);
+  const t = k.sys.timerfd_create(E.CLOCK_MONOTONIC, E.TFD_NONBLOCK);
+  expect(k.sys.timerfd_settime(t, 0, { it_interval: { tv_sec: 0, tv_nsec: 0 }, it_value: { tv_sec: 0, tv_nsec: 10_000_000 } }, null)).toBe(0);
+  const t0 = k.now();
+  const fds = [{ fd: r, events: E.POLLIN, revents: 7 }];
+  expect(k.sys.poll(fds, 1, 50)).toBe(0);
+  expect(k.now() - t0).toBe(50_000_000n);
+  expect(fds[0].revents).toBe(0);
+});
+
+test("a thread stuck in poll is named in run()'s EDEADLK message", async () => {
+  const k = newKernel();
+  const [r] = pipeFds(k);
+  k.spawn(async (ts) => ts.poll([{ fd: r, events: E.POLLIN, revents: 0 }], 1, -1), "poller");
+  await expect(k.run()).rejects.toMatchObject({ code: "EDEADLK", message: expect.stringContaining("poller (poll)") });
+});

@@ -1,4 +1,6 @@
-// Models net/unix/af_unix.c for SOCK_STREAM socketpairs: bidirectional byte streams.
+// Models net/unix/af_unix.c for SOCK_STREAM sockets: socketpairs, and sockets that bind a
+// name, listen, connect and accept. A connect makes the server's end at once (an "embryo"
+// queued on the listener until accept takes it) and is connected on return, as Linux does.
 //
 // A write becomes skbs queued on the peer; each skb charges its truesize to the sender's
 // sk_wmem_alloc until the reader consumes it whole. A sender may allocate another skb while
@@ -11,7 +13,7 @@
 // (sock_def_readable); freeing send space wakes the writer with OUT|WRNORM|WRBAND only once
 // it is writable again (unix_write_space); shutdown and close wake everything, keyless
 // (sock_def_wakeup).
-import { EAGAIN, ECONNRESET, EPIPE, EPOLLERR, EPOLLHUP, EPOLLIN, EPOLLOUT, EPOLLPRI, EPOLLRDBAND, EPOLLRDHUP, EPOLLRDNORM, EPOLLWRBAND, EPOLLWRNORM, O_RDWR } from "../uapi.js";
+import { EAGAIN, ECONNRESET, EINVAL, ENOTCONN, EOPNOTSUPP, EPIPE, EPOLLERR, EPOLLHUP, EPOLLIN, EPOLLOUT, EPOLLPRI, EPOLLRDBAND, EPOLLRDHUP, EPOLLRDNORM, EPOLLWRBAND, EPOLLWRNORM, MSG_PEEK, O_RDWR, SOCK_STREAM } from "../uapi.js";
 import { OpenFile, pollWait, type PollTable } from "../kernel/file.js";
 import { WaitQueueHead } from "../kernel/waitqueue.js";
 import { copyBytes } from "../kernel/copy.js";
@@ -20,8 +22,18 @@ import { NO_INODE, type InodeAllocator, type InodeId } from "../kernel/inode.js"
 export const RCV_SHUTDOWN = 1;
 export const SEND_SHUTDOWN = 2;
 export const SHUTDOWN_MASK = 3;
-/** net.core.wmem_default */
+/** net.core.wmem_default (and wmem_max, rmem_default, rmem_max on this machine). */
 export const SK_SNDBUF_DEFAULT = 212992;
+/** sk_state values (include/net/tcp_states.h): AF_UNIX uses these three. */
+export const TCP_ESTABLISHED = 1;
+export const TCP_CLOSE = 7;
+export const TCP_LISTEN = 10;
+
+/** Where names of bound AF_UNIX sockets live: the kernel's name space (unix-names.ts). */
+export interface UnixNameSpace {
+  /** The socket's name goes (an abstract name is freed; a path stays, as its file does). */
+  release(sk: UnixSock): void;
+}
 
 const PAGE = 4096;
 const SHINFO = 320; // SKB_DATA_ALIGN(sizeof(struct skb_shared_info))
@@ -59,11 +71,43 @@ export class UnixSock {
   err = 0;
   wmemAlloc = 0;
   sndbuf = SK_SNDBUF_DEFAULT;
+  rcvbuf = SK_SNDBUF_DEFAULT;
   dead = false;
+  readonly type = SOCK_STREAM;
+  state = TCP_CLOSE;
+  /** The bound name ("\0…" abstract, else a path); null while unbound. */
+  addr: string | null = null;
+  /** A listener's connections not yet accepted (Linux queues them on sk_receive_queue). */
+  readonly acceptq: UnixSock[] = [];
+  maxAckBacklog = 0;
+  /** u->peer_wait: connects waiting for room in this listener's backlog. */
+  readonly peerWait = new WaitQueueHead();
+  /** Options that are stored and read back (SO_REUSEADDR, SO_KEEPALIVE, SO_REUSEPORT, SO_RCVLOWAT). */
+  readonly opts = new Map<number, number>();
   readonly wq = new WaitQueueHead();
 
+  constructor(readonly names: UnixNameSpace | null = null) {}
+
+  /** unix_recvq_full: a listener takes one connection more than its backlog. */
+  get recvqFull(): boolean {
+    return this.acceptq.length > this.maxAckBacklog;
+  }
+
+  /** Bytes queued to read (unix_inq_len). */
+  get inq(): number {
+    let n = 0;
+    for (const skb of this.recv) n += skb.data.length - skb.off;
+    return n;
+  }
+
+  /** unix_writable: never for a listener. */
   get writable(): boolean {
-    return this.wmemAlloc << 2 <= this.sndbuf;
+    return this.state !== TCP_LISTEN && this.wmemAlloc << 2 <= this.sndbuf;
+  }
+
+  /** sock_def_readable: data (or a connection) arrived. */
+  dataReady(): void {
+    this.wq.wakeUp(EPOLLIN | EPOLLPRI | EPOLLRDNORM | EPOLLRDBAND, 1);
   }
 
   /** sock_def_wakeup: state change, everybody, no key. */
@@ -103,23 +147,34 @@ export class SocketFile extends OpenFile {
     if (sk.err) mask |= EPOLLERR;
     if (sk.shutdown === SHUTDOWN_MASK) mask |= EPOLLHUP;
     if (sk.shutdown & RCV_SHUTDOWN) mask |= EPOLLRDHUP | EPOLLIN | EPOLLRDNORM;
-    if (sk.recv.length) mask |= EPOLLIN | EPOLLRDNORM;
-    if (sk.dead) mask |= EPOLLHUP; // TCP_CLOSE (never seen through a live fd)
+    if (sk.recv.length || sk.acceptq.length) mask |= EPOLLIN | EPOLLRDNORM;
+    if (sk.state === TCP_CLOSE) mask |= EPOLLHUP; // not connected (or released)
     if (sk.writable) mask |= EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND;
     return mask;
   }
 
   /** unix_stream_read_generic for read(2). */
   override read(buf: Uint8Array, count: number): number {
+    return this.recvmsg(buf, count, 0);
+  }
+
+  /** unix_stream_read_generic: recv(2) with MSG_PEEK honoured (MSG_WAITALL is the caller's loop). */
+  recvmsg(buf: Uint8Array, count: number, flags: number): number {
     const sk = this.sock;
     if (count === 0) return 0; // sock_read_iter: nothing to do
+    if (sk.state !== TCP_ESTABLISHED) return -EINVAL;
+    const peek = (flags & MSG_PEEK) !== 0;
     let copied = 0;
-    while (copied < count && sk.recv.length) {
-      const skb = sk.recv[0];
+    for (let i = 0; copied < count && i < sk.recv.length; ) {
+      const skb = sk.recv[i];
       const n = Math.min(skb.data.length - skb.off, count - copied);
       copyBytes(buf, copied, skb.data, skb.off, n);
-      skb.off += n;
       copied += n;
+      if (peek) {
+        i++;
+        continue;
+      }
+      skb.off += n;
       if (skb.off === skb.data.length) {
         sk.recv.shift();
         skb.owner.wfree(skb.truesize);
@@ -133,15 +188,15 @@ export class SocketFile extends OpenFile {
       return -e;
     }
     if (sk.shutdown & RCV_SHUTDOWN) return 0;
-    // MODEL: a blocking read in the synchronous layer returns -EAGAIN instead of sleeping.
-    return -EAGAIN;
+    return -EAGAIN; // the caller sleeps (a thread) or returns it (kernel.sys, MODEL)
   }
 
   /** unix_stream_sendmsg for write(2). */
   override write(buf: Uint8Array, count: number): number {
     const sk = this.sock;
     const other = sk.peer; // (a zero-length write still checks for shutdown: EPIPE)
-    if (sk.shutdown & SEND_SHUTDOWN || !other) return -EPIPE; // MODEL: no SIGPIPE (signals only interrupt calls)
+    if (!other) return sk.state === TCP_CLOSE && !sk.dead ? -ENOTCONN : -EPIPE;
+    if (sk.shutdown & SEND_SHUTDOWN) return -EPIPE; // MODEL: no SIGPIPE (signals only interrupt calls)
     let sent = 0;
     while (sent < count) {
       // Keep two messages in the pipe; fall back to order-0 heads plus 32 KiB of frags.
@@ -184,24 +239,46 @@ export class SocketFile extends OpenFile {
 
   /** unix_release_sock */
   override release(): void {
+    releaseSock(this.sock, false);
+  }
+
+  /** unix_accept: the first connection waiting on this listener, or -errno. */
+  accept(): UnixSock | number {
     const sk = this.sock;
-    sk.shutdown = SHUTDOWN_MASK;
-    sk.dead = true;
-    const skpair = sk.peer;
-    sk.peer = null;
-    if (skpair) {
-      skpair.shutdown = SHUTDOWN_MASK;
-      if (sk.recv.length) skpair.err = ECONNRESET;
-      skpair.stateChange();
-    }
-    sk.purge();
+    if (sk.type !== SOCK_STREAM) return -EOPNOTSUPP;
+    if (sk.state !== TCP_LISTEN) return -EINVAL;
+    const nsk = sk.acceptq.shift();
+    if (!nsk) return -EAGAIN;
+    sk.peerWait.wakeUp(0, 1); // room in the backlog: one waiting connect may go on
+    return nsk;
   }
 }
 
-export function createSocketPair(flags: number): [SocketFile, SocketFile] {
-  const a = new UnixSock();
-  const b = new UnixSock();
+/** unix_release_sock: `embryo` for a connection that was never accepted. */
+export function releaseSock(sk: UnixSock, embryo: boolean): void {
+  const wasListening = sk.state === TCP_LISTEN;
+  sk.shutdown = SHUTDOWN_MASK;
+  sk.dead = true;
+  sk.state = TCP_CLOSE;
+  sk.names?.release(sk);
+  const skpair = sk.peer;
+  sk.peer = null;
+  if (skpair) {
+    skpair.shutdown = SHUTDOWN_MASK;
+    if (sk.recv.length || embryo) skpair.err = ECONNRESET;
+    skpair.stateChange();
+  }
+  sk.purge();
+  // A listener's unaccepted connections go with it: their clients see ECONNRESET.
+  if (wasListening) for (const nsk of sk.acceptq.splice(0)) releaseSock(nsk, true);
+  sk.peerWait.wakeUp(0, 0);
+}
+
+export function createSocketPair(flags: number, names: UnixNameSpace | null = null): [SocketFile, SocketFile] {
+  const a = new UnixSock(names);
+  const b = new UnixSock(names);
   a.peer = b;
   b.peer = a;
+  a.state = b.state = TCP_ESTABLISHED;
   return [new SocketFile(a, flags), new SocketFile(b, flags)];
 }

@@ -154,3 +154,45 @@ export function readTimespec(ts: unknown): { ns: bigint; valid: boolean } | unde
   return { ns: valid ? BigInt(s) * 1000000000n + BigInt(n) : 0n, valid };
 }
 
+
+/** A socket address as callers pass it: `{ family: AF_UNIX, path }` (see sockets in docs/API.md). */
+export interface SockAddr {
+  /** AF_UNIX (AF_INET, AF_INET6: not modelled yet). */
+  family: number;
+  /** AF_UNIX: a path, "\0…" for an abstract name, "" for autobind (bind) or unnamed (getsockname). */
+  path?: string;
+}
+
+/** sizeof(sun_path). */
+const UNIX_PATH_MAX = 108;
+const utf8 = new TextEncoder();
+
+/**
+ * move_addr_to_kernel + unix_validate_addr: the name of an AF_UNIX address, or -errno:
+ * EFAULT when it cannot be read, EINVAL for another family, a non-string or too long a path.
+ */
+export function readUnixAddr(a: unknown): string | number {
+  if (a === null || typeof a !== "object") return -U.EFAULT;
+  let family: unknown, path: unknown;
+  try {
+    ({ family, path } = a as SockAddr);
+  } catch {
+    return -U.EFAULT;
+  }
+  if (family !== U.AF_UNIX) return -U.EINVAL;
+  if (typeof path !== "string" || utf8.encode(path).length > UNIX_PATH_MAX) return -U.EINVAL;
+  // A path name ends at its first NUL (unix_mkname_bsd); an abstract one is all its bytes.
+  return path.startsWith("\0") ? path : path.split("\0")[0];
+}
+
+/** Stores an AF_UNIX address into a caller's object (getsockname, accept): false if it faults. */
+export function storeUnixAddr(out: unknown, name: string | null): boolean {
+  if (out === null || typeof out !== "object") return false;
+  try {
+    (out as SockAddr).family = U.AF_UNIX;
+    (out as SockAddr).path = name ?? "";
+    return true;
+  } catch {
+    return false;
+  }
+}

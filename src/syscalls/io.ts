@@ -51,21 +51,27 @@ function rwFile(c: Caller, fd: number, buf: Uint8Array, count: number, dir: "rea
   const f = c.p.fdt.get(fd);
   if (!f || !(dir === "read" ? f.readable : f.writable)) return -U.EBADF;
   if (f instanceof EpollFile) return -U.EINVAL; // no f_op->read / f_op->write
+  const bad = checkBuffer(buf, count);
+  return bad === null ? f : bad;
+}
+
+/** The user buffer of a read/write/send/recv: null if fine, else -errno. */
+export function checkBuffer(buf: Uint8Array, count: number): number | null {
   if (!isInt(count)) return -U.EINVAL; // MODEL: C has no NaN or fractional size_t
   // A NULL buffer is fine for a zero-length transfer (access_ok(NULL, 0) passes).
-  if ((buf === null || buf === undefined) && count === 0) return f;
+  if ((buf === null || buf === undefined) && count === 0) return null;
   if (!isU8(buf)) return -U.EFAULT;
   // A negative count is a huge size_t: access_ok fails. MODEL: the whole user range must
   // lie inside `buf`, checked up front (Linux may fault part-way through a copy).
   if (count < 0 || count > buf.byteLength) return -U.EFAULT;
-  return f;
+  return null;
 }
 
 /**
  * Sleep on the file's wait queue until `attempt` stops saying -EAGAIN. `partial` is what a
  * caller that cannot sleep gets instead (kernel.sys: a write returns what it wrote so far).
  */
-function* blockingIo(c: Caller, f: OpenFile, fd: number, dir: "read" | "write", attempt: () => number, partial: () => number = () => 0): Body {
+export function* blockingIo(c: Caller, f: OpenFile, fd: number, dir: "read" | "write", attempt: () => number, partial: () => number = () => 0): Body {
   const w = f.waitHead(dir);
   if (!w) return -U.EAGAIN;
   const p = c.p;
@@ -89,7 +95,10 @@ function* blockingIo(c: Caller, f: OpenFile, fd: number, dir: "read" | "write", 
       }
       if (c.signalPending()) {
         entry.head?.remove(entry);
-        return c.interrupted();
+        // A transfer that moved some bytes returns their count (the handler still runs).
+        const n = partial();
+        const r = c.interrupted();
+        return n > 0 ? n : r;
       }
       const woke = yield sleep(-1n, `${dir} on fd ${fd}`, null);
       entry.head?.remove(entry);

@@ -1,0 +1,369 @@
+// The socket calls (net/socket.c, net/unix/af_unix.c), written once for kernel.sys and
+// threads (pause.ts). AF_UNIX SOCK_STREAM: socket, bind (path, abstract, autobind),
+// listen, connect (sleeps while the listener's backlog is full), accept/accept4 (sleep for
+// a connection), send/recv/sendto/recvfrom with their flags, getsockname/getpeername,
+// setsockopt/getsockopt, ioctl(FIONREAD), and unlink of a socket's path.
+import * as U from "../uapi.js";
+import type { OpenFile } from "../kernel/file.js";
+import { WaitEntry, type WaitQueueHead } from "../kernel/waitqueue.js";
+import { PipeFile } from "../files/pipe.js";
+import { SocketFile, UnixSock, RCV_SHUTDOWN, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, releaseSock } from "../files/socket.js";
+import { writableArray } from "../usermem.js";
+import { isCInt, readUnixAddr, storeUnixAddr, type SockAddr } from "./args.js";
+import { blockingIo, checkBuffer } from "./io.js";
+import { sleep, type Body, type Caller } from "./pause.js";
+
+const AF_MAX = 46, SOCK_MAX = 11, SOCK_TYPE_MASK = 0xf, SOCK_RAW = 3;
+/** SOCK_MIN_SNDBUF and SOCK_MIN_RCVBUF on x86-64 (2 × (2048 + skb) and 2048 + skb). */
+const SOCK_MIN_SNDBUF = 4608, SOCK_MIN_RCVBUF = 2304;
+const WMEM_MAX = 212992, RMEM_MAX = 212992, INT_MAX = 0x7fffffff;
+
+/** sockfd_lookup: the socket behind `fd`, or -EBADF / -ENOTSOCK. */
+function sockFile(c: Caller, fd: number): SocketFile | number {
+  const f = c.p.fdt.get(fd);
+  if (!f) return -U.EBADF;
+  return f instanceof SocketFile ? f : -U.ENOTSOCK;
+}
+
+/** socket(2): AF_UNIX SOCK_STREAM; `type` may add SOCK_NONBLOCK and SOCK_CLOEXEC. */
+export function socket(c: Caller, domain: number, type: number, protocol: number): number {
+  if (!isCInt(domain) || !isCInt(type) || !isCInt(protocol)) return -U.EINVAL; // MODEL: C has no non-integers
+  const flags = type & ~SOCK_TYPE_MASK;
+  if (flags & ~(U.O_CLOEXEC | U.O_NONBLOCK)) return -U.EINVAL;
+  let t = type & SOCK_TYPE_MASK;
+  if (domain < 0 || domain >= AF_MAX) return -U.EAFNOSUPPORT;
+  if (t >= SOCK_MAX) return -U.EINVAL;
+  // MODEL: only AF_UNIX is modelled yet (AF_INET and AF_INET6 exist in Linux; here EAFNOSUPPORT).
+  if (domain !== U.AF_UNIX) return -U.EAFNOSUPPORT;
+  if (protocol !== 0 && protocol !== U.AF_UNIX) return -U.EPROTONOSUPPORT;
+  if (t === SOCK_RAW) t = U.SOCK_DGRAM; // unix_create: SOCK_RAW is taken as SOCK_DGRAM
+  // MODEL: AF_UNIX SOCK_DGRAM and SOCK_SEQPACKET are not modelled yet.
+  if (t !== U.SOCK_STREAM) return -U.ESOCKTNOSUPPORT;
+  const p = c.p;
+  if (p.fdt.findFree() < 0) return -U.EMFILE;
+  const f = new SocketFile(new UnixSock(p.unixNames), flags & U.O_NONBLOCK);
+  return p.fdt.install(p.track(f), (flags & U.O_CLOEXEC) !== 0);
+}
+
+/** bind(2): a path, an abstract name ("\0…") or "" (autobind: an abstract name is chosen). */
+export function bind(c: Caller, fd: number, addr: SockAddr): number {
+  const f = sockFile(c, fd);
+  if (typeof f === "number") return f;
+  const name = readUnixAddr(addr);
+  if (typeof name === "number") return name;
+  const sk = f.sock;
+  const names = c.p.unixNames;
+  if (name === "") {
+    if (sk.addr === null) names.autobind(sk); // unix_autobind: a bound socket keeps its name (0)
+    return 0;
+  }
+  if (name.startsWith("\0")) {
+    if (sk.addr !== null) return -U.EINVAL;
+    return names.bind(sk, name);
+  }
+  // unix_bind_bsd creates the socket file first: an existing path wins over "already bound".
+  if (names.find(name) !== -U.ENOENT) return -U.EADDRINUSE;
+  if (sk.addr !== null) return -U.EINVAL;
+  return names.bind(sk, name);
+}
+
+/** listen(2): backlogs above SOMAXCONN (or negative) are cut to SOMAXCONN. */
+export function listen(c: Caller, fd: number, backlog: number): number {
+  const f = sockFile(c, fd);
+  if (typeof f === "number") return f;
+  if (!isCInt(backlog)) return -U.EINVAL; // MODEL: C has no non-integers
+  if (backlog >>> 0 > U.SOMAXCONN) backlog = U.SOMAXCONN;
+  const sk = f.sock;
+  if (sk.addr === null) return -U.EINVAL; // no listens on an unbound socket
+  if (sk.state !== TCP_CLOSE && sk.state !== TCP_LISTEN) return -U.EINVAL;
+  if (backlog > sk.maxAckBacklog) sk.peerWait.wakeUp(0, 0); // room for waiting connects
+  sk.maxAckBacklog = backlog;
+  sk.state = TCP_LISTEN;
+  return 0;
+}
+
+/** connect(2): connected on return; sleeps (unless non-blocking: EAGAIN) while the backlog is full. */
+export function connect(c: Caller, fd: number, addr: SockAddr): number | Body {
+  const f = sockFile(c, fd);
+  if (typeof f === "number") return f;
+  const name = readUnixAddr(addr);
+  if (typeof name === "number") return name;
+  if (name === "") return -U.EINVAL;
+  const r = tryConnect(c, f.sock, name);
+  if (r !== -U.EAGAIN || f.nonblock) return r;
+  return connectWait(c, f, name);
+}
+
+/** unix_stream_connect's checks, in Linux's order, then the connection: 0, or -errno (-EAGAIN: backlog full). */
+function tryConnect(c: Caller, sk: UnixSock, name: string): number {
+  const other = c.p.unixNames.find(name);
+  if (typeof other === "number") return other;
+  // A path of another type's socket is EPROTOTYPE; abstract names are looked up per type.
+  if (other.type !== sk.type) return name.startsWith("\0") ? -U.ECONNREFUSED : -U.EPROTOTYPE;
+  if (other.state !== TCP_LISTEN || other.shutdown & RCV_SHUTDOWN) return -U.ECONNREFUSED;
+  if (other.recvqFull) return -U.EAGAIN;
+  if (sk.state === TCP_ESTABLISHED) return -U.EISCONN;
+  if (sk.state !== TCP_CLOSE) return -U.EINVAL;
+  // The server's end, queued on the listener until accept() takes it.
+  const nsk = new UnixSock(c.p.unixNames);
+  nsk.state = TCP_ESTABLISHED;
+  nsk.addr = other.addr; // an accepted socket has its listener's name (not owning it)
+  nsk.peer = sk;
+  sk.peer = nsk;
+  sk.state = TCP_ESTABLISHED; // (no wakeup: unix_stream_connect changes the state silently)
+  other.acceptq.push(nsk);
+  other.dataReady();
+  return 0;
+}
+
+/** unix_wait_for_peer: sleep on the listener's peer_wait (exclusive), then look up again. */
+function* connectWait(c: Caller, f: SocketFile, name: string): Body {
+  c.p.fget(f);
+  try {
+    for (;;) {
+      const other = c.p.unixNames.find(name);
+      if (typeof other === "number") return other;
+      const r = yield* sleepOn(c, other.peerWait, true, "connect", () => other.recvqFull && !other.dead && !(other.shutdown & RCV_SHUTDOWN));
+      if (r !== 0) return r;
+      const res = tryConnect(c, f.sock, name);
+      if (res !== -U.EAGAIN) return res;
+    }
+  } finally {
+    c.p.fput(f);
+  }
+}
+
+/**
+ * One sleep on `head` while `still()` holds: 0 to look again, or -errno (-EINTR on a
+ * signal; kernel.sys gets -EAGAIN: MODEL, it cannot sleep on another thread).
+ */
+function* sleepOn(c: Caller, head: WaitQueueHead, exclusive: boolean, what: string, still: () => boolean): Body {
+  if (c.signalPending()) return c.interrupted();
+  const entry: WaitEntry = new WaitEntry(() => {
+    entry.head?.remove(entry);
+    c.wake();
+    return 1;
+  }, exclusive);
+  head.add(entry);
+  try {
+    if (!still()) return 0;
+    const woke = yield sleep(-1n, what, null);
+    if (typeof woke === "number") return woke;
+    return c.signalPending() ? c.interrupted() : 0;
+  } finally {
+    entry.head?.remove(entry);
+  }
+}
+
+/** accept(2): accept4 with no flags. */
+export function accept(c: Caller, fd: number, addrOut: SockAddr | null): number | Body {
+  return accept4(c, fd, addrOut, 0);
+}
+
+/** accept4(2): the next connection as a new fd (flags SOCK_NONBLOCK, SOCK_CLOEXEC); `addrOut` gets the peer's address. */
+export function accept4(c: Caller, fd: number, addrOut: SockAddr | null, flags: number): number | Body {
+  if (!isCInt(flags) || flags & ~(U.SOCK_CLOEXEC | U.SOCK_NONBLOCK)) return -U.EINVAL;
+  const f = sockFile(c, fd);
+  if (typeof f === "number") return f;
+  if (c.p.fdt.findFree() < 0) return -U.EMFILE;
+  const r = f.accept();
+  if (r !== -U.EAGAIN || f.nonblock) return typeof r === "number" ? r : install(c, r, addrOut, flags);
+  return acceptWait(c, f, addrOut, flags);
+}
+
+/** skb_recv_datagram's wait: exclusive on the listener's queue, so one sleeper per connection. */
+function* acceptWait(c: Caller, f: SocketFile, addrOut: SockAddr | null, flags: number): Body {
+  c.p.fget(f);
+  try {
+    for (;;) {
+      const sk = f.sock;
+      const r = yield* sleepOn(c, sk.wq, true, "accept", () => sk.state === TCP_LISTEN && sk.acceptq.length === 0);
+      if (r !== 0) return r;
+      const nsk = f.accept();
+      if (typeof nsk !== "number") return install(c, nsk, addrOut, flags);
+      if (nsk !== -U.EAGAIN) return nsk;
+    }
+  } finally {
+    c.p.fput(f);
+  }
+}
+
+/** The accepted socket's fd; if the peer's address cannot be stored, the connection is dropped (EFAULT), as Linux does. */
+function install(c: Caller, nsk: UnixSock, addrOut: SockAddr | null, flags: number): number {
+  if (addrOut !== null && addrOut !== undefined && !storeUnixAddr(addrOut, nsk.peer?.addr ?? null)) {
+    releaseSock(nsk, false);
+    return -U.EFAULT;
+  }
+  const p = c.p;
+  return p.fdt.install(p.track(new SocketFile(nsk, flags & U.O_NONBLOCK)), (flags & U.O_CLOEXEC) !== 0);
+}
+
+/** getsockname(2): the socket's own name ("" while unbound). */
+export function getsockname(c: Caller, fd: number, out: SockAddr): number {
+  const f = sockFile(c, fd);
+  if (typeof f === "number") return f;
+  return storeUnixAddr(out, f.sock.addr) ? 0 : -U.EFAULT;
+}
+
+/** getpeername(2): the peer's name; ENOTCONN without a peer. */
+export function getpeername(c: Caller, fd: number, out: SockAddr): number {
+  const f = sockFile(c, fd);
+  if (typeof f === "number") return f;
+  const peer = f.sock.peer;
+  if (!peer) return -U.ENOTCONN;
+  return storeUnixAddr(out, peer.addr) ? 0 : -U.EFAULT;
+}
+
+/** send(2): write(2) with flags (MSG_DONTWAIT, MSG_NOSIGNAL). */
+export function send(c: Caller, fd: number, buf: Uint8Array, len: number, flags: number): number | Body {
+  return sendto(c, fd, buf, len, flags, null);
+}
+
+/** sendto(2): a connected stream socket refuses an address (EISCONN; EOPNOTSUPP unconnected). */
+export function sendto(c: Caller, fd: number, buf: Uint8Array, len: number, flags: number, addr: SockAddr | null): number | Body {
+  const f = sockFile(c, fd);
+  if (typeof f === "number") return f;
+  const bad = checkBuffer(buf, len) ?? checkFlags(flags);
+  if (bad !== null) return bad;
+  if (addr !== null && addr !== undefined) {
+    const name = readUnixAddr(addr);
+    if (typeof name === "number") return name;
+    return f.sock.state === TCP_ESTABLISHED ? -U.EISCONN : -U.EOPNOTSUPP;
+  }
+  const r = f.write(buf, len);
+  if (f.nonblock || flags & U.MSG_DONTWAIT || (r < 0 && r !== -U.EAGAIN) || r === len) return r;
+  let done = Math.max(r, 0);
+  return blockingIo(c, f, fd, "write", () => {
+    const n = f.write(buf.subarray(done), len - done);
+    if (n > 0) done += n;
+    if (done === len) return done;
+    if (n === -U.EAGAIN || n > 0) return -U.EAGAIN;
+    return done || n;
+  }, () => done);
+}
+
+/** recv(2): read(2) with flags (MSG_PEEK, MSG_DONTWAIT, MSG_WAITALL). */
+export function recv(c: Caller, fd: number, buf: Uint8Array, len: number, flags: number): number | Body {
+  return recvfrom(c, fd, buf, len, flags, null);
+}
+
+/** recvfrom(2): `addrOut` gets the sender's address when data is read. */
+export function recvfrom(c: Caller, fd: number, buf: Uint8Array, len: number, flags: number, addrOut: SockAddr | null): number | Body {
+  const f = sockFile(c, fd);
+  if (typeof f === "number") return f;
+  const bad = checkBuffer(buf, len) ?? checkFlags(flags);
+  if (bad !== null) return bad;
+  const from = (n: number): number =>
+    n > 0 && addrOut !== null && addrOut !== undefined && !storeUnixAddr(addrOut, f.sock.peer?.addr ?? null) ? -U.EFAULT : n;
+  const r = f.recvmsg(buf, len, flags);
+  const waitAll = (flags & (U.MSG_WAITALL | U.MSG_PEEK)) === U.MSG_WAITALL && r > 0 && r < len;
+  if ((r !== -U.EAGAIN && !waitAll) || f.nonblock || flags & U.MSG_DONTWAIT) return from(r);
+  // A blocking receive sleeps for data; with MSG_WAITALL until all `len` bytes came (or
+  // end of stream, an error or a signal ends it with what was read).
+  let done = Math.max(r, 0);
+  const attempt = (): number => {
+    const n = f.recvmsg(buf.subarray(done), len - done, flags);
+    if (n > 0) done += n;
+    if (n > 0 && (flags & U.MSG_WAITALL) && done < len) return -U.EAGAIN;
+    if (n === -U.EAGAIN) return -U.EAGAIN;
+    return done || n;
+  };
+  return mapBody(blockingIo(c, f, fd, "read", attempt, () => done), from);
+}
+
+/** A body whose result goes through `map`. */
+function* mapBody(body: Body, map: (r: number) => number): Body {
+  return map(yield* body);
+}
+
+function checkFlags(flags: number): number | null {
+  if (!isCInt(flags)) return -U.EINVAL; // MODEL: C has no non-integers
+  // MODEL: out-of-band data is not modelled. Other flag bits are ignored, as Linux ignores
+  // those a protocol does not use (MSG_TRUNC on an AF_UNIX stream, MSG_NOSIGNAL while no
+  // signal is ever raised).
+  if (flags & U.MSG_OOB) return -U.EOPNOTSUPP;
+  return null;
+}
+
+/** setsockopt(2) at SOL_SOCKET with an integer value. */
+export function setsockopt(c: Caller, fd: number, level: number, name: number, value: number): number {
+  const f = sockFile(c, fd);
+  if (typeof f === "number") return f;
+  if (!isCInt(level) || !isCInt(name)) return -U.EINVAL;
+  if (level !== U.SOL_SOCKET) return -U.EOPNOTSUPP; // AF_UNIX has no protocol-level options
+  if (!isCInt(value)) return -U.EINVAL; // an optval that is not a C int
+  const sk = f.sock;
+  switch (name) {
+    case U.SO_REUSEADDR:
+    case U.SO_KEEPALIVE:
+    case U.SO_REUSEPORT:
+      sk.opts.set(name, value !== 0 ? 1 : 0);
+      return 0;
+    case U.SO_RCVLOWAT:
+      sk.opts.set(name, value < 0 ? INT_MAX : value || 1);
+      return 0;
+    case U.SO_SNDBUF:
+      sk.sndbuf = Math.max(Math.min(value >>> 0, WMEM_MAX) * 2, SOCK_MIN_SNDBUF);
+      sk.wfree(0); // sk_write_space: a larger buffer may make room
+      return 0;
+    case U.SO_RCVBUF:
+      sk.rcvbuf = Math.max(Math.min(value >>> 0, RMEM_MAX) * 2, SOCK_MIN_RCVBUF);
+      return 0;
+    default:
+      return -U.ENOPROTOOPT;
+  }
+}
+
+/** getsockopt(2) at SOL_SOCKET: the value goes into out[0]. */
+export function getsockopt(c: Caller, fd: number, level: number, name: number, out: number[]): number {
+  const f = sockFile(c, fd);
+  if (typeof f === "number") return f;
+  if (!isCInt(level) || !isCInt(name)) return -U.EINVAL;
+  if (level !== U.SOL_SOCKET) return -U.EOPNOTSUPP;
+  const sk = f.sock;
+  let v: number;
+  switch (name) {
+    case U.SO_TYPE: v = sk.type; break;
+    case U.SO_ERROR: v = sk.err; break;
+    case U.SO_SNDBUF: v = sk.sndbuf; break;
+    case U.SO_RCVBUF: v = sk.rcvbuf; break;
+    case U.SO_ACCEPTCONN: v = sk.state === TCP_LISTEN ? 1 : 0; break;
+    case U.SO_REUSEADDR: case U.SO_KEEPALIVE: case U.SO_REUSEPORT: v = sk.opts.get(name) ?? 0; break;
+    case U.SO_RCVLOWAT: v = sk.opts.get(name) ?? 1; break;
+    default: return -U.ENOPROTOOPT;
+  }
+  if (!store0(out, v)) return -U.EFAULT;
+  if (name === U.SO_ERROR) sk.err = 0; // sock_error: reading the error clears it
+  return 0;
+}
+
+/** ioctl(2): FIONREAD on a socket (bytes to read; EINVAL on a listener) or a pipe (bytes in it). */
+export function ioctl(c: Caller, fd: number, request: number, out: number[]): number {
+  const f: OpenFile | undefined = c.p.fdt.get(fd);
+  if (!f) return -U.EBADF;
+  if (request !== U.FIONREAD) return -U.ENOTTY;
+  let v: number;
+  if (f instanceof SocketFile) {
+    if (f.sock.state === TCP_LISTEN) return -U.EINVAL;
+    v = f.sock.inq;
+  } else if (f instanceof PipeFile) v = f.pipe.size;
+  else return -U.ENOTTY; // MODEL: eventfd, timerfd, memfd and epoll files have no FIONREAD here
+  return store0(out, v) ? 0 : -U.EFAULT;
+}
+
+/** unlink(2) of a bound socket's path: 0, or -ENOENT. */
+export function unlink(c: Caller, path: string): number {
+  if (typeof path !== "string") return -U.EFAULT;
+  if (path === "" || path.includes("\0")) return -U.ENOENT;
+  return c.p.unixNames.unlink(path);
+}
+
+function store0(out: unknown, v: number): boolean {
+  if (!writableArray(out)) return false;
+  try {
+    out[0] = v;
+    return true;
+  } catch {
+    return false;
+  }
+}
