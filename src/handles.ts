@@ -1,9 +1,10 @@
 /// <reference lib="esnext.disposable" preserve="true" />
 // Idiomatic wrappers for files: objects with read/write/close that throw EpollError, made
-// by kernel.pipe(), kernel.socketPair(), kernel.eventFd() and kernel.timerFd().
+// by kernel.pipe(), kernel.socketPair(), kernel.listen(), kernel.connect(), kernel.eventFd()
+// and kernel.timerFd().
 import type { KernelApi } from "./kernel-api.js";
 import { check } from "./errors.js";
-import { EFAULT, EINVAL, F_GETFL, F_SETFL, O_NONBLOCK } from "./uapi.js";
+import { EFAULT, EINVAL, F_GETFL, F_SETFL, O_CLOEXEC, O_NONBLOCK } from "./uapi.js";
 
 import { isU8 } from "./usermem.js";
 
@@ -91,11 +92,36 @@ export class FileHandle {
   }
 }
 
-/** One end of an AF_UNIX stream socketpair. */
+/** A connected AF_UNIX stream socket: an end of a socketpair, kernel.connect(), or ListenerHandle.accept(). */
 export class SocketHandle extends FileHandle {
   /** shutdown(2): "read" (SHUT_RD), "write" (SHUT_WR) or "both" (SHUT_RDWR). */
   shutdown(how: "read" | "write" | "both"): void {
+    if (how !== "read" && how !== "write" && how !== "both") throw new TypeError('SocketHandle.shutdown: how must be "read", "write" or "both"');
     check(this.kernel.sys.shutdown(this.fd, how === "read" ? 0 : how === "write" ? 1 : 2), "shutdown");
+  }
+
+  /** The peer's name (getpeername(2)): a path, "\0…" (abstract) or "" (unnamed). */
+  get peerName(): string {
+    const out = { family: 0, path: "" };
+    check(this.kernel.sys.getpeername(this.fd, out), "getpeername");
+    return out.path;
+  }
+}
+
+/** A listening AF_UNIX stream socket (kernel.listen()): accept() takes the next connection. */
+export class ListenerHandle extends FileHandle {
+  /** The name it listens on (getsockname(2)). */
+  get name(): string {
+    const out = { family: 0, path: "" };
+    check(this.kernel.sys.getsockname(this.fd, out), "getsockname");
+    return out.path;
+  }
+
+  /** accept4(2): the next connection. Throws EpollError EAGAIN when none waits (a non-blocking listener). */
+  accept(options: { nonblock?: boolean; cloexec?: boolean } = {}): SocketHandle {
+    checkOptions(options, "ListenerHandle.accept", ["nonblock", "cloexec"]);
+    const flags = (options.nonblock ? O_NONBLOCK : 0) | (options.cloexec ? O_CLOEXEC : 0);
+    return new SocketHandle(this.kernel, check(this.kernel.sys.accept4(this.fd, null, flags), "accept4"));
   }
 }
 

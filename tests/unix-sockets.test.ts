@@ -248,3 +248,28 @@ test("recv with MSG_WAITALL waits for the whole length; a signal ends a partial 
   expect(await w.join()).toBe(65536);
   expect(w.delivered).toEqual([E.SIGUSR1]);
 });
+
+test("the idiomatic API: kernel.listen, kernel.connect, ListenerHandle.accept, names and errors", () => {
+  const k = newKernel();
+  const l = k.listen("/srv/api", { nonblock: true });
+  expect(l.name).toBe("/srv/api");
+  expect(() => l.accept()).toThrow(expect.objectContaining({ code: "EAGAIN", syscall: "accept4" }));
+  const c = k.connect("/srv/api");
+  const a = l.accept({ nonblock: true });
+  expect(a).toBeInstanceOf(E.SocketHandle);
+  expect(c.peerName).toBe("/srv/api");
+  expect(a.peerName).toBe("");
+  c.write("ping");
+  expect(new TextDecoder().decode(a.read())).toBe("ping");
+  expect(() => k.connect("/srv/none")).toThrow(expect.objectContaining({ code: "ENOENT", syscall: "connect" }));
+  expect(() => k.listen("/srv/api")).toThrow(expect.objectContaining({ code: "EADDRINUSE", syscall: "bind" }));
+  const before = k.fds().length;
+  expect(() => k.listen("/srv/api")).toThrow();
+  expect(k.fds().length).toBe(before); // a failed listen leaves no fd behind
+  expect(() => k.listen(5 as unknown as string)).toThrow(TypeError);
+  expect(() => k.listen("/x", { backlog: 1.5 })).toThrow(TypeError);
+  const auto = k.listen("");
+  expect(auto.name).toMatch(/^\0[0-9a-f]{5}$/);
+  expect(() => c.shutdown("sideways" as "read")).toThrow(TypeError);
+  for (const h of [l, c, a, auto]) h.close();
+});

@@ -7,7 +7,7 @@ import { inspectEpoll, inspectFds, type EpollState, type FdState } from "./inspe
 import { Sys } from "../sys.js";
 import { ThreadSys } from "../thread-sys.js";
 import { Epoll } from "../epoll.js";
-import { FileHandle, SocketHandle, EventFdHandle, TimerFdHandle, checkOptions as checkApiOptions } from "../handles.js";
+import { FileHandle, SocketHandle, ListenerHandle, EventFdHandle, TimerFdHandle, checkOptions as checkApiOptions } from "../handles.js";
 import { check } from "../errors.js";
 import type { KernelApi } from "../kernel-api.js";
 import {
@@ -72,6 +72,42 @@ export class Kernel extends Process implements KernelApi {
     const sv: number[] = [];
     check(this.sys.socketpair(AF_UNIX, SOCK_STREAM | (options.nonblock ? SOCK_NONBLOCK : 0) | (options.cloexec ? SOCK_CLOEXEC : 0), 0, sv), "socketpair");
     return [new SocketHandle(this, sv[0]), new SocketHandle(this, sv[1])];
+  }
+
+  /**
+   * An AF_UNIX stream socket listening on `name` (a path, "\0…" for an abstract name, or ""
+   * for an automatic abstract one): socket + bind + listen. `backlog` defaults to 128.
+   */
+  listen(name: string, options: { backlog?: number; nonblock?: boolean; cloexec?: boolean } = {}): ListenerHandle {
+    if (typeof name !== "string") throw new TypeError("kernel.listen: name must be a string");
+    checkApiOptions(options, "kernel.listen", ["nonblock", "cloexec"]);
+    const backlog = options.backlog ?? 128;
+    if (typeof backlog !== "number" || !Number.isInteger(backlog)) throw new TypeError("kernel.listen: options.backlog must be an integer");
+    const fd = check(this.sys.socket(AF_UNIX, SOCK_STREAM | (options.nonblock ? SOCK_NONBLOCK : 0) | (options.cloexec ? SOCK_CLOEXEC : 0), 0), "socket");
+    const l = new ListenerHandle(this, fd);
+    try {
+      check(this.sys.bind(fd, { family: AF_UNIX, path: name }), "bind");
+      check(this.sys.listen(fd, backlog), "listen");
+    } catch (e) {
+      l.close();
+      throw e;
+    }
+    return l;
+  }
+
+  /** An AF_UNIX stream socket connected to `name` (socket + connect). Throws EpollError (ENOENT, ECONNREFUSED, EAGAIN on a full backlog). */
+  connect(name: string, options: { nonblock?: boolean; cloexec?: boolean } = {}): SocketHandle {
+    if (typeof name !== "string") throw new TypeError("kernel.connect: name must be a string");
+    checkApiOptions(options, "kernel.connect", ["nonblock", "cloexec"]);
+    const fd = check(this.sys.socket(AF_UNIX, SOCK_STREAM | (options.nonblock ? SOCK_NONBLOCK : 0) | (options.cloexec ? SOCK_CLOEXEC : 0), 0), "socket");
+    const c = new SocketHandle(this, fd);
+    try {
+      check(this.sys.connect(fd, { family: AF_UNIX, path: name }), "connect");
+    } catch (e) {
+      c.close();
+      throw e;
+    }
+    return c;
   }
 
   /** eventfd(initval). */

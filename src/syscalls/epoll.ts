@@ -5,7 +5,7 @@
 // own timer; a waiter removed from the queue by a wakeup harvests even if its timeout expired
 // meanwhile; ep->mtx is held across ep_send_events, which lets other threads run after each
 // item's re-poll (where Linux drops ep->lock), and across epoll_ctl.
-import * as U from "../uapi.js";
+import { EAGAIN, EBADF, EBUSY, EFAULT, EINVAL } from "../uapi.js";
 import { TF_CAN_POLL, TF_HAS_EVENT, TF_IS_EPOLL, TF_NO_WAKEUP_CAP, TF_SAME_FILE, TF_VALID } from "../abi.js";
 import type { OpenFile } from "../kernel/file.js";
 import { WaitEntry } from "../kernel/waitqueue.js";
@@ -58,7 +58,7 @@ function ctlResolved(c: Caller, epf: OpenFile | undefined, op: number, tf: OpenF
       tep = tf.ep;
     }
   }
-  const ep = !epf ? -U.EBADF : epf instanceof EpollFile ? epf.ep : 0;
+  const ep = !epf ? -EBADF : epf instanceof EpollFile ? epf.ep : 0;
   const r = p.core.epoll_ctl(ep, opv, tf ? tf.id : 0, isCInt(fd) ? fd : -1, tflags, tep, tf ? tf.epHead : 0,
     ev ? ev.events : 0, ev ? ev.lo : 0, ev ? ev.hi : 0);
   p.rethrow();
@@ -67,21 +67,21 @@ function ctlResolved(c: Caller, epf: OpenFile | undefined, op: number, tf: OpenF
 
 /** epoll_wait(2). `timeout` in ms: -1 infinite, 0 no wait. */
 export function epoll_wait(c: Caller, epfd: number, events: EpollEvent[], maxevents: number, timeout: number): number | Body {
-  if (!isCInt(timeout)) return -U.EINVAL;
+  if (!isCInt(timeout)) return -EINVAL;
   return do_epoll_wait(c, epfd, events, maxevents, msToNs(timeout), null, false);
 }
 
 /** epoll_wait into a typed array (3 words an event): the model's allocation-free extension. */
 export function epoll_wait_into(c: Caller, epfd: number, out: Uint32Array, maxevents: number, timeout: number): number | Body {
-  if (!isCInt(timeout)) return -U.EINVAL;
+  if (!isCInt(timeout)) return -EINVAL;
   return do_epoll_wait(c, epfd, out, maxevents, msToNs(timeout), null, true);
 }
 
 /** epoll_pwait(2): epoll_wait with `sigmask` as the caller's signal mask for the wait. */
 export function epoll_pwait(c: Caller, epfd: number, events: EpollEvent[], maxevents: number, timeout: number, sigmask: Sigmask): number | Body {
   const mask = readSigmask(sigmask);
-  if (mask === undefined) return -U.EFAULT;
-  if (!isCInt(timeout)) return -U.EINVAL;
+  if (mask === undefined) return -EFAULT;
+  if (!isCInt(timeout)) return -EINVAL;
   return do_epoll_wait(c, epfd, events, maxevents, msToNs(timeout), mask, false);
 }
 
@@ -90,16 +90,16 @@ export function epoll_pwait2(c: Caller, epfd: number, events: EpollEvent[], maxe
   const ns = pwait2Timeout(timeout);
   if (typeof ns === "number") return ns;
   const mask = readSigmask(sigmask);
-  if (mask === undefined) return -U.EFAULT;
+  if (mask === undefined) return -EFAULT;
   return do_epoll_wait(c, epfd, events, maxevents, ns, mask, false);
 }
 
 /** do_epoll_wait's checks, in Linux 6.18's order: the epoll file, or -errno. */
 function waitTarget(c: Caller, epfd: number, maxevents: number): EpollFile | number {
   const f = c.p.fdt.get(epfd);
-  if (!f) return -U.EBADF;
-  if (!isCInt(maxevents) || c.p.core.epoll_wait_check(maxevents) < 0) return -U.EINVAL;
-  if (!(f instanceof EpollFile)) return -U.EINVAL;
+  if (!f) return -EBADF;
+  if (!isCInt(maxevents) || c.p.core.epoll_wait_check(maxevents) < 0) return -EINVAL;
+  if (!(f instanceof EpollFile)) return -EINVAL;
   return f;
 }
 
@@ -194,7 +194,7 @@ function sendNow(c: Caller, f: EpollFile, out: EpollEvent[] | Uint32Array, maxev
   const p = c.p;
   const res = p.core.epoll_send_events(f.ep, maxevents, fault);
   // MODEL: another thread's transfer holds ep->mtx; this caller cannot sleep on it.
-  if (res === -U.EBUSY) return -U.EAGAIN;
+  if (res === -EBUSY) return -EAGAIN;
   const n = res > 0 ? EventCopier.result(p.copier.copy(f.ep, out, 0, res), res) : res;
   // A file's poll threw during the transfer: the transfer completed (the events it
   // delivered are in the caller's array) and the error goes to the caller.

@@ -1,7 +1,7 @@
 // read(2) and write(2) (fs/read_write.c: vfs_read, vfs_write), written once for kernel.sys and
 // threads (see pause.ts). A blocking fd that has nothing to give sleeps on the file's wait
 // queue; kernel.sys gets -EAGAIN there (MODEL: README, the synchronous layer).
-import * as U from "../uapi.js";
+import { EAGAIN, EBADF, EFAULT, EINVAL } from "../uapi.js";
 import type { OpenFile } from "../kernel/file.js";
 import { WaitEntry } from "../kernel/waitqueue.js";
 import { EpollFile } from "../files/epoll.js";
@@ -17,7 +17,7 @@ export function read(c: Caller, fd: number, buf: Uint8Array, count: number): num
   const f = rwFile(c, fd, buf, count, "read");
   if (typeof f === "number") return f;
   const r = f.read(buf ?? EMPTY, count);
-  if (r !== -U.EAGAIN || f.nonblock) return r;
+  if (r !== -EAGAIN || f.nonblock) return r;
   return blockingRead(c, f, fd, buf, count);
 }
 
@@ -26,7 +26,7 @@ export function write(c: Caller, fd: number, buf: Uint8Array, count: number): nu
   const f = rwFile(c, fd, buf, count, "write");
   if (typeof f === "number") return f;
   const r = f.write(buf ?? EMPTY, count);
-  if (f.nonblock || (r < 0 && r !== -U.EAGAIN) || r === count) return r;
+  if (f.nonblock || (r < 0 && r !== -EAGAIN) || r === count) return r;
   return blockingWrite(c, f, fd, buf, count, Math.max(r, 0));
 }
 
@@ -41,7 +41,7 @@ function blockingWrite(c: Caller, f: OpenFile, fd: number, buf: Uint8Array, coun
     const n = f.write(buf.subarray(done), count - done);
     if (n > 0) done += n;
     if (done === count) return done;
-    if (n === -U.EAGAIN || n > 0) return -U.EAGAIN;
+    if (n === -EAGAIN || n > 0) return -EAGAIN;
     return done || n;
   }, () => done);
 }
@@ -49,21 +49,21 @@ function blockingWrite(c: Caller, f: OpenFile, fd: number, buf: Uint8Array, coun
 /** vfs_read/vfs_write checks, in Linux's order: mode (EBADF), no such op (EINVAL), buffer. */
 function rwFile(c: Caller, fd: number, buf: Uint8Array, count: number, dir: "read" | "write"): OpenFile | number {
   const f = c.p.fdt.get(fd);
-  if (!f || !(dir === "read" ? f.readable : f.writable)) return -U.EBADF;
-  if (f instanceof EpollFile) return -U.EINVAL; // no f_op->read / f_op->write
+  if (!f || !(dir === "read" ? f.readable : f.writable)) return -EBADF;
+  if (f instanceof EpollFile) return -EINVAL; // no f_op->read / f_op->write
   const bad = checkBuffer(buf, count);
   return bad === null ? f : bad;
 }
 
 /** The user buffer of a read/write/send/recv: null if fine, else -errno. */
 export function checkBuffer(buf: Uint8Array, count: number): number | null {
-  if (!isInt(count)) return -U.EINVAL; // MODEL: C has no NaN or fractional size_t
+  if (!isInt(count)) return -EINVAL; // MODEL: C has no NaN or fractional size_t
   // A NULL buffer is fine for a zero-length transfer (access_ok(NULL, 0) passes).
   if ((buf === null || buf === undefined) && count === 0) return null;
-  if (!isU8(buf)) return -U.EFAULT;
+  if (!isU8(buf)) return -EFAULT;
   // A negative count is a huge size_t: access_ok fails. MODEL: the whole user range must
   // lie inside `buf`, checked up front (Linux may fault part-way through a copy).
-  if (count < 0 || count > buf.byteLength) return -U.EFAULT;
+  if (count < 0 || count > buf.byteLength) return -EFAULT;
   return null;
 }
 
@@ -73,7 +73,7 @@ export function checkBuffer(buf: Uint8Array, count: number): number | null {
  */
 export function* blockingIo(c: Caller, f: OpenFile, fd: number, dir: "read" | "write", attempt: () => number, partial: () => number = () => 0): Body {
   const w = f.waitHead(dir);
-  if (!w) return -U.EAGAIN;
+  if (!w) return -EAGAIN;
   const p = c.p;
   p.fget(f);
   let slept = false;
@@ -86,7 +86,7 @@ export function* blockingIo(c: Caller, f: OpenFile, fd: number, dir: "read" | "w
       }, w.exclusive);
       w.head.add(entry); // queue first, then re-check: no wakeup can be lost
       const r = attempt();
-      if (r !== -U.EAGAIN) {
+      if (r !== -EAGAIN) {
         entry.head?.remove(entry);
         // pipe_read / pipe_write: a reader (writer) that slept passes the wakeup on when
         // it leaves data (room) behind.
