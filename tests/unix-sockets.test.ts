@@ -273,3 +273,15 @@ test("the idiomatic API: kernel.listen, kernel.connect, ListenerHandle.accept, n
   expect(() => c.shutdown("sideways" as "read")).toThrow(TypeError);
   for (const h of [l, c, a, auto]) h.close();
 });
+
+test("writability counts sk_wmem_alloc's extra reference: 53248 bytes of truesize in flight is already too much", () => {
+  // Found by the differential campaign (seed 7): Linux 6.18 reports no EPOLLOUT here, where
+  // the skbs' truesizes sum to exactly sk_sndbuf / 4 (4864 × 3 + 768 + 37120 + 768 = 53248).
+  const k = newKernel();
+  const sv: number[] = [];
+  expect(k.sys.socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv)).toBe(0);
+  for (const n of [4097, 4097, 1, 3777]) expect(k.sys.write(sv[0], new Uint8Array(n), n)).toBe(n);
+  expect(revents(k, sv[0]) & E.EPOLLOUT).toBe(E.EPOLLOUT);
+  expect(k.sys.write(sv[0], new Uint8Array(36545), 36545)).toBe(36545);
+  expect(revents(k, sv[0]) & E.EPOLLOUT).toBe(0);
+});

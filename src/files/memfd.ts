@@ -17,6 +17,10 @@ export class MemFdFile extends OpenFile {
   }
   private data = new Uint8Array(0);
   private size = 0;
+  /** Bytes from the position to the end (FIONREAD on a regular file: i_size - f_pos). */
+  get remaining(): number {
+    return this.size - this.pos;
+  }
   constructor(readonly name: string) {
     super(O_RDWR | O_LARGEFILE);
   }

@@ -100,9 +100,13 @@ export class UnixSock {
     return n;
   }
 
-  /** unix_writable: never for a listener. */
+  /**
+   * unix_writable: never for a listener. sk_wmem_alloc counts one more than the skbs in
+   * flight (sk_alloc sets it to 1, so the socket outlives them): that 1 is in this sum, and
+   * not in sock_alloc_send_pskb's room test (sk_wmem_alloc_get subtracts it).
+   */
   get writable(): boolean {
-    return this.state !== TCP_LISTEN && this.wmemAlloc << 2 <= this.sndbuf;
+    return this.state !== TCP_LISTEN && (this.wmemAlloc + 1) << 2 <= this.sndbuf;
   }
 
   /** sock_def_readable: data (or a connection) arrived. */
@@ -155,14 +159,15 @@ export class SocketFile extends OpenFile {
 
   /** unix_stream_read_generic for read(2). */
   override read(buf: Uint8Array, count: number): number {
+    if (count === 0) return 0; // sock_read_iter: nothing to do (recv(2) goes on to the checks)
     return this.recvmsg(buf, count, 0);
   }
 
   /** unix_stream_read_generic: recv(2) with MSG_PEEK honoured (MSG_WAITALL is the caller's loop). */
   recvmsg(buf: Uint8Array, count: number, flags: number): number {
     const sk = this.sock;
-    if (count === 0) return 0; // sock_read_iter: nothing to do
     if (sk.state !== TCP_ESTABLISHED) return -EINVAL;
+    if (count === 0 && sk.recv.length) return 0; // data there, none asked for
     const peek = (flags & MSG_PEEK) !== 0;
     let copied = 0;
     for (let i = 0; copied < count && i < sk.recv.length; ) {
@@ -195,7 +200,7 @@ export class SocketFile extends OpenFile {
   override write(buf: Uint8Array, count: number): number {
     const sk = this.sock;
     const other = sk.peer; // (a zero-length write still checks for shutdown: EPIPE)
-    if (!other) return sk.state === TCP_CLOSE && !sk.dead ? -ENOTCONN : -EPIPE;
+    if (!other) return -ENOTCONN; // never connected (a live fd keeps its peer pointer)
     if (sk.shutdown & SEND_SHUTDOWN) return -EPIPE; // MODEL: no SIGPIPE (signals only interrupt calls)
     let sent = 0;
     while (sent < count) {

@@ -7,6 +7,8 @@ import * as U from "../uapi.js";
 import type { OpenFile } from "../kernel/file.js";
 import { WaitEntry, type WaitQueueHead } from "../kernel/waitqueue.js";
 import { PipeFile } from "../files/pipe.js";
+import { EpollFile } from "../files/epoll.js";
+import { MemFdFile } from "../files/memfd.js";
 import { SocketFile, UnixSock, RCV_SHUTDOWN, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, releaseSock } from "../files/socket.js";
 import { writableArray } from "../usermem.js";
 import { isCInt, readUnixAddr, storeUnixAddr, type SockAddr } from "./args.js";
@@ -162,10 +164,13 @@ export function accept(c: Caller, fd: number, addrOut: SockAddr | null): number 
 
 /** accept4(2): the next connection as a new fd (flags SOCK_NONBLOCK, SOCK_CLOEXEC); `addrOut` gets the peer's address. */
 export function accept4(c: Caller, fd: number, addrOut: SockAddr | null, flags: number): number | Body {
+  // __sys_accept4: the fd, then the flags, then a free fd, then whether it is a socket.
+  const file = c.p.fdt.get(fd);
+  if (!file) return -U.EBADF;
   if (!isCInt(flags) || flags & ~(U.SOCK_CLOEXEC | U.SOCK_NONBLOCK)) return -U.EINVAL;
+  if (c.p.fdt.findFree() < 0) return -U.EMFILE;
   const f = sockFile(c, fd);
   if (typeof f === "number") return f;
-  if (c.p.fdt.findFree() < 0) return -U.EMFILE;
   const r = f.accept();
   if (r !== -U.EAGAIN || f.nonblock) return typeof r === "number" ? r : install(c, r, addrOut, flags);
   return acceptWait(c, f, addrOut, flags);
@@ -337,17 +342,23 @@ export function getsockopt(c: Caller, fd: number, level: number, name: number, o
   return 0;
 }
 
-/** ioctl(2): FIONREAD on a socket (bytes to read; EINVAL on a listener) or a pipe (bytes in it). */
+/**
+ * ioctl(2) FIONREAD: bytes to read on a socket (EINVAL on a listener), a pipe, or a memfd
+ * (size - position, as any regular file); an epoll fd answers every request EINVAL
+ * (ep_eventpoll_ioctl), the other files ENOTTY.
+ */
 export function ioctl(c: Caller, fd: number, request: number, out: number[]): number {
   const f: OpenFile | undefined = c.p.fdt.get(fd);
   if (!f) return -U.EBADF;
-  if (request !== U.FIONREAD) return -U.ENOTTY;
+  if (f instanceof EpollFile) return -U.EINVAL;
+  if (request !== U.FIONREAD) return -U.ENOTTY; // MODEL: no other ioctl is modelled
   let v: number;
   if (f instanceof SocketFile) {
     if (f.sock.state === TCP_LISTEN) return -U.EINVAL;
     v = f.sock.inq;
   } else if (f instanceof PipeFile) v = f.pipe.size;
-  else return -U.ENOTTY; // MODEL: eventfd, timerfd, memfd and epoll files have no FIONREAD here
+  else if (f instanceof MemFdFile) v = f.remaining;
+  else return -U.ENOTTY;
   return store0(out, v) ? 0 : -U.EFAULT;
 }
 

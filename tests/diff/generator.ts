@@ -7,6 +7,8 @@
 // - blocking reads/writes: pipes and eventfds are always created non-blocking and F_SETFL
 //   always keeps O_NONBLOCK, so no read/write ever sleeps;
 // - fds 0..2 (pipes in the oracle, null devices in the model) are never referenced;
+// - sockets are always non-blocking and named only in the abstract name space, so a
+//   program leaves nothing behind (the oracle makes the names unique to its process);
 // - timeouts are always 0.
 import fc from "fast-check";
 import type { Op, Program } from "./program";
@@ -19,7 +21,7 @@ const EPOLLEXCLUSIVE = 1 << 28, EPOLLWAKEUP = 1 << 29, EPOLLONESHOT = 1 << 30, E
 
 const w = <T>(weight: number, arbitrary: fc.Arbitrary<T>) => ({ weight, arbitrary });
 
-type Kind = "epoll" | "pr" | "pw" | "efd" | "memfd" | "sock";
+type Kind = "epoll" | "pr" | "pw" | "efd" | "memfd" | "sock" | "usock";
 
 /**
  * A reference to an fd, resolved against a static simulation of the fd table when the
@@ -51,6 +53,11 @@ const creators: fc.Arbitrary<Abs> = fc.oneof(
   // AF_UNIX stream pairs, always non-blocking (SOCK_NONBLOCK = O_NONBLOCK).
   w(5, fc.record({
     op: fc.constant("sp" as const),
+    flags: fc.oneof(w(10, fc.constantFrom(O_NONBLOCK, O_NONBLOCK | O_CLOEXEC)), w(1, fc.constantFrom(O_NONBLOCK | 0x40))),
+  })),
+  // AF_UNIX stream sockets to bind, listen, connect and accept (non-blocking: nothing sleeps).
+  w(4, fc.record({
+    op: fc.constant("sock" as const),
     flags: fc.oneof(w(10, fc.constantFrom(O_NONBLOCK, O_NONBLOCK | O_CLOEXEC)), w(1, fc.constantFrom(O_NONBLOCK | 0x40))),
   })),
 );
@@ -125,6 +132,20 @@ const fdOps = fc.oneof(
   w(1, fc.record({ op: fc.constant("setfl" as const), fd: fdRefArb, flags: fc.constantFrom(O_NONBLOCK, O_NONBLOCK | O_DIRECT, O_NONBLOCK | 0x400) })),
 );
 
+/** Abstract names only (no file system state outlives a program); "-" is the empty address. */
+const nameArb = fc.oneof(w(6, fc.constantFrom("@a", "@a", "@b")), w(1, fc.constant("-")));
+const sockOps = fc.oneof(
+  w(4, fc.record({ op: fc.constant("bind" as const), fd: fdRefArb, name: nameArb })),
+  w(3, fc.record({ op: fc.constant("listen" as const), fd: fdRefArb, backlog: fc.oneof(w(10, fc.constantFrom(0, 1, 2, 5)), w(1, fc.constantFrom(-1, 4097))) })),
+  w(5, fc.record({ op: fc.constant("conn" as const), fd: fdRefArb, name: nameArb })),
+  w(4, fc.record({ op: fc.constant("acc" as const), fd: fdRefArb, flags: fc.oneof(w(10, fc.constantFrom(O_NONBLOCK, O_NONBLOCK | O_CLOEXEC)), w(1, fc.constantFrom(0x40))) })),
+  w(1, fc.record({ op: fc.constant("gsn" as const), fd: fdRefArb })),
+  w(1, fc.record({ op: fc.constant("gpn" as const), fd: fdRefArb })),
+  // MSG_PEEK, MSG_DONTWAIT, MSG_WAITALL (non-blocking fds: returns what is there).
+  w(2, fc.record({ op: fc.constant("recv" as const), fd: fdRefArb, n: fc.constantFrom(0, 1, 8, 100, 4096), flags: fc.constantFrom(0, 2, 0x40, 0x42, 0x100) })),
+  w(1, fc.record({ op: fc.constant("inq" as const), fd: fdRefArb })),
+);
+
 const absOpArb: fc.Arbitrary<Abs> = fc.oneof(
   w(5, creators),
   w(12, ctlArb),
@@ -133,18 +154,28 @@ const absOpArb: fc.Arbitrary<Abs> = fc.oneof(
   w(5, readArb),
   w(6, writeArb),
   w(5, fdOps),
+  w(5, sockOps),
 );
 
 /** An abstract op: an Op whose fd fields are FdRefs (poll entries may hold a literal -1). */
 type Abs = { op: Op["op"] } & Record<string, unknown>;
 
-const ALL: Kind[] = ["epoll", "pr", "pw", "efd", "memfd", "sock"];
+const ALL: Kind[] = ["epoll", "pr", "pw", "efd", "memfd", "sock", "usock"];
+const SOCKS: Kind[] = ["sock", "usock"];
 const PREF: Record<string, Record<string, Kind[]>> = {
-  ctl: { epfd: ["epoll"], fd: ["pr", "pw", "efd", "sock"] },
+  ctl: { epfd: ["epoll"], fd: ["pr", "pw", "efd", "sock", "usock"] },
   wait: { epfd: ["epoll"] },
-  read: { fd: ["pr", "efd", "sock"] },
-  write: { fd: ["pw", "efd", "sock"] },
-  shut: { fd: ["sock"] },
+  read: { fd: ["pr", "efd", "sock", "usock"] },
+  write: { fd: ["pw", "efd", "sock", "usock"] },
+  shut: { fd: SOCKS },
+  bind: { fd: ["usock"] },
+  listen: { fd: ["usock"] },
+  conn: { fd: ["usock"] },
+  acc: { fd: ["usock"] },
+  gsn: { fd: SOCKS },
+  gpn: { fd: SOCKS },
+  recv: { fd: SOCKS },
+  inq: { fd: [...SOCKS, "pr"] },
 };
 
 /** Static simulation of the fd table (creations with valid flags always succeed). */
@@ -177,6 +208,9 @@ class Sim {
       case "efd": if ((o.flags & ~(1 | O_NONBLOCK | O_CLOEXEC)) === 0) add("efd"); break;
       case "memfd": add("memfd"); break;
       case "sp": if ((o.flags & ~(O_NONBLOCK | O_CLOEXEC)) === 0) { add("sock"); add("sock"); } break;
+      case "sock": if ((o.flags & ~(O_NONBLOCK | O_CLOEXEC)) === 0) add("usock"); break;
+      // (An accept may fail: the simulation guesses it succeeds when made on a socket.)
+      case "acc": if (this.open.get(o.fd) === "usock" && (o.flags & ~(O_NONBLOCK | O_CLOEXEC)) === 0) add("sock"); break;
       case "close": this.open.delete(o.fd); break;
       case "dup": { const k = this.open.get(o.fd); if (k) add(k); break; }
       case "dup2": {

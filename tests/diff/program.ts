@@ -23,7 +23,19 @@ export type Op =
   | { op: "dup2"; oldfd: number; newfd: number }
   | { op: "close"; fd: number }
   | { op: "getfl"; fd: number }
-  | { op: "setfl"; fd: number; flags: number };
+  | { op: "setfl"; fd: number; flags: number }
+  /** socket(AF_UNIX, SOCK_STREAM | flags, 0) */
+  | { op: "sock"; flags: number }
+  /** name: "@x" an abstract name, "-" the empty address (bind: autobind) */
+  | { op: "bind"; fd: number; name: string }
+  | { op: "conn"; fd: number; name: string }
+  | { op: "listen"; fd: number; backlog: number }
+  | { op: "acc"; fd: number; flags: number }
+  | { op: "gsn"; fd: number }
+  | { op: "gpn"; fd: number }
+  | { op: "recv"; fd: number; n: number; flags: number }
+  /** ioctl(FIONREAD) */
+  | { op: "inq"; fd: number };
 
 export type Program = Op[];
 
@@ -51,6 +63,15 @@ export function opToLine(o: Op): string {
     case "close": return `close ${o.fd}`;
     case "getfl": return `getfl ${o.fd}`;
     case "setfl": return `setfl ${o.fd} ${hex(o.flags)}`;
+    case "sock": return `sock ${hex(o.flags)}`;
+    case "bind": return `bind ${o.fd} ${o.name}`;
+    case "conn": return `conn ${o.fd} ${o.name}`;
+    case "listen": return `listen ${o.fd} ${o.backlog}`;
+    case "acc": return `acc ${o.fd} ${hex(o.flags)}`;
+    case "gsn": return `gsn ${o.fd}`;
+    case "gpn": return `gpn ${o.fd}`;
+    case "recv": return `recv ${o.fd} ${o.n} ${hex(o.flags)}`;
+    case "inq": return `inq ${o.fd}`;
   }
 }
 
@@ -79,6 +100,15 @@ export function lineToOp(line: string): Op {
     case "close": return { op: "close", fd: n(1) };
     case "getfl": return { op: "getfl", fd: n(1) };
     case "setfl": return { op: "setfl", fd: n(1), flags: n(2) };
+    case "sock": return { op: "sock", flags: n(1) };
+    case "bind": return { op: "bind", fd: n(1), name: w[2] };
+    case "conn": return { op: "conn", fd: n(1), name: w[2] };
+    case "listen": return { op: "listen", fd: n(1), backlog: n(2) };
+    case "acc": return { op: "acc", fd: n(1), flags: n(2) };
+    case "gsn": return { op: "gsn", fd: n(1) };
+    case "gpn": return { op: "gpn", fd: n(1) };
+    case "recv": return { op: "recv", fd: n(1), n: n(2), flags: n(3) };
+    case "inq": return { op: "inq", fd: n(1) };
     default: throw new Error(`unknown op line: ${line}`);
   }
 }
@@ -145,7 +175,41 @@ export function runOp(k: Kernel, o: Op): string {
       return r < 0 ? String(r) : hex(r);
     }
     case "setfl": return String(s.fcntl(o.fd, 4 /* F_SETFL */, o.flags));
+    case "sock": return String(s.socket(1 /* AF_UNIX */, 1 /* SOCK_STREAM */ | o.flags, 0));
+    case "bind": return String(s.bind(o.fd, sockAddr(o.name)));
+    case "conn": return String(s.connect(o.fd, sockAddr(o.name)));
+    case "listen": return String(s.listen(o.fd, o.backlog));
+    case "acc": {
+      const peer = { family: 0, path: "" };
+      const r = s.accept4(o.fd, peer, o.flags);
+      return r < 0 ? String(r) : `${r} ${showName(peer.path)}`;
+    }
+    case "gsn":
+    case "gpn": {
+      const a = { family: 0, path: "" };
+      const r = o.op === "gsn" ? s.getsockname(o.fd, a) : s.getpeername(o.fd, a);
+      return r < 0 ? String(r) : `${r} ${showName(a.path)}`;
+    }
+    case "recv": {
+      const buf = new Uint8Array(Math.max(o.n, 0));
+      const r = s.recv(o.fd, buf, o.n, o.flags);
+      return r > 0 ? `${r} h=${fnv(buf, r)}` : String(r);
+    }
+    case "inq": {
+      const v = [-1];
+      const r = s.ioctl(o.fd, 0x541b /* FIONREAD */, v);
+      return r < 0 ? String(r) : `0 ${v[0]}`;
+    }
   }
+}
+
+/** The address of a name of the text form ("@x" abstract, "-" empty). */
+const sockAddr = (name: string) => ({ family: 1 /* AF_UNIX */, path: name === "-" ? "" : "\0" + name.slice(1) });
+/** A socket name as the oracle prints it. */
+function showName(path: string): string {
+  if (path === "") return "-";
+  if (!path.startsWith("\0")) return "?";
+  return path.length === 6 && /^\0[0-9a-f]{5}$/.test(path) ? "@auto" : "@" + path.slice(1);
 }
 
 /** Runs a program on a fresh model kernel; a thrown error (core abort) becomes a line. */

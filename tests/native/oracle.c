@@ -16,6 +16,16 @@
  *   read FD N                 read(FD, buf, N)               -> "N h=fnv [v=u64 if N==8]"
  *   write FD N VAL            write of N bytes: VAL as u64 LE, then 0x5a fill
  *   dup FD | dup2 A B | close FD | getfl FD | setfl FD FLAGS
+ *   sock FLAGS                socket(AF_UNIX, SOCK_STREAM|FLAGS, 0)
+ *   bind FD NAME | conn FD NAME   bind/connect to NAME: "@x" an abstract name (made unique to
+ *                             this process), "-" the empty address (bind: autobind)
+ *   listen FD BACKLOG         listen(FD, BACKLOG)
+ *   acc FD FLAGS              accept4(FD, &addr, &len, FLAGS) -> "FD NAME" or -errno
+ *   gsn FD | gpn FD           getsockname/getpeername -> "0 NAME" or -errno
+ *   recv FD N FLAGS           recv(FD, buf, N, FLAGS) -> as read
+ *   inq FD                    ioctl(FD, FIONREAD) -> "0 N" or -errno
+ * NAME in output: "@x" (this program's abstract name x), "@auto" (an autobind name), "-"
+ * (unnamed), "?" (anything else).
  * Numbers are decimal or 0x-hex (VAL/DATA: unsigned 64-bit). Output: one line per op,
  * then "---" after each program. Every fd >= 3 is closed before each program.
  */
@@ -24,6 +34,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +43,9 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #define MAXEV 64
@@ -50,6 +63,30 @@ static void close_all(void) {
   if (syscall(SYS_close_range, 3u, ~0u, 0u) == 0) return;
 #endif
   for (int fd = 3; fd < 1024; fd++) close(fd);
+}
+
+/* Abstract names carry a prefix unique to this process: oracles may run side by side. */
+static char prefix[32];
+
+static socklen_t mkaddr(struct sockaddr_un *a, const char *name) {
+  memset(a, 0, sizeof *a);
+  a->sun_family = AF_UNIX;
+  if (!strcmp(name, "-")) return sizeof(sa_family_t);
+  size_t n = (size_t)sprintf(a->sun_path + 1, "%s%s", prefix, name + 1);
+  return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
+}
+
+static void showaddr(char *o, const struct sockaddr_un *a, socklen_t len) {
+  size_t base = offsetof(struct sockaddr_un, sun_path);
+  if (len <= base) { strcpy(o, "-"); return; }
+  size_t n = len - base;
+  size_t pl = strlen(prefix);
+  if (a->sun_path[0] == 0 && n == 6) { strcpy(o, "@auto"); return; }
+  if (a->sun_path[0] == 0 && n > 1 + pl && !memcmp(a->sun_path + 1, prefix, pl)) {
+    sprintf(o, "@%.*s", (int)(n - 1 - pl), a->sun_path + 1 + pl);
+    return;
+  }
+  strcpy(o, "?");
 }
 
 static uint32_t fnv(const unsigned char *p, long n) {
@@ -141,6 +178,39 @@ static void run_op(int argc, char **argv) {
     sprintf(o, r < 0 ? "%ld" : "0x%lx", r);
   } else if (!strcmp(op, "setfl") && argc == 3) {
     sprintf(o, "%ld", ret(fcntl((int)num(argv[1]), F_SETFL, (int)num(argv[2]))));
+  } else if (!strcmp(op, "sock") && argc == 2) {
+    sprintf(o, "%ld", ret(socket(AF_UNIX, SOCK_STREAM | (int)num(argv[1]), 0)));
+  } else if ((!strcmp(op, "bind") || !strcmp(op, "conn")) && argc == 3) {
+    struct sockaddr_un a;
+    socklen_t len = mkaddr(&a, argv[2]);
+    int fd = (int)num(argv[1]);
+    sprintf(o, "%ld", ret(op[0] == 'b' ? bind(fd, (struct sockaddr *)&a, len) : connect(fd, (struct sockaddr *)&a, len)));
+  } else if (!strcmp(op, "listen") && argc == 3) {
+    sprintf(o, "%ld", ret(listen((int)num(argv[1]), (int)num(argv[2]))));
+  } else if (!strcmp(op, "acc") && argc == 3) {
+    struct sockaddr_un a;
+    socklen_t len = sizeof a;
+    long r = ret(accept4((int)num(argv[1]), (struct sockaddr *)&a, &len, (int)num(argv[2])));
+    o += sprintf(o, "%ld", r);
+    if (r >= 0) { *o++ = ' '; showaddr(o, &a, len); }
+  } else if ((!strcmp(op, "gsn") || !strcmp(op, "gpn")) && argc == 2) {
+    struct sockaddr_un a;
+    socklen_t len = sizeof a;
+    int fd = (int)num(argv[1]);
+    long r = ret(op[1] == 's' ? getsockname(fd, (struct sockaddr *)&a, &len) : getpeername(fd, (struct sockaddr *)&a, &len));
+    o += sprintf(o, "%ld", r);
+    if (r >= 0) { *o++ = ' '; showaddr(o, &a, len); }
+  } else if (!strcmp(op, "recv") && argc == 4) {
+    long n = num(argv[2]);
+    if (n < 0 || n > BUFSZ) n = BUFSZ;
+    long r = ret(recv((int)num(argv[1]), buf, (size_t)n, (int)num(argv[3])));
+    o += sprintf(o, "%ld", r);
+    if (r > 0) o += sprintf(o, " h=%08x", fnv(buf, r));
+  } else if (!strcmp(op, "inq") && argc == 2) {
+    int v = -1;
+    long r = ret(ioctl((int)num(argv[1]), FIONREAD, &v));
+    if (r < 0) sprintf(o, "%ld", r);
+    else sprintf(o, "0 %d", v);
   } else {
     sprintf(o, "?bad-op");
   }
@@ -148,6 +218,7 @@ static void run_op(int argc, char **argv) {
 
 int main(void) {
   signal(SIGPIPE, SIG_IGN);
+  sprintf(prefix, "ewo%d.", (int)getpid());
   /* Slurp all of stdin first: no stdio stream stays half-read while fds change. */
   size_t cap = 1 << 20, len = 0;
   char *in = malloc(cap);
