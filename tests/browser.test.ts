@@ -435,3 +435,23 @@ test("operations clicked in the console draw, step by step, what kernel.sys comp
   expect(existsSync(SHOT)).toBe(true);
   expect(pageErrors).toEqual([]);
 });
+
+test("the accept-herd scenario: a connection wakes the non-exclusive set and exactly one exclusive set", async () => {
+  const p = page!;
+  await p.selectOption("#scenario", "accept-herd");
+  await p.fill("#scenario-delay", "0");
+  await p.click("#op-play");
+  await p.evaluate(() => (window as unknown as { __epoll: { idle(): Promise<void> } }).__epoll.idle());
+  const lines = await p.$$eval("#log li", (lis) => lis.map((li) => li.textContent ?? ""));
+  const waits = lines.filter((l) => /server-[ABC]: epoll_wait\(\d+, 1, 100\) = /.test(l));
+  expect(waits.length).toBe(3);
+  const woken = waits.filter((l) => l.includes("(woken)")).map((l) => l.match(/server-([ABC])/)![1]).sort();
+  expect(woken.length).toBe(2);
+  expect(woken).toContain("C"); // a non-exclusive entry is always woken
+  expect(["A", "B"].filter((x) => woken.includes(x)).length).toBe(1); // one exclusive entry
+  const accepts = lines.filter((l) => /server-[ABC]: accept4\(\d+\) = /.test(l));
+  expect(accepts.length).toBe(2);
+  expect(accepts.filter((l) => l.endsWith("= -EAGAIN")).length).toBe(1); // the race's loser
+  expect(lines.some((l) => l.includes('client: connect(') && l.endsWith("= 0"))).toBe(true);
+  expect(pageErrors).toEqual([]);
+});

@@ -1,8 +1,8 @@
 // Scripted scenarios: each plays a sequence of operations with notes in the log.
 import * as E from "../../dist/index.js";
 import { $, enc, sleep } from "./dom.js";
-import { aborted, addLog, busy, generation, kernel, log, notes, render, sched } from "./state.js";
-import { closeFd, createEpoll, createPipe, ctl, doWait, dupFd, readFrom, reset, writeTo } from "./calls.js";
+import { aborted, addLog, busy, generation, kernel, log, notes, render, sched, threads } from "./state.js";
+import { closeFd, createEpoll, createPipe, ctl, doWait, dupFd, readFrom, reset, sys, writeTo } from "./calls.js";
 import { spawnWaiter, spawnWriter, startRun } from "./threads.js";
 
 // ---------------------------------------------------------------------------------------
@@ -122,6 +122,58 @@ export const scenarios = [
       await ctx.run();
       await p();
       addLog("scenario", "40 events delivered in 4 transfers of 10; rdllist rotated");
+    },
+  },
+  {
+    id: "accept-herd",
+    title: "the accept herd and EPOLLEXCLUSIVE",
+    desc: "A listening AF_UNIX socket watched by three epoll sets, each with a thread asleep in epoll_wait: sets A and B with EPOLLIN | EPOLLEXCLUSIVE, set C without. A client connects: the listener's wakeup walk wakes C (non-exclusive entries always wake) and exactly one of A and B — the first exclusive entry whose set has a waiter. The woken threads race to accept; the losers get EAGAIN.",
+    async play(p, ctx) {
+      const l = sys("socket", E.AF_UNIX, E.SOCK_STREAM | E.SOCK_NONBLOCK, 0);
+      sys("bind", l, { family: E.AF_UNIX, path: "/herd" });
+      sys("listen", l, 8);
+      notes.set(l, "listening on /herd");
+      const sets = ["A", "B", "C"].map((name, i) => {
+        const ep = createEpoll();
+        notes.set(ep, `set ${name}`);
+        ctl(ep, E.EPOLL_CTL_ADD, l, E.EPOLLIN | (i < 2 ? E.EPOLLEXCLUSIVE : 0), BigInt(i + 1));
+        return ep;
+      });
+      await p("three sets watch the listener: A and B exclusively");
+      const accepted = [];
+      sets.forEach((ep, i) => {
+        const name = `server-${"ABC"[i]}`;
+        const rec = { desc: `epoll_wait(${ep}, 1, 100) then accept4`, results: [] };
+        rec.t = kernel.spawn(async (ts) => {
+          const n = await ts.epoll_wait(ep, [], 1, 100);
+          addLog("thread", `${name}: epoll_wait(${ep}, 1, 100) = ${n}${n > 0 ? " (woken)" : " (timed out: not woken)"}`, { by: name, ret: n, call: "epoll_wait" });
+          rec.results.push(n);
+          if (n > 0) {
+            const fd = await ts.accept4(l, null, E.SOCK_NONBLOCK);
+            addLog(fd < 0 ? "error" : "thread", `${name}: accept4(${l}) = ${fd < 0 ? "-" + E.errnoName(fd) : fd}`, { by: name, ret: fd, call: "accept4" });
+            rec.results.push(fd);
+            if (fd >= 0) accepted.push(name);
+          }
+          return rec.results;
+        }, name);
+        threads.push(rec);
+        addLog("thread", `spawn ${name}: ${rec.desc}`, { by: name });
+      });
+      const rec = { desc: "sleep 10 ms, then connect to /herd", results: [] };
+      rec.t = kernel.spawn(async (ts) => {
+        await ts.usleep(10_000);
+        const c = await ts.socket(E.AF_UNIX, E.SOCK_STREAM, 0);
+        const r = await ts.connect(c, { family: E.AF_UNIX, path: "/herd" });
+        addLog("thread", `client: connect(${c}, "/herd") = ${r}`, { by: "client", ret: r, call: "connect" });
+        rec.results.push(r);
+        return rec.results;
+      }, "client");
+      threads.push(rec);
+      addLog("thread", `spawn client: ${rec.desc}`, { by: "client" });
+      await p("three servers asleep on the listener; press step to watch the wakeup");
+      await ctx.run();
+      await p();
+      addLog("scenario", `one connection, woken: C and one exclusive set; accepted by ${accepted.join(", ") || "nobody"}`);
     },
   },
   {
