@@ -250,10 +250,10 @@ export class Sys {
     // every other family is treated as not built into this kernel.
     if (domain !== AF_UNIX) return INET_FAMILIES.includes(domain) ? -U.EOPNOTSUPP : -U.EAFNOSUPPORT;
     if (protocol !== 0 && protocol !== AF_UNIX) return -U.EPROTONOSUPPORT;
-    // MODEL: AF_UNIX SOCK_DGRAM, SOCK_SEQPACKET and SOCK_RAW pairs are not modelled yet.
-    if (t !== SOCK_STREAM) return -U.ESOCKTNOSUPPORT;
+    const ut = t === 3 /* SOCK_RAW: unix_create takes it as SOCK_DGRAM */ ? U.SOCK_DGRAM : t;
+    if (ut !== SOCK_STREAM && ut !== U.SOCK_DGRAM && ut !== U.SOCK_SEQPACKET) return -U.ESOCKTNOSUPPORT;
     if (!writableArray(sv)) return -U.EFAULT;
-    const [x, y] = createSocketPair(flags & O_NONBLOCK, this.#k.unixNames);
+    const [x, y] = createSocketPair(flags & O_NONBLOCK, this.#k.unixNames, ut);
     const cloexec = (flags & O_CLOEXEC) !== 0;
     return this.#publishFds(sv, fdt.install(this.#k.track(x), cloexec), fdt.install(this.#k.track(y), cloexec));
   }

@@ -155,6 +155,8 @@ export const ENOTCONN = 107;
 export const ESOCKTNOSUPPORT = 94;
 /** ETIMEDOUT 110: Connection timed out. */
 export const ETIMEDOUT = 110;
+/** EMSGSIZE 90: Message too long (a datagram larger than the send buffer allows). */
+export const EMSGSIZE = 90;
 /** ENOPROTOOPT 92: Protocol not available (an unknown socket option). */
 export const ENOPROTOOPT = 92;
 /** EADDRINUSE 98: Address already in use. */

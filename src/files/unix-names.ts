@@ -5,7 +5,10 @@
 // MODEL: one flat name space per kernel: no directories, permissions or other file types;
 // unlink() is the only file system call.
 import { EADDRINUSE, ECONNREFUSED, ENOENT } from "../uapi.js";
-import type { UnixNameSpace, UnixSock } from "./socket.js";
+import type { UnixNameSpace, UnixSock } from "./unix-sock.js";
+
+/** Abstract names are per socket type (unix_abstract_hash mixes the type in); paths are files. */
+const keyOf = (name: string, type: number) => (name.startsWith("\0") ? `${type}${name}` : name);
 
 export class UnixNames implements UnixNameSpace {
   /** name -> its socket; null: a path whose socket is gone (the file stays). */
@@ -14,8 +17,9 @@ export class UnixNames implements UnixNameSpace {
 
   /** unix_bind of `name` (not ""): 0, or -EADDRINUSE when the name exists. */
   bind(sk: UnixSock, name: string): number {
-    if (this.#names.has(name)) return -EADDRINUSE;
-    this.#names.set(name, sk);
+    const key = keyOf(name, sk.type);
+    if (this.#names.has(key)) return -EADDRINUSE;
+    this.#names.set(key, sk);
     sk.addr = name;
     return 0;
   }
@@ -27,22 +31,27 @@ export class UnixNames implements UnixNameSpace {
   autobind(sk: UnixSock): void {
     let name: string;
     do name = "\0" + (this.#nextAuto++ & 0xfffff).toString(16).padStart(5, "0");
-    while (this.#names.has(name));
+    while (this.#names.has(keyOf(name, sk.type)));
     this.bind(sk, name);
   }
 
-  /** unix_find_other: the socket bound to `name`, or -ENOENT (no such path) / -ECONNREFUSED. */
-  find(name: string): UnixSock | number {
-    const sk = this.#names.get(name);
+  /**
+   * unix_find_other: the socket bound to `name` (an abstract name: of socket type `type`),
+   * or -ENOENT (no such path) / -ECONNREFUSED. A path may lead to a socket of another type.
+   */
+  find(name: string, type: number): UnixSock | number {
+    const sk = this.#names.get(keyOf(name, type));
     if (sk) return sk;
     return sk === undefined && !name.startsWith("\0") ? -ENOENT : -ECONNREFUSED;
   }
 
   release(sk: UnixSock): void {
     const name = sk.addr;
-    if (name === null || this.#names.get(name) !== sk) return;
-    if (name.startsWith("\0")) this.#names.delete(name);
-    else this.#names.set(name, null);
+    if (name === null) return;
+    const key = keyOf(name, sk.type);
+    if (this.#names.get(key) !== sk) return;
+    if (name.startsWith("\0")) this.#names.delete(key);
+    else this.#names.set(key, null);
   }
 
   /** unlink(2) of a path: 0, or -ENOENT. A bound socket keeps working; its name is free again. */

@@ -59,8 +59,11 @@ export abstract class OpenFile {
     return (this.flags & O_NONBLOCK) !== 0;
   }
 
-  /** f_op->poll. `depth` is the epoll nesting depth of the caller (epoll files use it). */
-  poll(_pt: PollTable | null, _depth: number): number {
+  /**
+   * f_op->poll. `depth` is the epoll nesting depth of the caller (epoll files use it); `key`
+   * the events the caller asked for (poll_requested_events; all when unknown).
+   */
+  poll(_pt: PollTable | null, _depth: number, _key?: number): number {
     return DEFAULT_POLLMASK;
   }
   /** f_op->read: bytes read, or -errno. `buf` is at least `count` bytes. */

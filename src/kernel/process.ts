@@ -326,7 +326,7 @@ export class Process {
         const f = this.files[fileId];
         if (!f) return 0;
         try {
-          return f.poll(epi ? this.queueTable(epi, events) : null, depth) >>> 0;
+          return f.poll(epi ? this.queueTable(epi, events) : null, depth, events) >>> 0;
         } catch (e) {
           this.pendingError ??= e;
           return 0;

@@ -47,7 +47,7 @@ export function pollScan(p: Process, req: PollRequest[], tableFor: ((want: numbe
     const f = p.fdt.get(fd);
     if (!f) return U.EPOLLNVAL;
     const want = events | U.EPOLLERR | U.EPOLLHUP;
-    return f.poll(tableFor ? tableFor(want) : null, 0) & want;
+    return f.poll(tableFor ? tableFor(want) : null, 0, want) & want;
   });
 }
 

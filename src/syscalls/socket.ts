@@ -10,12 +10,13 @@ import { PipeFile } from "../files/pipe.js";
 import { EpollFile } from "../files/epoll.js";
 import { MemFdFile } from "../files/memfd.js";
 import { SocketFile, UnixSock, RCV_SHUTDOWN, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, releaseSock } from "../files/socket.js";
+import { dgramConnect, dgramSend, recvInfo, sendWait } from "../files/unix-dgram.js";
 import { writableArray } from "../usermem.js";
 import { isCInt, readUnixAddr, storeUnixAddr, type SockAddr } from "./args.js";
 import { blockingIo, checkBuffer } from "./io.js";
 import { sleep, type Body, type Caller } from "./pause.js";
 
-const AF_MAX = 46, SOCK_MAX = 11, SOCK_TYPE_MASK = 0xf, SOCK_RAW = 3;
+const AF_MAX = 46, SOCK_MAX = 11, SOCK_TYPE_MASK = 0xf, SOCK_RAW = 3, AF_UNSPEC = 0;
 /** SOCK_MIN_SNDBUF and SOCK_MIN_RCVBUF on x86-64 (2 × (2048 + skb) and 2048 + skb). */
 const SOCK_MIN_SNDBUF = 4608, SOCK_MIN_RCVBUF = 2304;
 const WMEM_MAX = 212992, RMEM_MAX = 212992, INT_MAX = 0x7fffffff;
@@ -27,7 +28,7 @@ function sockFile(c: Caller, fd: number): SocketFile | number {
   return f instanceof SocketFile ? f : -U.ENOTSOCK;
 }
 
-/** socket(2): AF_UNIX SOCK_STREAM; `type` may add SOCK_NONBLOCK and SOCK_CLOEXEC. */
+/** socket(2): AF_UNIX SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET (SOCK_RAW is taken as SOCK_DGRAM); `type` may add SOCK_NONBLOCK and SOCK_CLOEXEC. */
 export function socket(c: Caller, domain: number, type: number, protocol: number): number {
   if (!isCInt(domain) || !isCInt(type) || !isCInt(protocol)) return -U.EINVAL; // MODEL: C has no non-integers
   const flags = type & ~SOCK_TYPE_MASK;
@@ -39,11 +40,10 @@ export function socket(c: Caller, domain: number, type: number, protocol: number
   if (domain !== U.AF_UNIX) return -U.EAFNOSUPPORT;
   if (protocol !== 0 && protocol !== U.AF_UNIX) return -U.EPROTONOSUPPORT;
   if (t === SOCK_RAW) t = U.SOCK_DGRAM; // unix_create: SOCK_RAW is taken as SOCK_DGRAM
-  // MODEL: AF_UNIX SOCK_DGRAM and SOCK_SEQPACKET are not modelled yet.
-  if (t !== U.SOCK_STREAM) return -U.ESOCKTNOSUPPORT;
+  if (t !== U.SOCK_STREAM && t !== U.SOCK_DGRAM && t !== U.SOCK_SEQPACKET) return -U.ESOCKTNOSUPPORT;
   const p = c.p;
   if (p.fdt.findFree() < 0) return -U.EMFILE;
-  const f = new SocketFile(new UnixSock(p.unixNames), flags & U.O_NONBLOCK);
+  const f = new SocketFile(new UnixSock(p.unixNames, t), flags & U.O_NONBLOCK);
   return p.fdt.install(p.track(f), (flags & U.O_CLOEXEC) !== 0);
 }
 
@@ -64,7 +64,7 @@ export function bind(c: Caller, fd: number, addr: SockAddr): number {
     return names.bind(sk, name);
   }
   // unix_bind_bsd creates the socket file first: an existing path wins over "already bound".
-  if (names.find(name) !== -U.ENOENT) return -U.EADDRINUSE;
+  if (names.find(name, sk.type) !== -U.ENOENT) return -U.EADDRINUSE;
   if (sk.addr !== null) return -U.EINVAL;
   return names.bind(sk, name);
 }
@@ -76,6 +76,7 @@ export function listen(c: Caller, fd: number, backlog: number): number {
   if (!isCInt(backlog)) return -U.EINVAL; // MODEL: C has no non-integers
   if (backlog >>> 0 > U.SOMAXCONN) backlog = U.SOMAXCONN;
   const sk = f.sock;
+  if (sk.type === U.SOCK_DGRAM) return -U.EOPNOTSUPP; // sock_no_listen
   if (sk.addr === null) return -U.EINVAL; // no listens on an unbound socket
   if (sk.state !== TCP_CLOSE && sk.state !== TCP_LISTEN) return -U.EINVAL;
   if (backlog > sk.maxAckBacklog) sk.peerWait.wakeUp(0, 0); // room for waiting connects
@@ -88,6 +89,7 @@ export function listen(c: Caller, fd: number, backlog: number): number {
 export function connect(c: Caller, fd: number, addr: SockAddr): number | Body {
   const f = sockFile(c, fd);
   if (typeof f === "number") return f;
+  if (f.sock.type === U.SOCK_DGRAM) return connectDgram(c, f.sock, addr);
   const name = readUnixAddr(addr);
   if (typeof name === "number") return name;
   if (name === "") return -U.EINVAL;
@@ -96,18 +98,40 @@ export function connect(c: Caller, fd: number, addr: SockAddr): number | Body {
   return connectWait(c, f, name);
 }
 
+/** unix_dgram_connect: a default peer (AF_UNSPEC: none), set at once; EPERM if it is connected elsewhere. */
+function connectDgram(c: Caller, sk: UnixSock, addr: SockAddr): number {
+  let family: unknown;
+  try {
+    family = addr !== null && typeof addr === "object" ? addr.family : undefined;
+  } catch {
+    return -U.EFAULT;
+  }
+  if (family === AF_UNSPEC) return dgramConnect(sk, null);
+  const name = readUnixAddr(addr);
+  if (typeof name === "number") return name;
+  if (name === "") return -U.EINVAL;
+  const other = lookup(c, sk, name);
+  if (typeof other === "number") return other;
+  return dgramConnect(sk, other);
+}
+
+/** unix_find_other for a socket of `sk`'s type: the socket, or -errno (a path to another type: EPROTOTYPE). */
+function lookup(c: Caller, sk: UnixSock, name: string): UnixSock | number {
+  const other = c.p.unixNames.find(name, sk.type);
+  if (typeof other === "number") return other;
+  return other.type !== sk.type ? -U.EPROTOTYPE : other;
+}
+
 /** unix_stream_connect's checks, in Linux's order, then the connection: 0, or -errno (-EAGAIN: backlog full). */
 function tryConnect(c: Caller, sk: UnixSock, name: string): number {
-  const other = c.p.unixNames.find(name);
+  const other = lookup(c, sk, name);
   if (typeof other === "number") return other;
-  // A path of another type's socket is EPROTOTYPE; abstract names are looked up per type.
-  if (other.type !== sk.type) return name.startsWith("\0") ? -U.ECONNREFUSED : -U.EPROTOTYPE;
   if (other.state !== TCP_LISTEN || other.shutdown & RCV_SHUTDOWN) return -U.ECONNREFUSED;
   if (other.recvqFull) return -U.EAGAIN;
   if (sk.state === TCP_ESTABLISHED) return -U.EISCONN;
   if (sk.state !== TCP_CLOSE) return -U.EINVAL;
   // The server's end, queued on the listener until accept() takes it.
-  const nsk = new UnixSock(c.p.unixNames);
+  const nsk = new UnixSock(c.p.unixNames, sk.type);
   nsk.state = TCP_ESTABLISHED;
   nsk.addr = other.addr; // an accepted socket has its listener's name (not owning it)
   nsk.peer = sk;
@@ -123,7 +147,7 @@ function* connectWait(c: Caller, f: SocketFile, name: string): Body {
   c.p.fget(f);
   try {
     for (;;) {
-      const other = c.p.unixNames.find(name);
+      const other = lookup(c, f.sock, name);
       if (typeof other === "number") return other;
       const r = yield* sleepOn(c, other.peerWait, true, "connect", () => other.recvqFull && !other.dead && !(other.shutdown & RCV_SHUTDOWN));
       if (r !== 0) return r;
@@ -224,19 +248,34 @@ export function send(c: Caller, fd: number, buf: Uint8Array, len: number, flags:
   return sendto(c, fd, buf, len, flags, null);
 }
 
-/** sendto(2): a connected stream socket refuses an address (EISCONN; EOPNOTSUPP unconnected). */
+/** sendto(2): a stream socket refuses an address (EISCONN; EOPNOTSUPP unconnected); a datagram socket sends there. */
 export function sendto(c: Caller, fd: number, buf: Uint8Array, len: number, flags: number, addr: SockAddr | null): number | Body {
   const f = sockFile(c, fd);
   if (typeof f === "number") return f;
   const bad = checkBuffer(buf, len) ?? checkFlags(flags);
   if (bad !== null) return bad;
+  const sk = f.sock;
+  const nonblock = f.nonblock || (flags & U.MSG_DONTWAIT) !== 0;
+  if (sk.type !== U.SOCK_STREAM) {
+    let name: string | null = null;
+    if (addr !== null && addr !== undefined && sk.type === U.SOCK_DGRAM) {
+      const n = readUnixAddr(addr);
+      if (typeof n === "number") return n;
+      if (n === "") return -U.EINVAL;
+      name = n;
+    }
+    const attempt = () => dgramSend(sk, buf, len, name === null ? null : 0, name === null ? null : () => lookup(c, sk, name!));
+    const r = attempt();
+    if (r !== -U.EAGAIN || nonblock) return r;
+    return dgramSendWait(c, f, attempt);
+  }
   if (addr !== null && addr !== undefined) {
     const name = readUnixAddr(addr);
     if (typeof name === "number") return name;
-    return f.sock.state === TCP_ESTABLISHED ? -U.EISCONN : -U.EOPNOTSUPP;
+    return sk.state === TCP_ESTABLISHED ? -U.EISCONN : -U.EOPNOTSUPP;
   }
   const r = f.write(buf, len);
-  if (f.nonblock || flags & U.MSG_DONTWAIT || (r < 0 && r !== -U.EAGAIN) || r === len) return r;
+  if (nonblock || (r < 0 && r !== -U.EAGAIN) || r === len) return r;
   let done = Math.max(r, 0);
   return blockingIo(c, f, fd, "write", () => {
     const n = f.write(buf.subarray(done), len - done);
@@ -245,6 +284,22 @@ export function sendto(c: Caller, fd: number, buf: Uint8Array, len: number, flag
     if (n === -U.EAGAIN || n > 0) return -U.EAGAIN;
     return done || n;
   }, () => done);
+}
+
+/** A blocking datagram send: sleep where the send found no room (own buffer, or the receiver's peer_wait), then try again. */
+function* dgramSendWait(c: Caller, f: SocketFile, attempt: () => number): Body {
+  c.p.fget(f);
+  try {
+    for (;;) {
+      const w = sendWait.wait ?? { head: f.sock.wq, exclusive: false };
+      const r = yield* sleepOn(c, w.head, w.exclusive, "sendto", () => true);
+      if (r !== 0) return r;
+      const n = attempt();
+      if (n !== -U.EAGAIN) return n;
+    }
+  } finally {
+    c.p.fput(f);
+  }
 }
 
 /** recv(2): read(2) with flags (MSG_PEEK, MSG_DONTWAIT, MSG_WAITALL). */
@@ -258,10 +313,18 @@ export function recvfrom(c: Caller, fd: number, buf: Uint8Array, len: number, fl
   if (typeof f === "number") return f;
   const bad = checkBuffer(buf, len) ?? checkFlags(flags);
   if (bad !== null) return bad;
-  const from = (n: number): number =>
-    n > 0 && addrOut !== null && addrOut !== undefined && !storeUnixAddr(addrOut, f.sock.peer?.addr ?? null) ? -U.EFAULT : n;
+  const dgram = f.sock.type !== U.SOCK_STREAM;
+  // The sender's address: a stream's peer; a datagram's own sender (stored even for a
+  // 0-byte datagram, which is still a message).
+  const hadData = f.sock.recv.length > 0; // a stream names its peer when it reaches a message, even for 0 bytes
+  const from = (n: number): number => {
+    if (addrOut === null || addrOut === undefined || n < 0 || (n === 0 && !dgram && !hadData)) return n;
+    const sender = dgram ? recvInfo.from : f.sock.peer;
+    if (dgram && !sender) return n;
+    return storeUnixAddr(addrOut, sender?.addr ?? null) ? n : -U.EFAULT;
+  };
   const r = f.recvmsg(buf, len, flags);
-  const waitAll = (flags & (U.MSG_WAITALL | U.MSG_PEEK)) === U.MSG_WAITALL && r > 0 && r < len;
+  const waitAll = !dgram && (flags & (U.MSG_WAITALL | U.MSG_PEEK)) === U.MSG_WAITALL && r > 0 && r < len;
   if ((r !== -U.EAGAIN && !waitAll) || f.nonblock || flags & U.MSG_DONTWAIT) return from(r);
   // A blocking receive sleeps for data; with MSG_WAITALL until all `len` bytes came (or
   // end of stream, an error or a signal ends it with what was read).
@@ -355,7 +418,7 @@ export function ioctl(c: Caller, fd: number, request: number, out: number[]): nu
   let v: number;
   if (f instanceof SocketFile) {
     if (f.sock.state === TCP_LISTEN) return -U.EINVAL;
-    v = f.sock.inq;
+    v = f.inq;
   } else if (f instanceof PipeFile) v = f.pipe.size;
   else if (f instanceof MemFdFile) v = f.remaining;
   else return -U.ENOTTY;

@@ -55,6 +55,15 @@ const creators: fc.Arbitrary<Abs> = fc.oneof(
     op: fc.constant("sp" as const),
     flags: fc.oneof(w(10, fc.constantFrom(O_NONBLOCK, O_NONBLOCK | O_CLOEXEC)), w(1, fc.constantFrom(O_NONBLOCK | 0x40))),
   })),
+  // AF_UNIX sockets of the three types, and pairs of them (non-blocking).
+  w(4, fc.record({
+    op: fc.constant("sockt" as const),
+    type: fc.oneof(w(10, fc.constantFrom(2, 5, 1).map((t) => t | O_NONBLOCK)), w(1, fc.constantFrom(3 | O_NONBLOCK, 4 | O_NONBLOCK, 5 | O_NONBLOCK | O_CLOEXEC))),
+  })),
+  w(3, fc.record({
+    op: fc.constant("spt" as const),
+    type: fc.oneof(w(10, fc.constantFrom(2, 5).map((t) => t | O_NONBLOCK)), w(1, fc.constantFrom(3 | O_NONBLOCK))),
+  })),
   // AF_UNIX stream sockets to bind, listen, connect and accept (non-blocking: nothing sleeps).
   w(4, fc.record({
     op: fc.constant("sock" as const),
@@ -134,10 +143,19 @@ const fdOps = fc.oneof(
 
 /** Abstract names only (no file system state outlives a program); "-" is the empty address. */
 const nameArb = fc.oneof(w(6, fc.constantFrom("@a", "@a", "@b")), w(1, fc.constant("-")));
+/** connect may also take AF_UNSPEC ("^": a datagram socket's disconnect). */
+const connNameArb = fc.oneof(w(12, nameArb), w(1, fc.constant("^")));
 const sockOps = fc.oneof(
   w(4, fc.record({ op: fc.constant("bind" as const), fd: fdRefArb, name: nameArb })),
   w(3, fc.record({ op: fc.constant("listen" as const), fd: fdRefArb, backlog: fc.oneof(w(10, fc.constantFrom(0, 1, 2, 5)), w(1, fc.constantFrom(-1, 4097))) })),
-  w(5, fc.record({ op: fc.constant("conn" as const), fd: fdRefArb, name: nameArb })),
+  w(5, fc.record({ op: fc.constant("conn" as const), fd: fdRefArb, name: connNameArb })),
+  w(4, fc.record({
+    op: fc.constant("sendto" as const), fd: fdRefArb,
+    n: fc.constantFrom(0, 1, 100, 4096, 16064, 16065, 70000, 212960, 212961),
+    flags: fc.constantFrom(0, 0, 0x40, 0x4000),
+    name: fc.oneof(w(3, fc.constant("-")), w(2, nameArb)),
+  })),
+  w(3, fc.record({ op: fc.constant("recvfrom" as const), fd: fdRefArb, n: fc.constantFrom(0, 1, 8, 100, 5000, 250000), flags: fc.constantFrom(0, 0x2, 0x20, 0x40, 0x22) })),
   w(4, fc.record({ op: fc.constant("acc" as const), fd: fdRefArb, flags: fc.oneof(w(10, fc.constantFrom(O_NONBLOCK, O_NONBLOCK | O_CLOEXEC)), w(1, fc.constantFrom(0x40))) })),
   w(1, fc.record({ op: fc.constant("gsn" as const), fd: fdRefArb })),
   w(1, fc.record({ op: fc.constant("gpn" as const), fd: fdRefArb })),
@@ -176,6 +194,8 @@ const PREF: Record<string, Record<string, Kind[]>> = {
   gpn: { fd: SOCKS },
   recv: { fd: SOCKS },
   inq: { fd: [...SOCKS, "pr"] },
+  sendto: { fd: SOCKS },
+  recvfrom: { fd: SOCKS },
 };
 
 /** Static simulation of the fd table (creations with valid flags always succeed). */
@@ -209,6 +229,8 @@ class Sim {
       case "memfd": add("memfd"); break;
       case "sp": if ((o.flags & ~(O_NONBLOCK | O_CLOEXEC)) === 0) { add("sock"); add("sock"); } break;
       case "sock": if ((o.flags & ~(O_NONBLOCK | O_CLOEXEC)) === 0) add("usock"); break;
+      case "sockt": if ([1, 2, 3, 5].includes(o.type & 0xf) && (o.type & ~(0xf | O_NONBLOCK | O_CLOEXEC)) === 0) add("usock"); break;
+      case "spt": if ([1, 2, 3, 5].includes(o.type & 0xf) && (o.type & ~(0xf | O_NONBLOCK | O_CLOEXEC)) === 0) { add("sock"); add("sock"); } break;
       // (An accept may fail: the simulation guesses it succeeds when made on a socket.)
       case "acc": if (this.open.get(o.fd) === "usock" && (o.flags & ~(O_NONBLOCK | O_CLOEXEC)) === 0) add("sock"); break;
       case "close": this.open.delete(o.fd); break;

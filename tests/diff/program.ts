@@ -35,7 +35,13 @@ export type Op =
   | { op: "gpn"; fd: number }
   | { op: "recv"; fd: number; n: number; flags: number }
   /** ioctl(FIONREAD) */
-  | { op: "inq"; fd: number };
+  | { op: "inq"; fd: number }
+  /** socket / socketpair(AF_UNIX, type, 0): the type with its flags */
+  | { op: "sockt"; type: number }
+  | { op: "spt"; type: number }
+  /** sendto of n bytes of 0x5a to name ("-": no address) */
+  | { op: "sendto"; fd: number; n: number; flags: number; name: string }
+  | { op: "recvfrom"; fd: number; n: number; flags: number };
 
 export type Program = Op[];
 
@@ -72,6 +78,10 @@ export function opToLine(o: Op): string {
     case "gpn": return `gpn ${o.fd}`;
     case "recv": return `recv ${o.fd} ${o.n} ${hex(o.flags)}`;
     case "inq": return `inq ${o.fd}`;
+    case "sockt": return `sockt ${hex(o.type)}`;
+    case "spt": return `spt ${hex(o.type)}`;
+    case "sendto": return `sendto ${o.fd} ${o.n} ${hex(o.flags)} ${o.name}`;
+    case "recvfrom": return `recvfrom ${o.fd} ${o.n} ${hex(o.flags)}`;
   }
 }
 
@@ -109,6 +119,10 @@ export function lineToOp(line: string): Op {
     case "gpn": return { op: "gpn", fd: n(1) };
     case "recv": return { op: "recv", fd: n(1), n: n(2), flags: n(3) };
     case "inq": return { op: "inq", fd: n(1) };
+    case "sockt": return { op: "sockt", type: n(1) };
+    case "spt": return { op: "spt", type: n(1) };
+    case "sendto": return { op: "sendto", fd: n(1), n: n(2), flags: n(3), name: w[4] };
+    case "recvfrom": return { op: "recvfrom", fd: n(1), n: n(2), flags: n(3) };
     default: throw new Error(`unknown op line: ${line}`);
   }
 }
@@ -200,11 +214,29 @@ export function runOp(k: Kernel, o: Op): string {
       const r = s.ioctl(o.fd, 0x541b /* FIONREAD */, v);
       return r < 0 ? String(r) : `0 ${v[0]}`;
     }
+    case "sockt": return String(s.socket(1 /* AF_UNIX */, o.type, 0));
+    case "spt": {
+      const sv: number[] = [];
+      const r = s.socketpair(1 /* AF_UNIX */, o.type, 0, sv);
+      return r === 0 ? `0 ${sv[0]} ${sv[1]}` : String(r);
+    }
+    case "sendto": {
+      const buf = new Uint8Array(Math.max(o.n, 0)).fill(0x5a);
+      return String(s.sendto(o.fd, buf, o.n, o.flags, o.name === "-" ? null : sockAddr(o.name)));
+    }
+    case "recvfrom": {
+      const buf = new Uint8Array(Math.max(o.n, 0));
+      const a = { family: 0, path: "" };
+      const r = s.recvfrom(o.fd, buf, o.n, o.flags, a);
+      if (r < 0) return String(r);
+      return `${r}${r > 0 ? ` h=${fnv(buf, Math.min(r, o.n))}` : ""} ${a.family === 0 ? "-" : showName(a.path)}`;
+    }
   }
 }
 
 /** The address of a name of the text form ("@x" abstract, "-" empty). */
-const sockAddr = (name: string) => ({ family: 1 /* AF_UNIX */, path: name === "-" ? "" : "\0" + name.slice(1) });
+const sockAddr = (name: string) =>
+  name === "^" ? { family: 0 /* AF_UNSPEC */, path: "" } : { family: 1 /* AF_UNIX */, path: name === "-" ? "" : "\0" + name.slice(1) };
 /** A socket name as the oracle prints it. */
 function showName(path: string): string {
   if (path === "") return "-";

@@ -24,6 +24,10 @@
  *   gsn FD | gpn FD           getsockname/getpeername -> "0 NAME" or -errno
  *   recv FD N FLAGS           recv(FD, buf, N, FLAGS) -> as read
  *   inq FD                    ioctl(FD, FIONREAD) -> "0 N" or -errno
+ *   sockt TYPE | spt TYPE     socket / socketpair(AF_UNIX, TYPE, 0): TYPE with its flags
+ *   sendto FD N FLAGS NAME    sendto of N bytes (as write) to NAME ("-": no address)
+ *   recvfrom FD N FLAGS       recvfrom -> "N h=fnv NAME" (NAME of the sender) or -errno
+ * NAME "^" is an AF_UNSPEC address (a datagram socket's disconnect).
  * NAME in output: "@x" (this program's abstract name x), "@auto" (an autobind name), "-"
  * (unnamed), "?" (anything else).
  * Numbers are decimal or 0x-hex (VAL/DATA: unsigned 64-bit). Output: one line per op,
@@ -72,6 +76,7 @@ static socklen_t mkaddr(struct sockaddr_un *a, const char *name) {
   memset(a, 0, sizeof *a);
   a->sun_family = AF_UNIX;
   if (!strcmp(name, "-")) return sizeof(sa_family_t);
+  if (!strcmp(name, "^")) { a->sun_family = AF_UNSPEC; return sizeof(sa_family_t); }
   size_t n = (size_t)sprintf(a->sun_path + 1, "%s%s", prefix, name + 1);
   return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
 }
@@ -206,6 +211,34 @@ static void run_op(int argc, char **argv) {
     long r = ret(recv((int)num(argv[1]), buf, (size_t)n, (int)num(argv[3])));
     o += sprintf(o, "%ld", r);
     if (r > 0) o += sprintf(o, " h=%08x", fnv(buf, r));
+  } else if (!strcmp(op, "sockt") && argc == 2) {
+    sprintf(o, "%ld", ret(socket(AF_UNIX, (int)num(argv[1]), 0)));
+  } else if (!strcmp(op, "spt") && argc == 2) {
+    int sv[2] = {-1, -1};
+    long r = ret(socketpair(AF_UNIX, (int)num(argv[1]), 0, sv));
+    if (r == 0) sprintf(o, "0 %d %d", sv[0], sv[1]);
+    else sprintf(o, "%ld", r);
+  } else if (!strcmp(op, "sendto") && argc == 5) {
+    long n = num(argv[2]);
+    if (n < 0 || n > BUFSZ) n = BUFSZ;
+    memset(buf, 0x5a, (size_t)n);
+    struct sockaddr_un a;
+    socklen_t len = mkaddr(&a, argv[4]);
+    int noaddr = !strcmp(argv[4], "-");
+    sprintf(o, "%ld", ret(sendto((int)num(argv[1]), buf, (size_t)n, (int)num(argv[3]), noaddr ? NULL : (struct sockaddr *)&a, noaddr ? 0 : len)));
+  } else if (!strcmp(op, "recvfrom") && argc == 4) {
+    long n = num(argv[2]);
+    if (n < 0 || n > BUFSZ) n = BUFSZ;
+    struct sockaddr_un a;
+    memset(&a, 0, sizeof a);
+    socklen_t len = sizeof a;
+    long r = ret(recvfrom((int)num(argv[1]), buf, (size_t)n, (int)num(argv[3]), (struct sockaddr *)&a, &len));
+    o += sprintf(o, "%ld", r);
+    if (r >= 0) {
+      if (r > 0) o += sprintf(o, " h=%08x", fnv(buf, r < n ? r : n));
+      *o++ = ' ';
+      showaddr(o, &a, len);
+    }
   } else if (!strcmp(op, "inq") && argc == 2) {
     int v = -1;
     long r = ret(ioctl((int)num(argv[1]), FIONREAD, &v));
