@@ -15,12 +15,12 @@ import { EventFdFile } from "./files/eventfd.js";
 import { TimerFdFile } from "./files/timerfd.js";
 import { SocketFile, createSocketPair } from "./files/socket.js";
 import { MemFdFile } from "./files/memfd.js";
-import { isCInt, isCUint, readItimerspec, storeItimerspec, type EpollEventIn, type Itimerspec, type PollFd, type Sigmask, type SockAddr, type Timespec } from "./syscalls/args.js";
+import { isCInt, isCUint, readItimerspec, storeItimerspec, type EpollEventIn, type Itimerspec, type MsgHdr, type PollFd, type Sigmask, type SockAddr, type Timespec } from "./syscalls/args.js";
 import { SyncCaller } from "./syscalls/pause.js";
 import * as S from "./syscalls/index.js";
 // The event path's calls by name: a direct binding costs less per call than a namespace lookup.
 import { epoll_wait as sysEpollWait, epoll_wait_into as sysEpollWaitInto, read as sysRead, write as sysWrite } from "./syscalls/index.js";
-export type { EpollEvent, EpollEventIn, Itimerspec, PollFd, Sigmask, SockAddr, Timespec };
+export type { EpollEvent, EpollEventIn, Itimerspec, MsgHdr, PollFd, Sigmask, SockAddr, Timespec };
 
 /** F_SETFL may change these (O_APPEND, O_NONBLOCK, FASYNC, O_DIRECT, O_NOATIME). */
 const SETFL_MASK = 0x400 | O_NONBLOCK | 0x2000 | O_DIRECT | 0x40000;
@@ -253,7 +253,7 @@ export class Sys {
     const ut = t === 3 /* SOCK_RAW: unix_create takes it as SOCK_DGRAM */ ? U.SOCK_DGRAM : t;
     if (ut !== SOCK_STREAM && ut !== U.SOCK_DGRAM && ut !== U.SOCK_SEQPACKET) return -U.ESOCKTNOSUPPORT;
     if (!writableArray(sv)) return -U.EFAULT;
-    const [x, y] = createSocketPair(flags & O_NONBLOCK, this.#k.unixNames, ut);
+    const [x, y] = createSocketPair(flags & O_NONBLOCK, this.#k.unixHost, ut);
     const cloexec = (flags & O_CLOEXEC) !== 0;
     return this.#publishFds(sv, fdt.install(this.#k.track(x), cloexec), fdt.install(this.#k.track(y), cloexec));
   }
@@ -318,6 +318,19 @@ export class Sys {
   /** recvfrom(2): recv, and `addrOut` (or null) gets the sender's address when data is read. */
   recvfrom(fd: number, buf: Uint8Array, len: number, flags: number, addrOut: SockAddr | null): number {
     return this.#c.run(S.recvfrom(this.#c, fd, buf, len, flags, addrOut));
+  }
+
+  /**
+   * sendmsg(2): `msg` is `{ name?, iov: Uint8Array[], rights?: number[] }`; `rights` passes
+   * those fds' files over an AF_UNIX socket (SCM_RIGHTS).
+   */
+  sendmsg(fd: number, msg: MsgHdr, flags: number): number {
+    return this.#c.run(S.sendmsg(this.#c, fd, msg, flags));
+  }
+
+  /** recvmsg(2): fills `msg.iov`; sets `msg.rights` (fds received), `msg.flags` (MSG_TRUNC, MSG_CTRUNC) and `msg.name` when given. */
+  recvmsg(fd: number, msg: MsgHdr, flags: number): number {
+    return this.#c.run(S.recvmsg(this.#c, fd, msg, flags));
   }
 
   /** setsockopt(2), level SOL_SOCKET: SO_SNDBUF, SO_RCVBUF, SO_REUSEADDR, SO_REUSEPORT, SO_KEEPALIVE, SO_RCVLOWAT (an integer value). */

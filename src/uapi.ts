@@ -339,6 +339,12 @@ export const MSG_DONTWAIT = 0x40;
 export const MSG_WAITALL = 0x100;
 /** send flag: no SIGPIPE on a broken connection (EPIPE only). */
 export const MSG_NOSIGNAL = 0x4000;
+/** recvmsg msg.flags: passed files were dropped (no room for them in the fd table). */
+export const MSG_CTRUNC = 0x8;
+/** recvmsg flag: FD_CLOEXEC on the fds received with SCM_RIGHTS. */
+export const MSG_CMSG_CLOEXEC = 0x40000000;
+/** The most fds one SCM_RIGHTS message may carry (SCM_MAX_FD). */
+export const SCM_MAX_FD = 253;
 /** getsockopt/setsockopt level of the socket options. */
 export const SOL_SOCKET = 1;
 /** Socket option: allow reusing a local address (stored; AF_UNIX ignores it). */

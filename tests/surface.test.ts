@@ -10,7 +10,7 @@ const SYSCALLS = [
   "pipe2", "poll", "read", "shutdown", "socketpair", "timerfd_create", "timerfd_gettime", "timerfd_settime", "usleep", "write",
   // sockets (CONTRACT §6)
   "accept", "accept4", "bind", "connect", "getpeername", "getsockname", "getsockopt", "ioctl", "listen", "recv", "recvfrom",
-  "send", "sendto", "setsockopt", "socket", "unlink",
+  "send", "sendto", "setsockopt", "socket", "unlink", "sendmsg", "recvmsg",
 ].sort();
 const members = (o: object) => [...Object.keys(o), ...Object.getOwnPropertyNames(Object.getPrototypeOf(o)).filter((n) => n !== "constructor")].sort();
 

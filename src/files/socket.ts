@@ -14,12 +14,12 @@
 // (sock_def_wakeup).
 import { EAGAIN, ECONNRESET, EINVAL, ENOTCONN, EOPNOTSUPP, EPIPE, EPOLLERR, EPOLLHUP, EPOLLIN, EPOLLOUT, EPOLLPRI, EPOLLRDBAND, EPOLLRDHUP, EPOLLRDNORM, EPOLLWRBAND, EPOLLWRNORM, MSG_PEEK, MSG_WAITALL, O_RDWR, SOCK_DGRAM, SOCK_STREAM } from "../uapi.js";
 import { OpenFile, pollWait, type PollTable } from "../kernel/file.js";
-import { RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK, SKB_MAX_HEAD, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, UNIX_SKB_FRAGS_SZ, UnixSock, skbTruesize, type UnixNameSpace } from "./unix-sock.js";
+import { RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK, SKB_MAX_HEAD, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, UNIX_SKB_FRAGS_SZ, UnixSock, attachedFds, recvScm, skbTruesize, type UnixHost } from "./unix-sock.js";
 import { dgramInq, dgramPoll, dgramRecv, dgramSend, peerWakeDisconnect } from "./unix-dgram.js";
 import { copyBytes } from "../kernel/copy.js";
 import { NO_INODE, type InodeAllocator, type InodeId } from "../kernel/inode.js";
 
-export { RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, UnixSock, skbTruesize, type UnixNameSpace };
+export { RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, UnixSock, recvScm, skbTruesize, type UnixHost };
 const PAGE = 4096;
 
 export class SocketFile extends OpenFile {
@@ -52,7 +52,17 @@ export class SocketFile extends OpenFile {
   /** unix_stream_read_generic for read(2). */
   override read(buf: Uint8Array, count: number): number {
     if (count === 0) return 0; // sock_read_iter: nothing to do (recv(2) goes on to the checks)
-    return this.recvmsg(buf, count, 0);
+    const r = this.recvmsg(buf, count, 0);
+    this.dropPassedFiles();
+    return r;
+  }
+
+  /** A receive without room for SCM_RIGHTS (read, recv, recvfrom) closes the files it took. */
+  dropPassedFiles(): void {
+    const fds = recvScm.fds;
+    if (!fds) return;
+    recvScm.fds = null;
+    for (const f of fds) this.sock.host?.putFile(f);
   }
 
   /** Bytes FIONREAD reports (unix_inq_len). */
@@ -64,6 +74,9 @@ export class SocketFile extends OpenFile {
   recvmsg(buf: Uint8Array, count: number, flags: number): number {
     const sk = this.sock;
     if (sk.type !== SOCK_STREAM) return dgramRecv(sk, buf, count, flags);
+    recvScm.fds = null;
+    recvScm.from = null;
+    recvScm.trunc = false;
     if (sk.state !== TCP_ESTABLISHED) return -EINVAL;
     if (count === 0 && sk.recv.length) return 0; // data there, none asked for
     const peek = (flags & MSG_PEEK) !== 0;
@@ -73,8 +86,21 @@ export class SocketFile extends OpenFile {
       const n = Math.min(skb.data.length - skb.off, count - copied);
       copyBytes(buf, copied, skb.data, skb.off, n);
       copied += n;
+      // Files passed with this skb go to the reader with the first bytes it reads of it
+      // (MSG_PEEK: new references), and the read ends with that skb.
+      const fds = skb.fds;
+      if (fds) {
+        if (peek) {
+          for (const f of fds) sk.host?.getFile(f);
+          recvScm.fds = fds.slice();
+        } else {
+          recvScm.fds = fds;
+          skb.fds = null;
+        }
+      }
       if (peek) {
         i++;
+        if (fds) break;
         continue;
       }
       skb.off += n;
@@ -82,6 +108,7 @@ export class SocketFile extends OpenFile {
         sk.recv.shift();
         skb.owner.wfree(skb.truesize);
       }
+      if (fds) break;
     }
     if (copied) {
       // MSG_WAITALL looks for more after the queue ran dry: sock_error() consumes a pending
@@ -101,8 +128,17 @@ export class SocketFile extends OpenFile {
 
   /** unix_stream_sendmsg for write(2). */
   override write(buf: Uint8Array, count: number): number {
+    return this.sendmsg(buf, count, null);
+  }
+
+  /**
+   * unix_stream_sendmsg (unix_dgram_sendmsg for the other types): `fds`, files passed with
+   * SCM_RIGHTS (one in-flight reference each, taken by the caller), go with the first skb;
+   * when nothing is sent they are not consumed (the caller drops them).
+   */
+  sendmsg(buf: Uint8Array, count: number, fds: OpenFile[] | null): number {
     const sk = this.sock;
-    if (sk.type !== SOCK_STREAM) return dgramSend(sk, buf, count, null, null);
+    if (sk.type !== SOCK_STREAM) return dgramSend(sk, buf, count, null, null, fds);
     const other = sk.peer; // (a zero-length write still checks for shutdown: EPIPE)
     if (!other) return -ENOTCONN; // never connected (a live fd keeps its peer pointer)
     if (sk.shutdown & SEND_SHUTDOWN) return -EPIPE; // MODEL: no SIGPIPE (signals only interrupt calls)
@@ -121,7 +157,8 @@ export class SocketFile extends OpenFile {
       }
       const truesize = skbTruesize(size - dataLen, dataLen);
       sk.wmemAlloc += truesize;
-      other.recv.push({ data: buf.slice(sent, sent + size), off: 0, truesize, owner: sk });
+      other.recv.push({ data: buf.slice(sent, sent + size), off: 0, truesize, owner: sk, fds: sent === 0 ? fds : null });
+      if (sent === 0 && fds) attachedFds.add(fds);
       sent += size;
       other.wq.wakeUp(EPOLLIN | EPOLLPRI | EPOLLRDNORM | EPOLLRDBAND, 1);
     }
@@ -174,7 +211,7 @@ export function releaseSock(sk: UnixSock, embryo: boolean): void {
   sk.shutdown = SHUTDOWN_MASK;
   sk.dead = true;
   sk.state = TCP_CLOSE;
-  sk.names?.release(sk);
+  sk.host?.release(sk);
   const skpair = sk.peer;
   sk.peer = null;
   peerWakeDisconnect(sk);
@@ -194,9 +231,9 @@ export function releaseSock(sk: UnixSock, embryo: boolean): void {
   sk.peerWait.wakeUp(0, 0);
 }
 
-export function createSocketPair(flags: number, names: UnixNameSpace | null = null, type = SOCK_STREAM): [SocketFile, SocketFile] {
-  const a = new UnixSock(names, type);
-  const b = new UnixSock(names, type);
+export function createSocketPair(flags: number, host: UnixHost | null = null, type = SOCK_STREAM): [SocketFile, SocketFile] {
+  const a = new UnixSock(host, type);
+  const b = new UnixSock(host, type);
   a.peer = b;
   b.peer = a;
   a.state = b.state = TCP_ESTABLISHED;

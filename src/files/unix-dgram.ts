@@ -14,7 +14,8 @@ import { EAGAIN, ECONNREFUSED, ECONNRESET, EMSGSIZE, ENOTCONN, EPERM, EPIPE, EPO
 import { pollWait, type PollTable } from "../kernel/file.js";
 import { WaitEntry, type WaitQueueHead } from "../kernel/waitqueue.js";
 import { copyBytes } from "../kernel/copy.js";
-import { RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK, TCP_CLOSE, TCP_ESTABLISHED, skbTruesize, type UnixSock } from "./unix-sock.js";
+import { RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK, TCP_CLOSE, TCP_ESTABLISHED, attachedFds, recvScm, skbTruesize, type UnixSock } from "./unix-sock.js";
+import type { OpenFile } from "../kernel/file.js";
 
 const PAGE = 4096;
 /** SKB_MAX_ALLOC: the largest linear skb of order 2 (16 KiB less skb_shared_info). */
@@ -125,7 +126,7 @@ export const sendWait: { wait: Wait | null } = { wait: null };
  * or to `dest` (already looked up: a socket, or a -errno of the lookup) when given. Returns
  * `count` or -errno; on -EAGAIN, sendWait.wait tells where a blocking caller would sleep.
  */
-export function dgramSend(sk: UnixSock, buf: Uint8Array, count: number, dest: UnixSock | number | null, find: (() => UnixSock | number) | null): number {
+export function dgramSend(sk: UnixSock, buf: Uint8Array, count: number, dest: UnixSock | number | null, find: (() => UnixSock | number) | null, fds: OpenFile[] | null = null): number {
   sendWait.wait = null;
   if (sk.type === SOCK_SEQPACKET) {
     if (sk.err) {
@@ -152,12 +153,12 @@ export function dgramSend(sk: UnixSock, buf: Uint8Array, count: number, dest: Un
   }
   // Then the receiver: the peer, or the socket the address names. From here on a failure
   // frees the skb just allocated, which is a write-space wakeup (unix_write_space).
-  const r = deliver(sk, buf, count, dest, find);
+  const r = deliver(sk, buf, count, dest, find, fds);
   if (r < 0 && r !== -EAGAIN) sk.wfree(0);
   return r;
 }
 
-function deliver(sk: UnixSock, buf: Uint8Array, count: number, dest: UnixSock | number | null, find: (() => UnixSock | number) | null): number {
+function deliver(sk: UnixSock, buf: Uint8Array, count: number, dest: UnixSock | number | null, find: (() => UnixSock | number) | null, fds: OpenFile[] | null): number {
   let other = dest === null ? sk.peer : null;
   if (dest === null && !other) return -ENOTCONN;
   if (!other) {
@@ -188,21 +189,20 @@ function deliver(sk: UnixSock, buf: Uint8Array, count: number, dest: UnixSock | 
   const dataLen = count > SKB_MAX_ALLOC ? Math.min(Math.ceil(Math.min(count - SKB_MAX_ALLOC, MAX_FRAG_BYTES) / PAGE) * PAGE, count) : 0;
   const truesize = skbTruesize(count - dataLen, dataLen);
   sk.wmemAlloc += truesize;
-  other.recv.push({ data: buf.slice(0, count), off: 0, truesize, owner: sk });
+  other.recv.push({ data: buf.slice(0, count), off: 0, truesize, owner: sk, fds });
+  if (fds) attachedFds.add(fds);
   other.dataReady();
   return count;
 }
-
-/** The sender of the last message dgramRecv returned (recvfrom's address), and whether it was cut. */
-export const recvInfo: { from: UnixSock | null; trunc: boolean } = { from: null, trunc: false };
 
 /**
  * unix_dgram_recvmsg (and unix_seqpacket_recvmsg): one message into `buf`; MSG_PEEK leaves
  * it queued, MSG_TRUNC returns its real length. -EAGAIN when there is none.
  */
 export function dgramRecv(sk: UnixSock, buf: Uint8Array, count: number, flags: number): number {
-  recvInfo.from = null;
-  recvInfo.trunc = false;
+  recvScm.fds = null;
+  recvScm.from = null;
+  recvScm.trunc = false;
   if (sk.type === SOCK_SEQPACKET && sk.state !== TCP_ESTABLISHED) return -ENOTCONN;
   if (sk.err) {
     const e = sk.err; // sock_error: reported (and cleared) before any message
@@ -216,12 +216,22 @@ export function dgramRecv(sk: UnixSock, buf: Uint8Array, count: number, flags: n
     return -EAGAIN;
   }
   if (!(flags & MSG_PEEK)) sk.recv.shift();
+  // Files passed with the message: the reader's now (MSG_PEEK: new references to them).
+  if (skb.fds) {
+    if (flags & MSG_PEEK) {
+      for (const f of skb.fds) sk.host?.getFile(f);
+      recvScm.fds = skb.fds.slice();
+    } else {
+      recvScm.fds = skb.fds;
+      skb.fds = null;
+    }
+  }
   sk.peerWait.wakeUp(OUT_KEY, 1); // room in the queue: a waiting sender may go on
   const len = skb.data.length;
   const n = Math.min(count, len);
   copyBytes(buf, 0, skb.data, 0, n);
-  recvInfo.from = skb.owner;
-  recvInfo.trunc = n < len;
+  recvScm.from = skb.owner;
+  recvScm.trunc = n < len;
   if (!(flags & MSG_PEEK)) skb.owner.wfree(skb.truesize);
   return flags & MSG_TRUNC ? len : n;
 }

@@ -5,12 +5,12 @@
 // MODEL: one flat name space per kernel: no directories, permissions or other file types;
 // unlink() is the only file system call.
 import { EADDRINUSE, ECONNREFUSED, ENOENT } from "../uapi.js";
-import type { UnixNameSpace, UnixSock } from "./unix-sock.js";
+import type { UnixSock } from "./unix-sock.js";
 
 /** Abstract names are per socket type (unix_abstract_hash mixes the type in); paths are files. */
 const keyOf = (name: string, type: number) => (name.startsWith("\0") ? `${type}${name}` : name);
 
-export class UnixNames implements UnixNameSpace {
+export class UnixNames {
   /** name -> its socket; null: a path whose socket is gone (the file stays). */
   readonly #names = new Map<string, UnixSock | null>();
   #nextAuto = 0;

@@ -8,6 +8,7 @@
 // 1-byte skb costs 768, a 4096-byte one 4864, a full 36544-byte one 37120).
 import { EPOLLERR, EPOLLIN, EPOLLOUT, EPOLLPRI, EPOLLRDBAND, EPOLLRDNORM, EPOLLWRBAND, EPOLLWRNORM, SOCK_STREAM } from "../uapi.js";
 import { WaitQueueHead, type WaitEntry } from "../kernel/waitqueue.js";
+import type { OpenFile } from "../kernel/file.js";
 
 export const RCV_SHUTDOWN = 1;
 export const SEND_SHUTDOWN = 2;
@@ -19,11 +20,24 @@ export const TCP_ESTABLISHED = 1;
 export const TCP_CLOSE = 7;
 export const TCP_LISTEN = 10;
 
-/** Where names of bound AF_UNIX sockets live: the kernel's name space (unix-names.ts). */
-export interface UnixNameSpace {
+/** What a socket needs of its kernel: its name space (unix-names.ts) and file references. */
+export interface UnixHost {
   /** The socket's name goes (an abstract name is freed; a path stays, as its file does). */
   release(sk: UnixSock): void;
+  /** Takes an in-flight reference to a file passed with SCM_RIGHTS (fget). */
+  getFile(f: OpenFile): void;
+  /** Drops an in-flight reference to a file passed with SCM_RIGHTS (fput). */
+  putFile(f: OpenFile): void;
 }
+
+/**
+ * What the last receive took besides bytes: the files passed with SCM_RIGHTS (in-flight
+ * references, now the caller's), the sender (a datagram's), and whether it was cut short.
+ */
+/** The SCM_RIGHTS file lists that an skb took (so a sendmsg knows its files went). */
+export const attachedFds = new WeakSet<OpenFile[]>();
+
+export const recvScm: { fds: OpenFile[] | null; from: UnixSock | null; trunc: boolean } = { fds: null, from: null, trunc: false };
 
 const PAGE = 4096;
 const SHINFO = 320; // SKB_DATA_ALIGN(sizeof(struct skb_shared_info))
@@ -52,6 +66,8 @@ export interface Skb {
   off: number;
   truesize: number;
   owner: UnixSock;
+  /** Files in flight with this skb (SCM_RIGHTS): one reference each. */
+  fds?: OpenFile[] | null;
 }
 
 export class UnixSock {
@@ -79,7 +95,7 @@ export class UnixSock {
   readonly wq = new WaitQueueHead();
 
   constructor(
-    readonly names: UnixNameSpace | null = null,
+    readonly host: UnixHost | null = null,
     /** SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET. */
     readonly type: number = SOCK_STREAM
   ) {}
@@ -131,6 +147,10 @@ export class UnixSock {
 
   /** Drop every queued skb (close), charging each back to its sender. */
   purge(): void {
-    for (const skb of this.recv.splice(0)) skb.owner.wfree(skb.truesize);
+    for (const skb of this.recv.splice(0)) {
+      skb.owner.wfree(skb.truesize);
+      // Files in flight that nobody received are let go (their last reference may go here).
+      if (skb.fds) for (const f of skb.fds) this.host?.putFile(f);
+    }
   }
 }

@@ -8,6 +8,7 @@ import { EpollWaitEntry, type WaitEntry, type WaitQueueHead } from "./waitqueue.
 import { EpollFile } from "../files/epoll.js";
 import { PipeBufferPool } from "../files/pipe.js";
 import { UnixNames } from "../files/unix-names.js";
+import type { UnixHost } from "../files/unix-sock.js";
 import { AF_UNIX, CLOCK_MONOTONIC, CLOCK_REALTIME, EAGAIN, EBUSY, EDEADLK, EFD_CLOEXEC, EFD_NONBLOCK, EFD_SEMAPHORE, EINVAL, EPOLLEXCLUSIVE, O_CLOEXEC, O_DIRECT, O_NONBLOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, TFD_CLOEXEC, TFD_NONBLOCK } from "../uapi.js";
 import { EventCopier } from "../core/transfer.js";
 import { CACHE_EPITEM, CACHE_EPITEMS_HEAD, CACHE_EPPOLL_ENTRY, CACHE_EVENTPOLL, CACHE_WAKEUP_SOURCE, SLOT_MASK, WATCHER_BUSY, WS_ACTIVE, WS_ACTIVE_COUNT, WS_EVENT_COUNT, WS_RELAX_COUNT } from "../abi.js";
@@ -78,6 +79,12 @@ export class Process {
   readonly pipeBuffers = new PipeBufferPool();
   /** The AF_UNIX name space of this kernel (bound socket names). */
   readonly unixNames = new UnixNames();
+  /** What this kernel's AF_UNIX sockets use of it: names, and references to files in flight. */
+  readonly unixHost: UnixHost = {
+    release: (sk) => this.unixNames.release(sk),
+    getFile: (f) => this.fget(f),
+    putFile: (f) => this.fput(f),
+  };
   /** The process's threads and their scheduler. */
   readonly sched: Scheduler;
   /** Files whose last reference went while a set watching them was in mid-transfer. */

@@ -196,3 +196,15 @@ export function storeUnixAddr(out: unknown, name: string | null): boolean {
     return false;
   }
 }
+
+/** The struct msghdr of sendmsg(2) and recvmsg(2) (the model's form: no control buffer). */
+export interface MsgHdr {
+  /** A datagram's address (sendmsg) / the sender's, filled by recvmsg when given. */
+  name?: SockAddr | null;
+  /** The buffers: sendmsg sends their bytes in order; recvmsg fills them in order. */
+  iov: Uint8Array[];
+  /** SCM_RIGHTS: the fds to pass (sendmsg); the fds received, set by recvmsg. */
+  rights?: number[];
+  /** Set by recvmsg: MSG_TRUNC (a datagram was cut), MSG_CTRUNC (passed files dropped). */
+  flags?: number;
+}

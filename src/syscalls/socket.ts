@@ -10,9 +10,10 @@ import { PipeFile } from "../files/pipe.js";
 import { EpollFile } from "../files/epoll.js";
 import { MemFdFile } from "../files/memfd.js";
 import { SocketFile, UnixSock, RCV_SHUTDOWN, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, releaseSock } from "../files/socket.js";
-import { dgramConnect, dgramSend, recvInfo, sendWait } from "../files/unix-dgram.js";
-import { writableArray } from "../usermem.js";
-import { isCInt, readUnixAddr, storeUnixAddr, type SockAddr } from "./args.js";
+import { dgramConnect, dgramSend, sendWait } from "../files/unix-dgram.js";
+import { attachedFds, recvScm } from "../files/unix-sock.js";
+import { isU8, writableArray } from "../usermem.js";
+import { isCInt, readUnixAddr, storeUnixAddr, type MsgHdr, type SockAddr } from "./args.js";
 import { blockingIo, checkBuffer } from "./io.js";
 import { sleep, type Body, type Caller } from "./pause.js";
 
@@ -43,7 +44,7 @@ export function socket(c: Caller, domain: number, type: number, protocol: number
   if (t !== U.SOCK_STREAM && t !== U.SOCK_DGRAM && t !== U.SOCK_SEQPACKET) return -U.ESOCKTNOSUPPORT;
   const p = c.p;
   if (p.fdt.findFree() < 0) return -U.EMFILE;
-  const f = new SocketFile(new UnixSock(p.unixNames, t), flags & U.O_NONBLOCK);
+  const f = new SocketFile(new UnixSock(p.unixHost, t), flags & U.O_NONBLOCK);
   return p.fdt.install(p.track(f), (flags & U.O_CLOEXEC) !== 0);
 }
 
@@ -131,7 +132,7 @@ function tryConnect(c: Caller, sk: UnixSock, name: string): number {
   if (sk.state === TCP_ESTABLISHED) return -U.EISCONN;
   if (sk.state !== TCP_CLOSE) return -U.EINVAL;
   // The server's end, queued on the listener until accept() takes it.
-  const nsk = new UnixSock(c.p.unixNames, sk.type);
+  const nsk = new UnixSock(c.p.unixHost, sk.type);
   nsk.state = TCP_ESTABLISHED;
   nsk.addr = other.addr; // an accepted socket has its listener's name (not owning it)
   nsk.peer = sk;
@@ -319,11 +320,12 @@ export function recvfrom(c: Caller, fd: number, buf: Uint8Array, len: number, fl
   const hadData = f.sock.recv.length > 0; // a stream names its peer when it reaches a message, even for 0 bytes
   const from = (n: number): number => {
     if (addrOut === null || addrOut === undefined || n < 0 || (n === 0 && !dgram && !hadData)) return n;
-    const sender = dgram ? recvInfo.from : f.sock.peer;
+    const sender = dgram ? recvScm.from : f.sock.peer;
     if (dgram && !sender) return n;
     return storeUnixAddr(addrOut, sender?.addr ?? null) ? n : -U.EFAULT;
   };
   const r = f.recvmsg(buf, len, flags);
+  f.dropPassedFiles(); // no room for SCM_RIGHTS here: the files are closed (MSG_CTRUNC)
   const waitAll = !dgram && (flags & (U.MSG_WAITALL | U.MSG_PEEK)) === U.MSG_WAITALL && r > 0 && r < len;
   if ((r !== -U.EAGAIN && !waitAll) || f.nonblock || flags & U.MSG_DONTWAIT) return from(r);
   // A blocking receive sleeps for data; with MSG_WAITALL until all `len` bytes came (or
@@ -331,6 +333,7 @@ export function recvfrom(c: Caller, fd: number, buf: Uint8Array, len: number, fl
   let done = Math.max(r, 0);
   const attempt = (): number => {
     const n = f.recvmsg(buf.subarray(done), len - done, flags);
+    f.dropPassedFiles();
     if (n > 0) done += n;
     if (n > 0 && (flags & U.MSG_WAITALL) && done < len) return -U.EAGAIN;
     if (n === -U.EAGAIN) return -U.EAGAIN;
@@ -440,4 +443,169 @@ function store0(out: unknown, v: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** The parts of a msghdr a call reads: its buffers (one byte count) and, for sendmsg, name and rights. */
+function readMsg(msg: unknown, withRights: boolean): { iov: Uint8Array[]; total: number; name: unknown; rights: number[] | null } | number {
+  if (msg === null || typeof msg !== "object") return -U.EFAULT;
+  let iov: unknown, name: unknown, rights: unknown;
+  try {
+    ({ iov, name, rights } = msg as MsgHdr);
+    if (!Array.isArray(iov)) return -U.EFAULT;
+    const bufs: Uint8Array[] = [];
+    let total = 0;
+    for (const b of iov) {
+      if (!isU8(b)) return -U.EFAULT;
+      bufs.push(b);
+      total += b.byteLength;
+    }
+    let fds: number[] | null = null;
+    if (withRights && rights !== undefined && rights !== null) {
+      if (!Array.isArray(rights)) return -U.EFAULT;
+      fds = [];
+      for (const fd of rights) {
+        if (!isCInt(fd)) return -U.EFAULT;
+        fds.push(fd);
+      }
+    }
+    return { iov: bufs, total, name, rights: fds };
+  } catch {
+    return -U.EFAULT; // a getter or trap that throws: the msghdr cannot be read
+  }
+}
+
+/**
+ * sendmsg(2): the bytes of msg.iov in order, to msg.name (a datagram socket) or the peer;
+ * msg.rights passes those fds' files (SCM_RIGHTS: EBADF for one not open, EINVAL for more
+ * than SCM_MAX_FD). The receiver gets new fds for them; until then they are in flight,
+ * and their epoll registrations stay as long as the file lives.
+ */
+export function sendmsg(c: Caller, fd: number, msg: MsgHdr, flags: number): number | Body {
+  const f = sockFile(c, fd);
+  if (typeof f === "number") return f;
+  const m = readMsg(msg, true);
+  if (typeof m === "number") return m;
+  const bad = checkFlags(flags);
+  if (bad !== null) return bad;
+  // __scm_send / scm_fp_copy: every fd must be open; at most SCM_MAX_FD of them.
+  let files: OpenFile[] | null = null;
+  if (m.rights && m.rights.length) {
+    if (m.rights.length > U.SCM_MAX_FD) return -U.EINVAL;
+    files = [];
+    for (const rfd of m.rights) {
+      const file = c.p.fdt.get(rfd);
+      if (!file) return -U.EBADF;
+      files.push(file);
+    }
+  }
+  const buf = new Uint8Array(m.total);
+  let at = 0;
+  for (const b of m.iov) {
+    buf.set(b, at);
+    at += b.byteLength;
+  }
+  if (files) for (const file of files) c.p.fget(file); // in flight: one reference each
+  const r = sendWithFiles(c, f, fd, buf, flags, m.name as SockAddr | null | undefined, files);
+  return typeof r === "number" ? settle(c, r, files) : settleBody(c, r, files);
+}
+
+/** The send of sendmsg; the files are attached to the first skb that goes. */
+function sendWithFiles(c: Caller, f: SocketFile, fd: number, buf: Uint8Array, flags: number, addr: SockAddr | null | undefined, files: OpenFile[] | null): number | Body {
+  const sk = f.sock;
+  const len = buf.byteLength;
+  const nonblock = f.nonblock || (flags & U.MSG_DONTWAIT) !== 0;
+  if (sk.type !== U.SOCK_STREAM) {
+    let name: string | null = null;
+    if (addr !== null && addr !== undefined && sk.type === U.SOCK_DGRAM) {
+      const n = readUnixAddr(addr);
+      if (typeof n === "number") return n;
+      if (n === "") return -U.EINVAL;
+      name = n;
+    }
+    const attempt = () => dgramSend(sk, buf, len, name === null ? null : 0, name === null ? null : () => lookup(c, sk, name!), files);
+    const r = attempt();
+    if (r !== -U.EAGAIN || nonblock) return r;
+    return dgramSendWait(c, f, attempt);
+  }
+  if (addr !== null && addr !== undefined) {
+    const name = readUnixAddr(addr);
+    if (typeof name === "number") return name;
+    return sk.state === TCP_ESTABLISHED ? -U.EISCONN : -U.EOPNOTSUPP;
+  }
+  const r = f.sendmsg(buf, len, files);
+  if (nonblock || (r < 0 && r !== -U.EAGAIN) || r === len) return r;
+  let done = Math.max(r, 0);
+  return blockingIo(c, f, fd, "write", () => {
+    const n = f.sendmsg(buf.subarray(done), len - done, done === 0 ? files : null);
+    if (n > 0) done += n;
+    if (done === len) return done;
+    if (n === -U.EAGAIN || n > 0) return -U.EAGAIN;
+    return done || n;
+  }, () => done);
+}
+
+/** Files that did not go with an skb lose their in-flight reference. */
+function settle(c: Caller, r: number, files: OpenFile[] | null): number {
+  if (files && !attachedFds.has(files)) for (const file of files) c.p.fput(file);
+  return r;
+}
+function* settleBody(c: Caller, body: Body, files: OpenFile[] | null): Body {
+  return settle(c, yield* body, files);
+}
+
+/**
+ * recvmsg(2): fills msg.iov in order; msg.rights gets the fds installed for files passed
+ * with SCM_RIGHTS (MSG_CMSG_CLOEXEC: close-on-exec), msg.flags MSG_TRUNC / MSG_CTRUNC,
+ * msg.name (when given) the sender's address.
+ */
+export function recvmsg(c: Caller, fd: number, msg: MsgHdr, flags: number): number | Body {
+  const f = sockFile(c, fd);
+  if (typeof f === "number") return f;
+  const m = readMsg(msg, false);
+  if (typeof m === "number") return m;
+  const bad = checkFlags(flags);
+  if (bad !== null) return bad;
+  const tmp = new Uint8Array(m.total);
+  const cloexec = (flags & U.MSG_CMSG_CLOEXEC) !== 0;
+  const rflags = flags & ~U.MSG_CMSG_CLOEXEC;
+  const finish = (r: number): number => (r < 0 ? r : deliverMsg(c, f, msg, m.iov, tmp, r, cloexec));
+  const r = f.recvmsg(tmp, m.total, rflags);
+  if (r !== -U.EAGAIN || f.nonblock || flags & U.MSG_DONTWAIT) return finish(r);
+  return mapBody(blockingIo(c, f, fd, "read", () => f.recvmsg(tmp, m.total, rflags)), finish);
+}
+
+/** The copy-out of recvmsg: the bytes into the iov, the passed files into the fd table, the flags. */
+function deliverMsg(c: Caller, f: SocketFile, msg: MsgHdr, iov: Uint8Array[], tmp: Uint8Array, r: number, cloexec: boolean): number {
+  const files = recvScm.fds;
+  recvScm.fds = null;
+  const from = recvScm.from ?? (f.sock.type === U.SOCK_STREAM ? f.sock.peer : null);
+  let mflags = recvScm.trunc ? U.MSG_TRUNC : 0;
+  let left = Math.min(r, tmp.byteLength);
+  let at = 0;
+  for (const b of iov) {
+    const n = Math.min(left, b.byteLength);
+    b.set(tmp.subarray(at, at + n), 0);
+    at += n;
+    left -= n;
+  }
+  // scm_detach_fds: each file gets the lowest free fd; when the table is full the rest are
+  // dropped and MSG_CTRUNC tells.
+  const fds: number[] = [];
+  if (files) {
+    for (const file of files) {
+      const nfd = mflags & U.MSG_CTRUNC ? -1 : c.p.fdt.install(file, cloexec);
+      if (nfd < 0) mflags |= U.MSG_CTRUNC;
+      else fds.push(nfd);
+      c.p.fput(file); // the in-flight reference; the fd holds its own now
+    }
+  }
+  try {
+    msg.rights = fds;
+    msg.flags = mflags;
+    if (msg.name !== null && msg.name !== undefined && from) storeUnixAddr(msg.name, from.addr);
+  } catch {
+    for (const nfd of fds) c.p.fdt.close(nfd);
+    return -U.EFAULT;
+  }
+  return r;
 }
