@@ -17,7 +17,7 @@ const USAGE = `usage: npm run bench [-- options]
 
   --json           print one JSON document { machine, results: [...] } instead of the table
   --quick          small sizes and one repetition (about 30 s)
-  --only a,b       only these workloads: ring, pipetest, ctl, harvest, footprint
+  --only a,b       only these workloads: ring, pipetest, ctl, harvest, footprint, http
   --save           write bench/results/ (latest.json, latest.md, scaling.svg) from this run
   --no-save        never write bench/results/ (a full run without --json writes it by default)
   --help           this text
@@ -25,7 +25,7 @@ const USAGE = `usage: npm run bench [-- options]
 Every workload runs on the model and, with a C compiler on Linux, on this machine's kernel in
 the same invocation; compare the ratio column, not absolute times between machines.
 `;
-const WORKLOADS = ["ring", "scaling", "pipetest", "ctl", "harvest", "footprint"];
+const WORKLOADS = ["ring", "scaling", "pipetest", "ctl", "harvest", "footprint", "http"];
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
 let json = false, quick = false, saveFlag = null, only = null;
@@ -155,6 +155,25 @@ if (want("harvest")) {
   plan.push(["harvest wasm", () => results.push({ name: "harvest", impl: "wasm", params, ...best(() => W.harvest(params), "ns_per_event") })]);
   plan.push(["harvest linux", () => linux("harvest", params).forEach((r) => results.push(r))]);
 }
+if (want("http")) {
+  // The 2002 headline: C = 100 active connections and D dead ones; epoll should stay flat in
+  // D while poll grows with it. Linux runs within 20000 open files (2 per connection).
+  const requests = quick ? 20000 : 100000;
+  for (const dead of quick ? [0, 1000] : [0, 1000, 9800, 30000]) {
+    const params = { active: 100, dead, requests };
+    const pparams = { active: 100, dead, requests: Math.max(2000, Math.min(requests, Math.floor((quick ? 2e6 : 1e7) / (dead + 100)))) };
+    plan.push(["http wasm", () => results.push({ name: "http", impl: "wasm", params, ...best(() => W.http(params), "ns_per_request") })]);
+    if (dead <= 9800) {
+      plan.push(["http poll", () => results.push({ name: "http", impl: "poll", params: pparams, ...best(() => W.http(pparams, "poll"), "ns_per_request") })]);
+      plan.push(["http linux", () => {
+        for (const r of linux("http", { ...params, mode: "epoll" })) results.push({ ...r, name: "http" });
+        for (const r of linux("http", { ...pparams, mode: "poll" })) results.push({ ...r, name: "http_poll" });
+      }]);
+    } else {
+      plan.push(["http linux", () => results.push({ name: "http", impl: "linux", params, unavailable: "20000 open files: at most 9900 connections" })]);
+    }
+  }
+}
 if (want("footprint")) {
   const params = { watches: quick ? 100000 : 1000000 };
   plan.push(["footprint wasm", () => results.push({ name: "footprint", impl: "wasm", params, ...W.footprint(params) })]);
@@ -187,20 +206,20 @@ const doc = { machine, results };
 // ---- reports -----------------------------------------------------------------------------
 
 const fmt = (v) => (v === undefined ? "" : v >= 100 ? v.toFixed(0) : v.toFixed(1));
-const metric = (r) => (r.unavailable ? `unavailable (${r.unavailable})` : fmt(r.ns_per_event ?? r.ns_per_op ?? r.bytes_per_watch));
+const metric = (r) => (r.unavailable ? `unavailable (${r.unavailable})` : fmt(r.ns_per_event ?? r.ns_per_op ?? r.ns_per_request ?? r.bytes_per_watch));
 // Rows group the implementations of one workload and size; poll runs fewer writes (its cost
 // per event grows with N), so `writes` is not part of the key for ring.
-const key = (r) => `${r.name}|${JSON.stringify({ ...r.params, pipes_used: undefined, watches_used: undefined, fds_used: undefined, reps: undefined, mode: undefined, op: undefined, writes: r.name === "ring" ? undefined : r.params.writes })}|${r.params.op ?? ""}`;
+const key = (r) => `${r.name}|${JSON.stringify({ ...r.params, pipes_used: undefined, watches_used: undefined, fds_used: undefined, reps: undefined, mode: undefined, op: undefined, writes: r.name === "ring" ? undefined : r.params.writes, requests: undefined })}|${r.params.op ?? ""}`;
 function table() {
   const rows = new Map();
   for (const r of results) {
-    const name = r.name === "ring_poll" ? "ring" : r.name;
+    const name = r.name === "ring_poll" ? "ring" : r.name === "http_poll" ? "http" : r.name;
     const k = key({ ...r, name });
     if (!rows.has(k)) rows.set(k, { name, params: r.params, cells: {} });
-    const impl = r.name === "ring_poll" ? "linux poll" : r.impl;
+    const impl = r.name === "ring_poll" || r.name === "http_poll" ? "linux poll" : r.impl;
     rows.get(k).cells[impl] = r;
   }
-  const unit = (n) => (n === "footprint" ? "bytes/watch" : n === "ctl" ? "ns/op" : "ns/event");
+  const unit = (n) => (n === "footprint" ? "bytes/watch" : n === "ctl" ? "ns/op" : n === "http" ? "ns/request" : "ns/event");
   const lines = [
     `| workload | params | unit | wasm | poll (model) | linux | linux poll | wasm / linux |`,
     `| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |`,
@@ -209,7 +228,7 @@ function table() {
     const p = Object.entries(params).filter(([k]) => !["reps", "mode", "writes", "pipes_used", "watches_used", "fds_used", "op"].includes(k) || (k === "writes" && name !== "ring")).map(([k, v]) => `${k}=${v}`).join(" ") + (params.op ? ` ${params.op}` : "");
     const w = cells.wasm;
     const l = cells.linux;
-    const val = (r) => (r ? (r.ns_per_event ?? r.ns_per_op ?? r.bytes_per_watch) : undefined);
+    const val = (r) => (r ? (r.ns_per_event ?? r.ns_per_op ?? r.ns_per_request ?? r.bytes_per_watch) : undefined);
     const ratio = w && l && !l.unavailable && val(l) ? (val(w) / val(l)).toFixed(2) + "×" : "";
     lines.push(`| ${name} | ${p} | ${unit(name)} | ${w ? metric(w) : ""} | ${cells.poll ? metric(cells.poll) : ""} | ${l ? metric(l) : ""} | ${cells["linux poll"] ? metric(cells["linux poll"]) : ""} | ${ratio} |`);
   }

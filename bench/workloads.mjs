@@ -2,6 +2,7 @@
 // Each returns { ns_per_event | ns_per_op | bytes_per_watch, ...counts }.
 import {
   createKernelSync, EPOLLIN, EPOLL_CTL_ADD, EPOLL_CTL_MOD, EPOLL_CTL_DEL, O_NONBLOCK, EFD_NONBLOCK, POLLIN,
+  AF_UNIX, SOCK_STREAM, SOCK_NONBLOCK,
 } from "epoll-wasm";
 
 const now = () => process.hrtime.bigint();
@@ -136,4 +137,64 @@ export function footprint({ watches }) {
   const bytes = k.coreMemoryBytes() - before;
   k.fdt.closeAll();
   return { bytes_per_watch: bytes / watches, core_bytes: bytes };
+}
+
+const REQ = new TextEncoder().encode("GET / HTTP/1.0\r\n\r\n");
+const RESP = new TextEncoder().encode("HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\nhello");
+
+/**
+ * The 2002 thread's headline shape (dphttpd): C active and D dead (idle) connections over
+ * AF_UNIX stream sockets, all in one kernel. A round: every active client writes a request;
+ * the server waits (epoll, or poll over every connection), reads each request and answers;
+ * every client reads its answer. ns per request. bench/native/bench.c `http` does the same.
+ */
+export function http({ active: C, dead: D, requests }, mode = "epoll") {
+  const n = C + D;
+  const k = createKernelSync({ maxFds: 2 * n + 64, core: "release" });
+  const s = k.sys;
+  const addr = { family: AF_UNIX, path: "\0bench" };
+  const l = s.socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  if (s.bind(l, addr) !== 0 || s.listen(l, 4096) !== 0) throw new Error("listen");
+  const cl = new Int32Array(n), sv = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    cl[i] = s.socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    if (s.connect(cl[i], addr) !== 0) throw new Error("connect");
+    sv[i] = s.accept4(l, null, SOCK_NONBLOCK);
+    if (sv[i] < 0) throw new Error("accept4");
+  }
+  let ep = -1, pfds;
+  if (mode === "epoll") {
+    ep = s.epoll_create1(0);
+    for (let i = 0; i < n; i++) if (s.epoll_ctl(ep, EPOLL_CTL_ADD, sv[i], { events: EPOLLIN, data: i }) !== 0) throw new Error("ctl");
+  } else {
+    pfds = Array.from(sv, (fd) => ({ fd, events: POLLIN, revents: 0 }));
+  }
+  const out = new Uint32Array(64 * 3);
+  const buf = new Uint8Array(256);
+  const serve = (fd) => {
+    if (s.read(fd, buf, buf.length) <= 0) throw new Error("read request");
+    if (s.write(fd, RESP, RESP.length) !== RESP.length) throw new Error("write response");
+  };
+  const t0 = now();
+  let done = 0;
+  while (done < requests) {
+    for (let i = 0; i < C; i++) if (s.write(cl[i], REQ, REQ.length) !== REQ.length) throw new Error("write request");
+    let served = 0;
+    while (served < C) {
+      if (mode === "epoll") {
+        const got = s.epoll_wait_into(ep, out, 64, 0);
+        for (let j = 0; j < got; j++) serve(sv[out[3 * j + 1]]);
+        served += got;
+      } else {
+        const got = s.poll(pfds, n, 0);
+        for (let i = 0; i < n; i++) if (pfds[i].revents) serve(sv[i]);
+        served += got;
+      }
+    }
+    for (let i = 0; i < C; i++) if (s.read(cl[i], buf, buf.length) !== RESP.length) throw new Error("read response");
+    done += C;
+  }
+  const elapsed = nsSince(t0);
+  k.fdt.closeAll();
+  return { ns_per_request: elapsed / done, requests: done };
 }

@@ -4,7 +4,7 @@
  *   cc -O2 -Wall -o bench/native/build/bench bench/native/bench.c
  *   bench <workload> key=value ...
  *
- * Workloads: ring, pipetest, ctl, harvest, footprint, info (see README.md).
+ * Workloads: ring, pipetest, ctl, harvest, footprint, http, info (see README.md).
  * Every result is one JSON object per line on stdout; nothing else goes to
  * stdout.  Errors go to stderr and the exit status is 1.
  *
@@ -24,6 +24,9 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <stddef.h>
 #include <sys/utsname.h>
 #include <dirent.h>
 #include <time.h>
@@ -149,7 +152,7 @@ static const char *pstr(struct params *ps, const char *key)
 /*
  * Parse argv key=value pairs over the defaults already in ps.  Only keys
  * present in the defaults are accepted; a key keeps its default's type
- * (string or positive integer).
+ * (string or positive integer; "dead" may be 0).
  */
 static void parse_args(struct params *ps, int argc, char **argv)
 {
@@ -168,7 +171,7 @@ static void parse_args(struct params *ps, int argc, char **argv)
 			char *end;
 			errno = 0;
 			long long v = strtoll(val, &end, 10);
-			if (errno || end == val || *end || v < 1)
+			if (errno || end == val || *end || v < (strcmp(key, "dead") == 0 ? 0 : 1))
 				die("parameter %s must be a positive integer, got '%s'", key, val);
 			p->num = v;
 		}
@@ -784,6 +787,130 @@ static int cmd_footprint(int argc, char **argv)
 }
 
 /* ------------------------------------------------------------------ */
+/* http: the 2002 thread's headline shape over AF_UNIX stream sockets  */
+
+#define HTTP_REQ "GET / HTTP/1.0\r\n\r\n"
+#define HTTP_RESP "HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\nhello"
+
+/*
+ * C active and D dead (idle) connections to one server, all in this process. A round: every
+ * active client writes a request; the server waits (epoll, or poll over every connection),
+ * reads each request and writes a response; every client reads its response. Reports ns per
+ * request (one request = one event to the server).
+ */
+static int cmd_http(int argc, char **argv)
+{
+	struct params ps = { 0 };
+	param_num(&ps, "active", 100);
+	param_num(&ps, "dead", 0);
+	param_num(&ps, "requests", 100000);
+	param_str(&ps, "mode", "epoll");
+	param_num(&ps, "reps", 3);
+	parse_args(&ps, argc, argv);
+	long long C = pnum(&ps, "active"), D = pnum(&ps, "dead"), R = pnum(&ps, "requests"), reps = pnum(&ps, "reps");
+	int poll_mode = strcmp(pstr(&ps, "mode"), "poll") == 0;
+	long long n = C + D;
+	if (2 * n + 16 > fd_limit) {
+		line_begin("http", &ps);
+		printf(",\"unavailable\":\"fd limit %lld\"", fd_limit);
+		line_end();
+		return 0;
+	}
+	struct sockaddr_un a;
+	memset(&a, 0, sizeof a);
+	a.sun_family = AF_UNIX;
+	int alen = snprintf(a.sun_path + 1, sizeof a.sun_path - 1, "epoll-wasm-bench-%d", (int)getpid());
+	socklen_t len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + alen);
+	int l = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (l < 0 || bind(l, (struct sockaddr *)&a, len) != 0 || listen(l, 4096) != 0)
+		die_errno("listen");
+	int *cl = xcalloc(n, sizeof(int)), *sv = xcalloc(n, sizeof(int));
+	for (long long i = 0; i < n; i++) {
+		cl[i] = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		if (cl[i] < 0 || connect(cl[i], (struct sockaddr *)&a, len) != 0)
+			die_errno("connect");
+		sv[i] = accept4(l, NULL, NULL, SOCK_NONBLOCK);
+		if (sv[i] < 0)
+			die_errno("accept4");
+	}
+	int ep = -1;
+	struct pollfd *pfd = NULL;
+	if (poll_mode) {
+		pfd = xcalloc(n, sizeof(struct pollfd));
+		for (long long i = 0; i < n; i++) {
+			pfd[i].fd = sv[i];
+			pfd[i].events = POLLIN;
+		}
+	} else {
+		ep = epoll_create1(0);
+		for (long long i = 0; i < n; i++)
+			ep_ctl(ep, EPOLL_CTL_ADD, sv[i], EPOLLIN, (uint64_t)i);
+	}
+	struct epoll_event evs[64];
+	char buf[256];
+	uint64_t best = UINT64_MAX;
+	for (long long rep = -1; rep < reps; rep++) { /* rep -1: warm-up */
+		long long target = rep < 0 ? (R < 1000 ? R : 1000) : R, done = 0;
+		uint64_t t0 = now_ns();
+		while (done < target) {
+			for (long long i = 0; i < C; i++)
+				if (write(cl[i], HTTP_REQ, sizeof HTTP_REQ - 1) != sizeof HTTP_REQ - 1)
+					die_errno("write request");
+			long long served = 0;
+			while (served < C) {
+				if (poll_mode) {
+					int got = poll(pfd, (nfds_t)n, 0);
+					if (got < 0)
+						die_errno("poll");
+					for (long long i = 0; i < n; i++) {
+						if (!pfd[i].revents)
+							continue;
+						if (read(sv[i], buf, sizeof buf) <= 0)
+							die_errno("read request");
+						if (write(sv[i], HTTP_RESP, sizeof HTTP_RESP - 1) != sizeof HTTP_RESP - 1)
+							die_errno("write response");
+						served++;
+					}
+				} else {
+					int got = epoll_wait(ep, evs, 64, 0);
+					if (got < 0)
+						die_errno("epoll_wait");
+					for (int j = 0; j < got; j++) {
+						int fd = sv[evs[j].data.u64];
+						if (read(fd, buf, sizeof buf) <= 0)
+							die_errno("read request");
+						if (write(fd, HTTP_RESP, sizeof HTTP_RESP - 1) != sizeof HTTP_RESP - 1)
+							die_errno("write response");
+						served++;
+					}
+				}
+			}
+			for (long long i = 0; i < C; i++)
+				if (read(cl[i], buf, sizeof buf) != sizeof HTTP_RESP - 1)
+					die_errno("read response");
+			done += C;
+		}
+		uint64_t t = now_ns() - t0;
+		if (rep >= 0 && t < best)
+			best = t;
+		if (rep == reps - 1) {
+			line_begin(poll_mode ? "http_poll" : "http", &ps);
+			printf(",\"ns_per_request\":%.3f,\"requests\":%lld", (double)best / (double)done, done);
+			line_end();
+		}
+	}
+	close_all(cl, (int)n);
+	close_all(sv, (int)n);
+	close(l);
+	if (ep >= 0)
+		close(ep);
+	free(cl);
+	free(sv);
+	free(pfd);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
 /* info                                                                */
 
 static int cmd_info(int argc, char **argv)
@@ -839,6 +966,7 @@ static void usage(void)
 		"  ctl       watches=100000 reps=3\n"
 		"  harvest   fds=100000 maxevents=64 events=1000000 reps=3\n"
 		"  footprint watches=1000000\n"
+		"  http      active=100 dead=0 requests=100000 mode=epoll|poll reps=3\n"
 		"  info\n");
 	exit(1);
 }
@@ -861,6 +989,8 @@ int main(int argc, char **argv)
 		return cmd_harvest(argc, argv);
 	if (strcmp(w, "footprint") == 0)
 		return cmd_footprint(argc, argv);
+	if (strcmp(w, "http") == 0)
+		return cmd_http(argc, argv);
 	if (strcmp(w, "info") == 0)
 		return cmd_info(argc, argv);
 	fprintf(stderr, "bench: unknown workload '%s'\n", w);
