@@ -57,3 +57,19 @@ test("bench: --help prints the usage, unknown flags exit 2, progress suits a non
   expect(r.stdout).toContain('"wasm / linux" is the model');
   expect(snapshot()).toEqual(before);
 }, 60000);
+
+test("npm run bench -- --only http: the request/response workload on the model (epoll, poll) and Linux", () => {
+  const out = execFileSync(process.execPath, ["bench/run.mjs", "--json", "--quick", "--only", "http"], {
+    cwd: root,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const doc = JSON.parse(out);
+  const rows = doc.results as { name: string; impl: string; params: { dead: number }; ns_per_request?: number; unavailable?: string }[];
+  expect(rows.filter((r) => r.impl === "wasm").map((r) => r.params.dead)).toEqual([0, 1000]);
+  expect(rows.filter((r) => r.impl === "poll").map((r) => r.params.dead)).toEqual([0, 1000]);
+  for (const r of rows) {
+    expect(["http", "http_poll"]).toContain(r.name);
+    if (!r.unavailable) expect(r.ns_per_request).toBeGreaterThan(0);
+  }
+}, 120000);
