@@ -255,36 +255,7 @@ export function sendto(c: Caller, fd: number, buf: Uint8Array, len: number, flag
   if (typeof f === "number") return f;
   const bad = checkBuffer(buf, len) ?? checkFlags(flags);
   if (bad !== null) return bad;
-  const sk = f.sock;
-  const nonblock = f.nonblock || (flags & U.MSG_DONTWAIT) !== 0;
-  if (sk.type !== U.SOCK_STREAM) {
-    let name: string | null = null;
-    if (addr !== null && addr !== undefined && sk.type === U.SOCK_DGRAM) {
-      const n = readUnixAddr(addr);
-      if (typeof n === "number") return n;
-      if (n === "") return -U.EINVAL;
-      name = n;
-    }
-    const attempt = () => dgramSend(sk, buf, len, name === null ? null : 0, name === null ? null : () => lookup(c, sk, name!));
-    const r = attempt();
-    if (r !== -U.EAGAIN || nonblock) return r;
-    return dgramSendWait(c, f, attempt);
-  }
-  if (addr !== null && addr !== undefined) {
-    const name = readUnixAddr(addr);
-    if (typeof name === "number") return name;
-    return sk.state === TCP_ESTABLISHED ? -U.EISCONN : -U.EOPNOTSUPP;
-  }
-  const r = f.write(buf, len);
-  if (nonblock || (r < 0 && r !== -U.EAGAIN) || r === len) return r;
-  let done = Math.max(r, 0);
-  return blockingIo(c, f, fd, "write", () => {
-    const n = f.write(buf.subarray(done), len - done);
-    if (n > 0) done += n;
-    if (done === len) return done;
-    if (n === -U.EAGAIN || n > 0) return -U.EAGAIN;
-    return done || n;
-  }, () => done);
+  return sendWithFiles(c, f, fd, len === buf?.byteLength ? buf : (buf ?? EMPTY).subarray(0, len), flags, addr, null);
 }
 
 /** A blocking datagram send: sleep where the send found no room (own buffer, or the receiver's peer_wait), then try again. */
@@ -509,7 +480,9 @@ export function sendmsg(c: Caller, fd: number, msg: MsgHdr, flags: number): numb
   return typeof r === "number" ? settle(c, r, files) : settleBody(c, r, files);
 }
 
-/** The send of sendmsg; the files are attached to the first skb that goes. */
+const EMPTY = new Uint8Array(0);
+
+/** The send of sendto and sendmsg: all of `buf`; `files` (SCM_RIGHTS) go with the first skb. */
 function sendWithFiles(c: Caller, f: SocketFile, fd: number, buf: Uint8Array, flags: number, addr: SockAddr | null | undefined, files: OpenFile[] | null): number | Body {
   const sk = f.sock;
   const len = buf.byteLength;
