@@ -106,3 +106,28 @@ test("sendmsg's errors: a closed fd in rights (EBADF), too many (EINVAL), bad ms
   expect(s.close(p[0])).toBe(0);
   expect(s.write(p[1], enc("?"), 1)).toBe(-E.EPIPE);
 });
+
+test("unix_gc: a socket whose only reference is in its own queue is collected when a socket is released", () => {
+  // Linux 6.18: read -> EAGAIN until the collector has run; after another socket's release
+  // (and 100 ms for its work queue) the peer reads EOF. The model collects at the release.
+  const k = newKernel();
+  const s = k.sys;
+  const [a, b] = pair(k, SOCK_STREAM);
+  expect(s.sendmsg(a, { iov: [enc("x")], rights: [b] }, 0)).toBe(1); // b now sits in b's own queue
+  expect(s.close(b)).toBe(0);
+  const buf = new Uint8Array(8);
+  expect(s.read(a, buf, 8)).toBe(-E.EAGAIN); // nothing released yet: b is in flight
+  expect(s.close(s.socket(AF_UNIX, SOCK_DGRAM, 0))).toBe(0); // a release runs the collector
+  expect(s.read(a, buf, 8)).toBe(0); // b was garbage: released, its queue purged first (no reset)
+  // A socket held from outside the cycle is not garbage.
+  const [c, d] = pair(k, SOCK_STREAM);
+  const [e, f] = pair(k, SOCK_STREAM);
+  expect(s.sendmsg(c, { iov: [enc("x")], rights: [d] }, 0)).toBe(1);
+  expect(s.sendmsg(e, { iov: [enc("y")], rights: [d] }, 0)).toBe(1); // also in f's queue
+  expect(s.close(d)).toBe(0);
+  expect(s.close(s.socket(AF_UNIX, SOCK_DGRAM, 0))).toBe(0);
+  expect(s.read(c, buf, 8)).toBe(-E.EAGAIN); // d lives: f (open) holds a reference to it
+  const msg: E.MsgHdr = { iov: [buf] };
+  expect(s.recvmsg(f, msg, 0)).toBe(1);
+  expect(msg.rights!.length).toBe(1); // d, received back
+});

@@ -14,7 +14,7 @@
 // (sock_def_wakeup).
 import { EAGAIN, ECONNRESET, EINVAL, ENOTCONN, EOPNOTSUPP, EPIPE, EPOLLERR, EPOLLHUP, EPOLLIN, EPOLLOUT, EPOLLPRI, EPOLLRDBAND, EPOLLRDHUP, EPOLLRDNORM, EPOLLWRBAND, EPOLLWRNORM, MSG_PEEK, MSG_WAITALL, O_RDWR, SOCK_DGRAM, SOCK_STREAM } from "../uapi.js";
 import { OpenFile, pollWait, type PollTable } from "../kernel/file.js";
-import { RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK, SKB_MAX_HEAD, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, UNIX_SKB_FRAGS_SZ, UnixSock, attachedFds, recvScm, skbTruesize, type UnixHost } from "./unix-sock.js";
+import { RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK, SKB_MAX_HEAD, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, UNIX_SKB_FRAGS_SZ, UnixSock, attachedFds, flight, recvScm, skbTruesize, type UnixHost } from "./unix-sock.js";
 import { dgramInq, dgramPoll, dgramRecv, dgramSend, peerWakeDisconnect } from "./unix-dgram.js";
 import { copyBytes } from "../kernel/copy.js";
 import { NO_INODE, type InodeAllocator, type InodeId } from "../kernel/inode.js";
@@ -65,6 +65,20 @@ export class SocketFile extends OpenFile {
     for (const f of fds) this.sock.host?.putFile(f);
   }
 
+  /** unix_detach_fds / unix_peek_fds: an skb's files go to the reader (MSG_PEEK: new references). */
+  private takeFiles(skb: { fds?: OpenFile[] | null }, peek: boolean): void {
+    const fds = skb.fds;
+    if (!fds) return;
+    if (peek) {
+      for (const f of fds) this.sock.host?.getFile(f);
+      recvScm.fds = fds.slice();
+    } else {
+      recvScm.fds = fds;
+      skb.fds = null;
+      flight(this.sock.host, fds, -1);
+    }
+  }
+
   /** Bytes FIONREAD reports (unix_inq_len). */
   get inq(): number {
     return this.sock.type === SOCK_STREAM ? this.sock.inq : dgramInq(this.sock);
@@ -78,38 +92,31 @@ export class SocketFile extends OpenFile {
     recvScm.from = null;
     recvScm.trunc = false;
     if (sk.state !== TCP_ESTABLISHED) return -EINVAL;
-    if (count === 0 && sk.recv.length) return 0; // data there, none asked for
     const peek = (flags & MSG_PEEK) !== 0;
     let copied = 0;
-    for (let i = 0; copied < count && i < sk.recv.length; ) {
+    let reached = false;
+    // The first skb is always reached, even for 0 bytes (its files go to the reader). A
+    // peek walks on past the bytes asked for, to the first skb that carries files.
+    for (let i = 0; i < sk.recv.length && (peek || copied < count || !reached); ) {
       const skb = sk.recv[i];
+      reached = true;
       const n = Math.min(skb.data.length - skb.off, count - copied);
       copyBytes(buf, copied, skb.data, skb.off, n);
       copied += n;
-      // Files passed with this skb go to the reader with the first bytes it reads of it
-      // (MSG_PEEK: new references), and the read ends with that skb.
       const fds = skb.fds;
-      if (fds) {
-        if (peek) {
-          for (const f of fds) sk.host?.getFile(f);
-          recvScm.fds = fds.slice();
-        } else {
-          recvScm.fds = fds;
-          skb.fds = null;
-        }
-      }
+      this.takeFiles(skb, peek);
       if (peek) {
         i++;
         if (fds) break;
         continue;
       }
       skb.off += n;
-      if (skb.off === skb.data.length) {
-        sk.recv.shift();
-        skb.owner.wfree(skb.truesize);
-      }
+      if (skb.off < skb.data.length) break; // the bytes asked for are done
+      sk.recv.shift();
+      skb.owner.wfree(skb.truesize);
       if (fds) break;
     }
+    if (reached && !copied) return 0; // data there, none asked for
     if (copied) {
       // MSG_WAITALL looks for more after the queue ran dry: sock_error() consumes a pending
       // error there, and the call returns what it copied (the error is lost).
@@ -158,7 +165,10 @@ export class SocketFile extends OpenFile {
       const truesize = skbTruesize(size - dataLen, dataLen);
       sk.wmemAlloc += truesize;
       other.recv.push({ data: buf.slice(sent, sent + size), off: 0, truesize, owner: sk, fds: sent === 0 ? fds : null });
-      if (sent === 0 && fds) attachedFds.add(fds);
+      if (sent === 0 && fds) {
+        attachedFds.add(fds);
+        flight(sk.host, fds, +1);
+      }
       sent += size;
       other.wq.wakeUp(EPOLLIN | EPOLLPRI | EPOLLRDNORM | EPOLLRDBAND, 1);
     }
@@ -229,6 +239,51 @@ export function releaseSock(sk: UnixSock, embryo: boolean): void {
   // A listener's unaccepted connections go with it: their clients see ECONNRESET.
   if (wasListening) for (const nsk of sk.acceptq.splice(0)) releaseSock(nsk, true);
   sk.peerWait.wakeUp(0, 0);
+  if (sk.host && sk.host.inflight.size) unixGc(sk.host);
+}
+
+/** The files carried by the skbs queued on a socket (a listener: on its embryos too). */
+function queuedFiles(sk: UnixSock): OpenFile[] {
+  const out: OpenFile[] = [];
+  for (const q of [sk, ...sk.acceptq]) for (const skb of q.recv) if (skb.fds) out.push(...skb.fds);
+  return out;
+}
+
+/**
+ * unix_gc, run when a socket is released while files are in flight: a socket whose every
+ * reference is in flight, and that is reachable only from such sockets' queues (a cycle of
+ * sockets passed over each other and then closed), is garbage — its queue is purged, which
+ * lets go of the files in it (those sockets are then released). MODEL: Linux runs it from
+ * a work queue, soon after the release; here it runs at once.
+ */
+export function unixGc(host: UnixHost): void {
+  if (host.gcRunning) return;
+  host.gcRunning = true;
+  try {
+    // Candidates: in-flight sockets with no reference but their in-flight ones.
+    const left = new Map<SocketFile, number>();
+    for (const [f, n] of host.inflight) if (f instanceof SocketFile && f.refs === n) left.set(f, n);
+    if (!left.size) return;
+    // Take away the references that candidates' own queues hold.
+    for (const c of left.keys()) {
+      for (const f of queuedFiles(c.sock)) if (f instanceof SocketFile && left.has(f)) left.set(f, left.get(f)! - 1);
+    }
+    // What is still referenced from outside is alive, and so is everything its queue holds.
+    const stack = [...left].filter(([, n]) => n > 0).map(([f]) => f);
+    const live = new Set(stack);
+    while (stack.length) {
+      for (const f of queuedFiles(stack.pop()!.sock)) {
+        if (f instanceof SocketFile && left.has(f) && !live.has(f)) {
+          live.add(f);
+          stack.push(f);
+        }
+      }
+    }
+    const garbage = [...left.keys()].filter((f) => !live.has(f)).map((f) => f.sock);
+    for (const sk of garbage) sk.purge();
+  } finally {
+    host.gcRunning = false;
+  }
 }
 
 export function createSocketPair(flags: number, host: UnixHost | null = null, type = SOCK_STREAM): [SocketFile, SocketFile] {

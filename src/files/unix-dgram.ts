@@ -14,7 +14,7 @@ import { EAGAIN, ECONNREFUSED, ECONNRESET, EMSGSIZE, ENOTCONN, EPERM, EPIPE, EPO
 import { pollWait, type PollTable } from "../kernel/file.js";
 import { WaitEntry, type WaitQueueHead } from "../kernel/waitqueue.js";
 import { copyBytes } from "../kernel/copy.js";
-import { RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK, TCP_CLOSE, TCP_ESTABLISHED, attachedFds, recvScm, skbTruesize, type UnixSock } from "./unix-sock.js";
+import { RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK, TCP_CLOSE, TCP_ESTABLISHED, attachedFds, flight, recvScm, skbTruesize, type UnixSock } from "./unix-sock.js";
 import type { OpenFile } from "../kernel/file.js";
 
 const PAGE = 4096;
@@ -190,7 +190,10 @@ function deliver(sk: UnixSock, buf: Uint8Array, count: number, dest: UnixSock | 
   const truesize = skbTruesize(count - dataLen, dataLen);
   sk.wmemAlloc += truesize;
   other.recv.push({ data: buf.slice(0, count), off: 0, truesize, owner: sk, fds });
-  if (fds) attachedFds.add(fds);
+  if (fds) {
+    attachedFds.add(fds);
+    flight(sk.host, fds, +1);
+  }
   other.dataReady();
   return count;
 }
@@ -223,6 +226,7 @@ export function dgramRecv(sk: UnixSock, buf: Uint8Array, count: number, flags: n
       recvScm.fds = skb.fds.slice();
     } else {
       recvScm.fds = skb.fds;
+      flight(sk.host, skb.fds, -1);
       skb.fds = null;
     }
   }

@@ -28,6 +28,20 @@ export interface UnixHost {
   getFile(f: OpenFile): void;
   /** Drops an in-flight reference to a file passed with SCM_RIGHTS (fput). */
   putFile(f: OpenFile): void;
+  /** Files in flight and how many skbs carry each (unix_inflight / unix_notinflight). */
+  readonly inflight: Map<OpenFile, number>;
+  /** unix_gc is running (it releases sockets, whose release would start it again). */
+  gcRunning: boolean;
+}
+
+/** Counts `fds` in (+1) or out of (-1) flight. */
+export function flight(host: UnixHost | null, fds: OpenFile[], delta: number): void {
+  if (!host) return;
+  for (const f of fds) {
+    const n = (host.inflight.get(f) ?? 0) + delta;
+    if (n > 0) host.inflight.set(f, n);
+    else host.inflight.delete(f);
+  }
 }
 
 /**
@@ -150,7 +164,10 @@ export class UnixSock {
     for (const skb of this.recv.splice(0)) {
       skb.owner.wfree(skb.truesize);
       // Files in flight that nobody received are let go (their last reference may go here).
-      if (skb.fds) for (const f of skb.fds) this.host?.putFile(f);
+      if (skb.fds) {
+        flight(this.host, skb.fds, -1);
+        for (const f of skb.fds) this.host?.putFile(f);
+      }
     }
   }
 }

@@ -84,6 +84,8 @@ export class Process {
     release: (sk) => this.unixNames.release(sk),
     getFile: (f) => this.fget(f),
     putFile: (f) => this.fput(f),
+    inflight: new Map(),
+    gcRunning: false,
   };
   /** The process's threads and their scheduler. */
   readonly sched: Scheduler;

@@ -458,6 +458,17 @@ export function sendmsg(c: Caller, fd: number, msg: MsgHdr, flags: number): numb
   if (typeof m === "number") return m;
   const bad = checkFlags(flags);
   if (bad !== null) return bad;
+  // A seqpacket socket checks its error and connection before the control data
+  // (unix_seqpacket_sendmsg); the others parse it first (scm_send).
+  const sk = f.sock;
+  if (sk.type === U.SOCK_SEQPACKET) {
+    if (sk.err) {
+      const e = sk.err;
+      sk.err = 0;
+      return -e;
+    }
+    if (sk.state !== TCP_ESTABLISHED) return -U.ENOTCONN;
+  }
   // __scm_send / scm_fp_copy: every fd must be open; at most SCM_MAX_FD of them.
   let files: OpenFile[] | null = null;
   if (m.rights && m.rights.length) {

@@ -9,6 +9,7 @@
 // - fds 0..2 (pipes in the oracle, null devices in the model) are never referenced;
 // - sockets are always non-blocking and named only in the abstract name space, so a
 //   program leaves nothing behind (the oracle makes the names unique to its process);
+// - sockets are never passed with SCM_RIGHTS (when garbage, Linux collects them later);
 // - timeouts are always 0.
 import fc from "fast-check";
 import type { Op, Program } from "./program";
@@ -155,6 +156,8 @@ const sockOps = fc.oneof(
     flags: fc.constantFrom(0, 0, 0x40, 0x4000),
     name: fc.oneof(w(3, fc.constant("-")), w(2, nameArb)),
   })),
+  w(3, fc.record({ op: fc.constant("sendfd" as const), fd: fdRefArb, n: fc.constantFrom(0, 1, 100), pass: fdRefArb })),
+  w(3, fc.record({ op: fc.constant("recvfd" as const), fd: fdRefArb, n: fc.constantFrom(0, 1, 8, 200), flags: fc.constantFrom(0, 0x2, 0x40000000, 0x40) })),
   w(3, fc.record({ op: fc.constant("recvfrom" as const), fd: fdRefArb, n: fc.constantFrom(0, 1, 8, 100, 5000, 250000), flags: fc.constantFrom(0, 0x2, 0x20, 0x40, 0x22) })),
   w(4, fc.record({ op: fc.constant("acc" as const), fd: fdRefArb, flags: fc.oneof(w(10, fc.constantFrom(O_NONBLOCK, O_NONBLOCK | O_CLOEXEC)), w(1, fc.constantFrom(0x40))) })),
   w(1, fc.record({ op: fc.constant("gsn" as const), fd: fdRefArb })),
@@ -180,6 +183,7 @@ type Abs = { op: Op["op"] } & Record<string, unknown>;
 
 const ALL: Kind[] = ["epoll", "pr", "pw", "efd", "memfd", "sock", "usock"];
 const SOCKS: Kind[] = ["sock", "usock"];
+const NOT_SOCKETS: Kind[] = ["epoll", "pr", "pw", "efd", "memfd"];
 const PREF: Record<string, Record<string, Kind[]>> = {
   ctl: { epfd: ["epoll"], fd: ["pr", "pw", "efd", "sock", "usock"] },
   wait: { epfd: ["epoll"] },
@@ -195,6 +199,8 @@ const PREF: Record<string, Record<string, Kind[]>> = {
   recv: { fd: SOCKS },
   inq: { fd: [...SOCKS, "pr"] },
   sendto: { fd: SOCKS },
+  sendfd: { fd: SOCKS },
+  recvfd: { fd: SOCKS },
   recvfrom: { fd: SOCKS },
 };
 
@@ -250,10 +256,17 @@ export function concretize(abs: Abs[]): Program {
   return abs.map((a) => {
     const pref = PREF[a.op] ?? {};
     const o: Record<string, unknown> = { ...a };
-    for (const key of ["epfd", "fd", "oldfd"]) if (key in a) o[key] = sim.resolve(a[key] as FdRef, pref[key] ?? ALL);
+    for (const key of ["epfd", "fd", "oldfd", "pass"]) if (key in a) o[key] = sim.resolve(a[key] as FdRef, pref[key] ?? ALL);
     if (a.op === "dup2") {
       const r = a.newfd as FdRef;
       o.newfd = r.mode === "pref" ? 3 + (r.n % 14) : sim.resolve(r, ALL);
+    }
+    // Only files that are not sockets travel (SCM_RIGHTS): a socket in flight may become
+    // garbage, and Linux collects it from a work queue at a time no program controls.
+    if (a.op === "sendfd") {
+      const r = a.pass as FdRef;
+      o.pass = r.mode === "bad" ? sim.resolve(r, ALL) : sim.resolve({ mode: "pref", n: r.n }, NOT_SOCKETS);
+      if (sim.open.get(o.pass as number) === "sock" || sim.open.get(o.pass as number) === "usock") o.pass = 999;
     }
     if (a.op === "poll") o.fds = (a.fds as { fd: FdRef | number; events: number }[]).map((p) => ({ fd: sim.resolve(p.fd, ALL), events: p.events }));
     const op = o as unknown as Op;

@@ -41,7 +41,11 @@ export type Op =
   | { op: "spt"; type: number }
   /** sendto of n bytes of 0x5a to name ("-": no address) */
   | { op: "sendto"; fd: number; n: number; flags: number; name: string }
-  | { op: "recvfrom"; fd: number; n: number; flags: number };
+  | { op: "recvfrom"; fd: number; n: number; flags: number }
+  /** sendmsg of n bytes of 0x5a passing fd `pass` (SCM_RIGHTS) */
+  | { op: "sendfd"; fd: number; n: number; pass: number }
+  /** recvmsg: bytes, the fds received, MSG_TRUNC | MSG_CTRUNC */
+  | { op: "recvfd"; fd: number; n: number; flags: number };
 
 export type Program = Op[];
 
@@ -82,6 +86,8 @@ export function opToLine(o: Op): string {
     case "spt": return `spt ${hex(o.type)}`;
     case "sendto": return `sendto ${o.fd} ${o.n} ${hex(o.flags)} ${o.name}`;
     case "recvfrom": return `recvfrom ${o.fd} ${o.n} ${hex(o.flags)}`;
+    case "sendfd": return `sendfd ${o.fd} ${o.n} ${o.pass}`;
+    case "recvfd": return `recvfd ${o.fd} ${o.n} ${hex(o.flags)}`;
   }
 }
 
@@ -123,6 +129,8 @@ export function lineToOp(line: string): Op {
     case "spt": return { op: "spt", type: n(1) };
     case "sendto": return { op: "sendto", fd: n(1), n: n(2), flags: n(3), name: w[4] };
     case "recvfrom": return { op: "recvfrom", fd: n(1), n: n(2), flags: n(3) };
+    case "sendfd": return { op: "sendfd", fd: n(1), n: n(2), pass: n(3) };
+    case "recvfd": return { op: "recvfd", fd: n(1), n: n(2), flags: n(3) };
     default: throw new Error(`unknown op line: ${line}`);
   }
 }
@@ -230,6 +238,12 @@ export function runOp(k: Kernel, o: Op): string {
       const r = s.recvfrom(o.fd, buf, o.n, o.flags, a);
       if (r < 0) return String(r);
       return `${r}${r > 0 ? ` h=${fnv(buf, Math.min(r, o.n))}` : ""} ${a.family === 0 ? "-" : showName(a.path)}`;
+    }
+    case "sendfd": return String(s.sendmsg(o.fd, { iov: [new Uint8Array(Math.max(o.n, 0)).fill(0x5a)], rights: [o.pass] }, 0));
+    case "recvfd": {
+      const msg: { iov: Uint8Array[]; rights?: number[]; flags?: number } = { iov: [new Uint8Array(Math.max(o.n, 0))] };
+      const r = s.recvmsg(o.fd, msg, o.flags);
+      return r < 0 ? String(r) : `${r} fds=${(msg.rights ?? []).join(",")} flags=${hex((msg.flags ?? 0) & 0x28)}`;
     }
   }
 }

@@ -27,6 +27,8 @@
  *   sockt TYPE | spt TYPE     socket / socketpair(AF_UNIX, TYPE, 0): TYPE with its flags
  *   sendto FD N FLAGS NAME    sendto of N bytes (as write) to NAME ("-": no address)
  *   recvfrom FD N FLAGS       recvfrom -> "N h=fnv NAME" (NAME of the sender) or -errno
+ *   sendfd FD N PASS          sendmsg of N bytes of 0x5a with SCM_RIGHTS carrying fd PASS
+ *   recvfd FD N FLAGS         recvmsg -> "N fds=A,B,.. flags=0xF" or -errno
  * NAME "^" is an AF_UNSPEC address (a datagram socket's disconnect).
  * NAME in output: "@x" (this program's abstract name x), "@auto" (an autobind name), "-"
  * (unnamed), "?" (anything else).
@@ -69,8 +71,11 @@ static void close_all(void) {
   for (int fd = 3; fd < 1024; fd++) close(fd);
 }
 
-/* Abstract names carry a prefix unique to this process: oracles may run side by side. */
-static char prefix[32];
+/* Abstract names carry a prefix unique to this process and program: oracles may run side
+ * by side, and a socket of an earlier program may outlive it (in flight in a cycle, until
+ * the kernel's unix_gc runs). */
+static char prefix[48];
+static int program_no;
 
 static socklen_t mkaddr(struct sockaddr_un *a, const char *name) {
   memset(a, 0, sizeof *a);
@@ -239,6 +244,54 @@ static void run_op(int argc, char **argv) {
       *o++ = ' ';
       showaddr(o, &a, len);
     }
+  } else if (!strcmp(op, "sendfd") && argc == 4) {
+    long n = num(argv[2]);
+    if (n < 0 || n > BUFSZ) n = BUFSZ;
+    memset(buf, 0x5a, (size_t)n);
+    int pass = (int)num(argv[3]);
+    struct iovec io = { buf, (size_t)n };
+    char cb[CMSG_SPACE(sizeof(int))];
+    memset(cb, 0, sizeof cb);
+    struct msghdr m;
+    memset(&m, 0, sizeof m);
+    m.msg_iov = &io;
+    m.msg_iovlen = 1;
+    m.msg_control = cb;
+    m.msg_controllen = sizeof cb;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &pass, sizeof(int));
+    sprintf(o, "%ld", ret(sendmsg((int)num(argv[1]), &m, 0)));
+  } else if (!strcmp(op, "recvfd") && argc == 4) {
+    long n = num(argv[2]);
+    if (n < 0 || n > BUFSZ) n = BUFSZ;
+    struct iovec io = { buf, (size_t)n };
+    char cb[CMSG_SPACE(sizeof(int) * 16)];
+    struct msghdr m;
+    memset(&m, 0, sizeof m);
+    m.msg_iov = &io;
+    m.msg_iovlen = 1;
+    m.msg_control = cb;
+    m.msg_controllen = sizeof cb;
+    long r = ret(recvmsg((int)num(argv[1]), &m, (int)num(argv[3])));
+    o += sprintf(o, "%ld", r);
+    if (r >= 0) {
+      o += sprintf(o, " fds=");
+      int first = 1;
+      for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+        int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+        for (int i = 0; i < k; i++) {
+          int fd;
+          memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+          o += sprintf(o, first ? "%d" : ",%d", fd);
+          first = 0;
+        }
+      }
+      sprintf(o, " flags=0x%x", (unsigned)(m.msg_flags & (MSG_TRUNC | MSG_CTRUNC)));
+    }
   } else if (!strcmp(op, "inq") && argc == 2) {
     int v = -1;
     long r = ret(ioctl((int)num(argv[1]), FIONREAD, &v));
@@ -269,6 +322,7 @@ int main(void) {
     if (!strcmp(line, "---")) {
       fputs("---\n", stdout);
       close_all();
+      sprintf(prefix, "ewo%d.%d.", (int)getpid(), ++program_no);
       continue;
     }
     char *argv[24];
