@@ -140,3 +140,35 @@ test("a thread blocked in recv on a datagram socket wakes for the next message",
   await k.run();
   expect(await t.join()).toEqual([4, "ping", 2000000n]);
 });
+
+test("threads: a sender blocked on a full datagram receiver wakes when a message is read (sendto: peer_wait; connected write: the relay)", async () => {
+  const k = newKernel();
+  const s = k.sys;
+  const r = s.socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+  expect(s.bind(r, at("\0full"))).toBe(0);
+  const filler = dgram(k);
+  for (let i = 0; i < 11; i++) expect(s.sendto(filler, enc("m"), 1, 0, at("\0full"))).toBe(1);
+  const a = s.socket(AF_UNIX, SOCK_DGRAM, 0); // blocking, unconnected
+  const b = s.socket(AF_UNIX, SOCK_DGRAM, 0); // blocking, connected
+  expect(s.connect(b, at("\0full"))).toBe(0);
+  const log: string[] = [];
+  const ta = k.spawn(async (ts) => {
+    const n = await ts.sendto(a, enc("A"), 1, 0, at("\0full"));
+    log.push(`A ${n} at ${k.now()}`);
+    return n;
+  }, "A");
+  const tb = k.spawn(async (ts) => {
+    const n = await ts.write(b, enc("B"), 1);
+    log.push(`B ${n} at ${k.now()}`);
+    return n;
+  }, "B");
+  k.spawn(async (ts) => {
+    await ts.usleep(1000);
+    expect(await ts.recv(r, new Uint8Array(4), 4, 0)).toBe(1); // one slot: one sender goes
+    await ts.usleep(1000);
+    expect(await ts.recv(r, new Uint8Array(4), 4, 0)).toBe(1); // and then the other
+  }, "reader");
+  await k.run();
+  expect([await ta.join(), await tb.join()]).toEqual([1, 1]);
+  expect(log.map((l) => l.split(" at ")[1]).sort()).toEqual(["1000000", "2000000"]);
+});
