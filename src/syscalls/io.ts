@@ -1,11 +1,13 @@
 // read(2) and write(2) (fs/read_write.c: vfs_read, vfs_write), written once for kernel.sys and
 // threads (see pause.ts). A blocking fd that has nothing to give sleeps on the file's wait
 // queue; kernel.sys gets -EAGAIN there (MODEL: README, the synchronous layer).
-import { EAGAIN, EBADF, EFAULT, EINVAL } from "../uapi.js";
+import { EAGAIN, EBADF, EFAULT, EINVAL, SOCK_STREAM } from "../uapi.js";
 import type { OpenFile } from "../kernel/file.js";
-import { WaitEntry } from "../kernel/waitqueue.js";
+import { WaitEntry, type WaitQueueHead } from "../kernel/waitqueue.js";
 import { EpollFile } from "../files/epoll.js";
 import { PipeFile } from "../files/pipe.js";
+import { SocketFile } from "../files/socket.js";
+import { sendWait } from "../files/unix-dgram.js";
 import { isU8 } from "../usermem.js";
 import { isInt } from "./args.js";
 import { sleep, type Body, type Caller } from "./pause.js";
@@ -27,6 +29,9 @@ export function write(c: Caller, fd: number, buf: Uint8Array, count: number): nu
   if (typeof f === "number") return f;
   const r = f.write(buf ?? EMPTY, count);
   if (f.nonblock || (r < 0 && r !== -EAGAIN) || r === count) return r;
+  // A datagram socket sleeps where its send found no room (unix_wait_for_peer on a full
+  // receiver's peer_wait, or its own send buffer).
+  if (f instanceof SocketFile && f.sock.type !== SOCK_STREAM) return dgramWrite(c, f, buf, count);
   return blockingWrite(c, f, fd, buf, count, Math.max(r, 0));
 }
 
@@ -34,6 +39,10 @@ export function write(c: Caller, fd: number, buf: Uint8Array, count: number): nu
 // every call allocate its context, on the event path.)
 function blockingRead(c: Caller, f: OpenFile, fd: number, buf: Uint8Array, count: number): Body {
   return blockingIo(c, f, fd, "read", () => f.read(buf, count));
+}
+
+function dgramWrite(c: Caller, f: SocketFile, buf: Uint8Array, count: number): Body {
+  return dgramSendWait(c, f, () => f.write(buf, count));
 }
 
 function blockingWrite(c: Caller, f: OpenFile, fd: number, buf: Uint8Array, count: number, done: number): Body {
@@ -109,3 +118,42 @@ export function* blockingIo(c: Caller, f: OpenFile, fd: number, dir: "read" | "w
     p.fput(f);
   }
 }
+
+/**
+ * One sleep on `head` while `still()` holds: 0 to look again, or -errno (-EINTR on a
+ * signal; kernel.sys gets -EAGAIN: MODEL, it cannot sleep on another thread).
+ */
+export function* sleepOn(c: Caller, head: WaitQueueHead, exclusive: boolean, what: string, still: () => boolean): Body {
+  if (c.signalPending()) return c.interrupted();
+  const entry: WaitEntry = new WaitEntry(() => {
+    entry.head?.remove(entry);
+    c.wake();
+    return 1;
+  }, exclusive);
+  head.add(entry);
+  try {
+    if (!still()) return 0;
+    const woke = yield sleep(-1n, what, null);
+    if (typeof woke === "number") return woke;
+    return c.signalPending() ? c.interrupted() : 0;
+  } finally {
+    entry.head?.remove(entry);
+  }
+}
+
+/** A blocking datagram send: sleep where the send found no room (own buffer, or the receiver's peer_wait), then try again. */
+export function* dgramSendWait(c: Caller, f: SocketFile, attempt: () => number): Body {
+  c.p.fget(f);
+  try {
+    for (;;) {
+      const w = sendWait.wait ?? { head: f.sock.wq, exclusive: false };
+      const r = yield* sleepOn(c, w.head, w.exclusive, "sendto", () => true);
+      if (r !== 0) return r;
+      const n = attempt();
+      if (n !== -EAGAIN) return n;
+    }
+  } finally {
+    c.p.fput(f);
+  }
+}
+

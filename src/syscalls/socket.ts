@@ -5,17 +5,16 @@
 // setsockopt/getsockopt, ioctl(FIONREAD), and unlink of a socket's path.
 import * as U from "../uapi.js";
 import type { OpenFile } from "../kernel/file.js";
-import { WaitEntry, type WaitQueueHead } from "../kernel/waitqueue.js";
 import { PipeFile } from "../files/pipe.js";
 import { EpollFile } from "../files/epoll.js";
 import { MemFdFile } from "../files/memfd.js";
 import { SocketFile, UnixSock, RCV_SHUTDOWN, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, releaseSock } from "../files/socket.js";
-import { dgramConnect, dgramSend, sendWait } from "../files/unix-dgram.js";
+import { dgramConnect, dgramSend } from "../files/unix-dgram.js";
 import { attachedFds, recvScm } from "../files/unix-sock.js";
 import { isU8, writableArray } from "../usermem.js";
 import { isCInt, readUnixAddr, storeUnixAddr, type MsgHdr, type SockAddr } from "./args.js";
-import { blockingIo, checkBuffer } from "./io.js";
-import { sleep, type Body, type Caller } from "./pause.js";
+import { blockingIo, checkBuffer, dgramSendWait, sleepOn } from "./io.js";
+import type { Body, Caller } from "./pause.js";
 
 const AF_MAX = 46, SOCK_MAX = 11, SOCK_TYPE_MASK = 0xf, SOCK_RAW = 3, AF_UNSPEC = 0;
 /** SOCK_MIN_SNDBUF and SOCK_MIN_RCVBUF on x86-64 (2 × (2048 + skb) and 2048 + skb). */
@@ -160,28 +159,6 @@ function* connectWait(c: Caller, f: SocketFile, name: string): Body {
   }
 }
 
-/**
- * One sleep on `head` while `still()` holds: 0 to look again, or -errno (-EINTR on a
- * signal; kernel.sys gets -EAGAIN: MODEL, it cannot sleep on another thread).
- */
-function* sleepOn(c: Caller, head: WaitQueueHead, exclusive: boolean, what: string, still: () => boolean): Body {
-  if (c.signalPending()) return c.interrupted();
-  const entry: WaitEntry = new WaitEntry(() => {
-    entry.head?.remove(entry);
-    c.wake();
-    return 1;
-  }, exclusive);
-  head.add(entry);
-  try {
-    if (!still()) return 0;
-    const woke = yield sleep(-1n, what, null);
-    if (typeof woke === "number") return woke;
-    return c.signalPending() ? c.interrupted() : 0;
-  } finally {
-    entry.head?.remove(entry);
-  }
-}
-
 /** accept(2): accept4 with no flags. */
 export function accept(c: Caller, fd: number, addrOut: SockAddr | null): number | Body {
   return accept4(c, fd, addrOut, 0);
@@ -256,22 +233,6 @@ export function sendto(c: Caller, fd: number, buf: Uint8Array, len: number, flag
   const bad = checkBuffer(buf, len) ?? checkFlags(flags);
   if (bad !== null) return bad;
   return sendWithFiles(c, f, fd, len === buf?.byteLength ? buf : (buf ?? EMPTY).subarray(0, len), flags, addr, null);
-}
-
-/** A blocking datagram send: sleep where the send found no room (own buffer, or the receiver's peer_wait), then try again. */
-function* dgramSendWait(c: Caller, f: SocketFile, attempt: () => number): Body {
-  c.p.fget(f);
-  try {
-    for (;;) {
-      const w = sendWait.wait ?? { head: f.sock.wq, exclusive: false };
-      const r = yield* sleepOn(c, w.head, w.exclusive, "sendto", () => true);
-      if (r !== 0) return r;
-      const n = attempt();
-      if (n !== -U.EAGAIN) return n;
-    }
-  } finally {
-    c.p.fput(f);
-  }
 }
 
 /** recv(2): read(2) with flags (MSG_PEEK, MSG_DONTWAIT, MSG_WAITALL). */
