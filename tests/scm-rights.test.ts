@@ -84,6 +84,15 @@ test("a stream read stops after the skb that carried files", () => {
   const again: E.MsgHdr = { iov: [buf] };
   expect(s.recvmsg(b, again, 0)).toBe(2);
   expect(again.rights).toEqual([]);
+  // MSG_WAITALL too ends with that skb (Linux 6.18: recvmsg(6, MSG_WAITALL) -> 4 and the
+  // fd; a non-blocking recv(6, MSG_WAITALL) then returns the 2 bytes there).
+  expect(s.write(a, enc("12"), 2)).toBe(2);
+  expect(s.sendmsg(a, { iov: [enc("34")], rights: [e1] }, 0)).toBe(2);
+  expect(s.write(a, enc("56"), 2)).toBe(2);
+  const all: E.MsgHdr = { iov: [buf.subarray(0, 6)] };
+  expect(s.recvmsg(b, all, E.MSG_WAITALL)).toBe(4);
+  expect(all.rights!.length).toBe(1);
+  expect(s.recv(b, buf, 6, E.MSG_WAITALL)).toBe(2);
 });
 
 test("sendmsg's errors: a closed fd in rights (EBADF), too many (EINVAL), bad msghdr (EFAULT); files not sent are not kept", () => {

@@ -46,8 +46,17 @@ function dgramWrite(c: Caller, f: SocketFile, buf: Uint8Array, count: number): B
 }
 
 function blockingWrite(c: Caller, f: OpenFile, fd: number, buf: Uint8Array, count: number, done: number): Body {
+  return sendRest(c, f, fd, count, done, (at, n) => f.write(buf.subarray(at), n));
+}
+
+/**
+ * The rest of a blocking send of `count` bytes of which `done` went: `send(at, n)` sends n
+ * bytes from byte `at`; it goes on until all are sent, or an error ends it after a partial
+ * send (which then returns the count).
+ */
+export function sendRest(c: Caller, f: OpenFile, fd: number, count: number, done: number, send: (at: number, n: number) => number): Body {
   return blockingIo(c, f, fd, "write", () => {
-    const n = f.write(buf.subarray(done), count - done);
+    const n = send(done, count - done);
     if (n > 0) done += n;
     if (done === count) return done;
     if (n === -EAGAIN || n > 0) return -EAGAIN;

@@ -87,10 +87,17 @@ function* do_poll(c: Caller, req: PollRequest[], timeout: number): Body {
         const r = c.interrupted();
         return stored < 0 ? stored : r;
       }
-      const woke = yield sleep(deadline, "poll", () => nonZero(pollScan(p, req, null)) > 0);
+      // kernel.sys re-scans after each timer it fires (ready()); that scan is the pass after
+      // the wakeup. A thread scans when it runs again.
+      let scanned = false;
+      const woke = yield sleep(deadline, "poll", () => {
+        revents = pollScan(p, req, null);
+        scanned = true;
+        return nonZero(revents) > 0;
+      });
       if (typeof woke === "number") return woke;
       timedOut = woke === "timeout";
-      revents = pollScan(p, req, null);
+      if (!scanned) revents = pollScan(p, req, null);
     }
   } finally {
     for (const e of entries) e.head?.remove(e);

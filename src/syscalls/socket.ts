@@ -13,7 +13,7 @@ import { dgramConnect, dgramSend } from "../files/unix-dgram.js";
 import { attachedFds, recvScm } from "../files/unix-sock.js";
 import { isU8, writableArray } from "../usermem.js";
 import { isCInt, readUnixAddr, storeUnixAddr, type MsgHdr, type SockAddr } from "./args.js";
-import { blockingIo, checkBuffer, dgramSendWait, sleepOn } from "./io.js";
+import { blockingIo, checkBuffer, dgramSendWait, sendRest, sleepOn } from "./io.js";
 import type { Body, Caller } from "./pause.js";
 
 const AF_MAX = 46, SOCK_MAX = 11, SOCK_TYPE_MASK = 0xf, SOCK_RAW = 3, AF_UNSPEC = 0;
@@ -256,22 +256,32 @@ export function recvfrom(c: Caller, fd: number, buf: Uint8Array, len: number, fl
     if (dgram && !sender) return n;
     return storeUnixAddr(addrOut, sender?.addr ?? null) ? n : -U.EFAULT;
   };
-  const r = f.recvmsg(buf, len, flags);
-  f.dropPassedFiles(); // no room for SCM_RIGHTS here: the files are closed (MSG_CTRUNC)
-  const waitAll = !dgram && (flags & (U.MSG_WAITALL | U.MSG_PEEK)) === U.MSG_WAITALL && r > 0 && r < len;
-  if ((r !== -U.EAGAIN && !waitAll) || f.nonblock || flags & U.MSG_DONTWAIT) return from(r);
-  // A blocking receive sleeps for data; with MSG_WAITALL until all `len` bytes came (or
-  // end of stream, an error or a signal ends it with what was read).
-  let done = Math.max(r, 0);
+  const r = receive(c, f, fd, buf, len, flags, false);
+  return typeof r === "number" ? from(r) : mapBody(r, from);
+}
+
+/**
+ * The receive of recv, recvfrom and recvmsg: one attempt, then (a blocking socket with
+ * nothing) sleeps for data. MSG_WAITALL on a stream gathers all `len` bytes, unless end of
+ * stream, an error, a signal or passed files end the read with what it has. `keepFiles`:
+ * the caller takes passed files (recvmsg); the others close them (no room: MSG_CTRUNC).
+ */
+function receive(c: Caller, f: SocketFile, fd: number, buf: Uint8Array, len: number, flags: number, keepFiles: boolean): number | Body {
+  const waitAll = f.sock.type === U.SOCK_STREAM && (flags & (U.MSG_WAITALL | U.MSG_PEEK)) === U.MSG_WAITALL;
+  let done = 0;
   const attempt = (): number => {
-    const n = f.recvmsg(buf.subarray(done), len - done, flags);
-    f.dropPassedFiles();
+    const n = f.recvmsg(done ? buf.subarray(done) : buf, len - done, flags);
+    const gotFiles = recvScm.fds !== null;
+    if (!keepFiles) f.dropPassedFiles();
     if (n > 0) done += n;
-    if (n > 0 && (flags & U.MSG_WAITALL) && done < len) return -U.EAGAIN;
+    if (n > 0 && waitAll && done < len && !gotFiles) return -U.EAGAIN;
     if (n === -U.EAGAIN) return -U.EAGAIN;
     return done || n;
   };
-  return mapBody(blockingIo(c, f, fd, "read", attempt, () => done), from);
+  const r = attempt();
+  if (r !== -U.EAGAIN) return r;
+  if (f.nonblock || flags & U.MSG_DONTWAIT) return done || r;
+  return blockingIo(c, f, fd, "read", attempt, () => done);
 }
 
 /** A body whose result goes through `map`. */
@@ -479,14 +489,7 @@ function sendWithFiles(c: Caller, f: SocketFile, fd: number, buf: Uint8Array, fl
   }
   const r = f.sendmsg(buf, len, files);
   if (nonblock || (r < 0 && r !== -U.EAGAIN) || r === len) return r;
-  let done = Math.max(r, 0);
-  return blockingIo(c, f, fd, "write", () => {
-    const n = f.sendmsg(buf.subarray(done), len - done, done === 0 ? files : null);
-    if (n > 0) done += n;
-    if (done === len) return done;
-    if (n === -U.EAGAIN || n > 0) return -U.EAGAIN;
-    return done || n;
-  }, () => done);
+  return sendRest(c, f, fd, len, Math.max(r, 0), (at, n) => f.sendmsg(buf.subarray(at), n, at === 0 ? files : null));
 }
 
 /** Files that did not go with an skb lose their in-flight reference. */
@@ -514,9 +517,8 @@ export function recvmsg(c: Caller, fd: number, msg: MsgHdr, flags: number): numb
   const cloexec = (flags & U.MSG_CMSG_CLOEXEC) !== 0;
   const rflags = flags & ~U.MSG_CMSG_CLOEXEC;
   const finish = (r: number): number => (r < 0 ? r : deliverMsg(c, f, msg, m.iov, tmp, r, cloexec));
-  const r = f.recvmsg(tmp, m.total, rflags);
-  if (r !== -U.EAGAIN || f.nonblock || flags & U.MSG_DONTWAIT) return finish(r);
-  return mapBody(blockingIo(c, f, fd, "read", () => f.recvmsg(tmp, m.total, rflags)), finish);
+  const r = receive(c, f, fd, tmp, m.total, rflags, true);
+  return typeof r === "number" ? finish(r) : mapBody(r, finish);
 }
 
 /** The copy-out of recvmsg: the bytes into the iov, the passed files into the fd table, the flags. */
