@@ -14,6 +14,8 @@ import { createPipe } from "./files/pipe.js";
 import { EventFdFile } from "./files/eventfd.js";
 import { TimerFdFile } from "./files/timerfd.js";
 import { SocketFile, createSocketPair } from "./files/socket.js";
+import { InetSocketFile } from "./files/inet-sock.js";
+import { shutdown as inetShutdown } from "./syscalls/inet.js";
 import { MemFdFile } from "./files/memfd.js";
 import { isCInt, isCUint, readItimerspec, storeItimerspec, type EpollEventIn, type Itimerspec, type MsgHdr, type PollFd, type Sigmask, type SockAddr, type Timespec } from "./syscalls/args.js";
 import { SyncCaller } from "./syscalls/pause.js";
@@ -227,10 +229,9 @@ export class Sys {
   shutdown(fd: number, how: number): number {
     const f = this.#file(fd);
     if (!f) return -U.EBADF;
-    if (!(f instanceof SocketFile)) return -U.ENOTSOCK;
+    if (!(f instanceof SocketFile) && !(f instanceof InetSocketFile)) return -U.ENOTSOCK;
     if (!isCInt(how) || how < SHUT_RD || how > SHUT_RDWR) return -U.EINVAL;
-    const r = f.shutdownSock(how);
-    return r;
+    return f instanceof SocketFile ? f.shutdownSock(how) : inetShutdown(f, how);
   }
 
   /**

@@ -157,6 +157,10 @@ export const ESOCKTNOSUPPORT = 94;
 export const ETIMEDOUT = 110;
 /** EMSGSIZE 90: Message too long (a datagram larger than the send buffer allows). */
 export const EMSGSIZE = 90;
+/** EDESTADDRREQ 89: Destination address required (a send on an unconnected datagram socket). */
+export const EDESTADDRREQ = 89;
+/** ECONNABORTED 103: Software caused connection abort. */
+export const ECONNABORTED = 103;
 /** ENOPROTOOPT 92: Protocol not available (an unknown socket option). */
 export const ENOPROTOOPT = 92;
 /** EADDRINUSE 98: Address already in use. */
@@ -311,6 +315,8 @@ export const MFD_NAME_MAX = 249;
 export const CLOCK_REALTIME_ALARM = 8;
 /** timerfd_create(2) clock: CLOCK_BOOTTIME that wakes a suspended system. */
 export const CLOCK_BOOTTIME_ALARM = 9;
+/** AF_UNSPEC: no family (connect(2) with it dissolves an association). */
+export const AF_UNSPEC = 0;
 /** AF_INET: IPv4. */
 export const AF_INET = 2;
 /** AF_INET6: IPv6. */
@@ -365,6 +371,14 @@ export const SO_REUSEPORT = 15;
 export const SO_RCVLOWAT = 18;
 /** Socket option (read-only): 1 on a listening socket. */
 export const SO_ACCEPTCONN = 30;
+/** IPPROTO_IPV6: the level of IPv6 socket options. */
+export const IPPROTO_IPV6 = 41;
+/** IPv6 option (level IPPROTO_IPV6): a socket bound to :: takes IPv6 only. */
+export const IPV6_V6ONLY = 26;
+/** SOL_SOCKET option: the socket's protocol (read-only). */
+export const SO_PROTOCOL = 38;
+/** SOL_SOCKET option: the socket's address family (read-only). */
+export const SO_DOMAIN = 39;
 /** TCP option (level IPPROTO_TCP): no Nagle delay. */
 export const TCP_NODELAY = 1;
 /** ioctl(2) request: bytes ready to read (SIOCINQ). */

@@ -13,6 +13,7 @@ import { AF_UNIX, CLOCK_MONOTONIC, CLOCK_REALTIME, EAGAIN, EBUSY, EDEADLK, EFD_C
 import { EventCopier } from "../core/transfer.js";
 import { CACHE_EPITEM, CACHE_EPITEMS_HEAD, CACHE_EPPOLL_ENTRY, CACHE_EVENTPOLL, CACHE_WAKEUP_SOURCE, SLOT_MASK, WATCHER_BUSY, WS_ACTIVE, WS_ACTIVE_COUNT, WS_EVENT_COUNT, WS_RELAX_COUNT } from "../abi.js";
 import { TimerQueue } from "./timers.js";
+import { InetNet } from "../files/inet-net.js";
 import { InodeAllocator } from "./inode.js";
 import { Scheduler } from "./sched.js";
 
@@ -79,6 +80,8 @@ export class Process {
   readonly pipeBuffers = new PipeBufferPool();
   /** The AF_UNIX name space of this kernel (bound socket names). */
   readonly unixNames = new UnixNames();
+  /** The loopback network of this kernel's AF_INET and AF_INET6 sockets (ports, TCP timers). */
+  readonly net: InetNet;
   /** What this kernel's AF_UNIX sockets use of it: names, and references to files in flight. */
   readonly unixHost: UnixHost = {
     release: (sk) => this.unixNames.release(sk),
@@ -120,6 +123,7 @@ export class Process {
     this.seed = options.seed ?? 1;
     this.capBlockSuspend = options.capBlockSuspend ?? true;
     this.clock = new Clock(options.clock ?? "virtual");
+    this.net = new InetNet(this.timers, this.clock);
     this.fdt = new FdTable(options.maxFds ?? 1024, (f) => this.lastRef(f));
     (this as { core: CoreExports }).core = typeof core === "function" ? core(this.imports(), (e) => (this.#dead = e)) : core;
     const mem = options.maxMemoryBytes ?? WASM32_MAX_BYTES;

@@ -3,6 +3,7 @@
 // stored is a bad pointer (EFAULT), never an exception. Shared by every syscall module.
 import * as U from "../uapi.js";
 import type { ItimerNs } from "../files/timerfd.js";
+import { ipFromV4Text, ipFromV6Text, v4Text, type Ip } from "../files/inet-addr.js";
 
 /** The struct epoll_event given to epoll_ctl(2). */
 export interface EpollEventIn {
@@ -155,12 +156,20 @@ export function readTimespec(ts: unknown): { ns: bigint; valid: boolean } | unde
 }
 
 
-/** A socket address as callers pass it: `{ family: AF_UNIX, path }` (see sockets in docs/API.md). */
+/**
+ * A socket address as callers pass it: `{ family: AF_UNIX, path }`, `{ family: AF_INET,
+ * addr: "127.0.0.1", port }` or `{ family: AF_INET6, addr: "::1", port }` (see sockets in
+ * docs/API.md).
+ */
 export interface SockAddr {
-  /** AF_UNIX (AF_INET, AF_INET6: not modelled yet). */
+  /** AF_UNIX, AF_INET or AF_INET6 (AF_UNSPEC where connect(2) takes it). */
   family: number;
   /** AF_UNIX: a path, "\0…" for an abstract name, "" for autobind (bind) or unnamed (getsockname). */
   path?: string;
+  /** AF_INET: a dotted quad; AF_INET6: IPv6 text (a v4-mapped "::ffff:a.b.c.d" included). */
+  addr?: string;
+  /** AF_INET, AF_INET6: the port, 0 … 65535 (0 in bind: an ephemeral port). */
+  port?: number;
 }
 
 /** sizeof(sun_path). */
@@ -191,6 +200,40 @@ export function storeUnixAddr(out: unknown, name: string | null): boolean {
   try {
     (out as SockAddr).family = U.AF_UNIX;
     (out as SockAddr).path = name ?? "";
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An internet address for a socket of `family`: { ip, port }, or -errno — EFAULT when it
+ * cannot be read, EAFNOSUPPORT for another family (AF_UNSPEC passes: the caller decides),
+ * EINVAL for an address or port that is not one (MODEL: C passes bytes, which are always
+ * some address; text can be malformed).
+ */
+export function readInetAddr(a: unknown, family: number): { family: number; ip: Ip; port: number } | number {
+  if (a === null || typeof a !== "object") return -U.EFAULT;
+  let fam: unknown, addr: unknown, port: unknown;
+  try {
+    ({ family: fam, addr, port } = a as SockAddr);
+  } catch {
+    return -U.EFAULT;
+  }
+  if (fam !== family && fam !== U.AF_UNSPEC) return -U.EAFNOSUPPORT;
+  if (!isInt(port) || port < 0 || port > 0xffff || typeof addr !== "string") return -U.EINVAL;
+  const ip = family === U.AF_INET ? ipFromV4Text(addr) : ipFromV6Text(addr);
+  if (ip === null) return -U.EINVAL;
+  return { family: fam as number, ip, port };
+}
+
+/** Stores an internet address, in the socket family's form, into a caller's object: false if it faults. */
+export function storeInetAddr(out: unknown, family: number, ip: Ip, port: number): boolean {
+  if (out === null || typeof out !== "object") return false;
+  try {
+    (out as SockAddr).family = family;
+    (out as SockAddr).addr = family === U.AF_INET ? v4Text(ip) : ip;
+    (out as SockAddr).port = port;
     return true;
   } catch {
     return false;

@@ -130,9 +130,10 @@ export function* blockingIo(c: Caller, f: OpenFile, fd: number, dir: "read" | "w
 
 /**
  * One sleep on `head` while `still()` holds: 0 to look again, or -errno (-EINTR on a
- * signal; kernel.sys gets -EAGAIN: MODEL, it cannot sleep on another thread).
+ * signal; kernel.sys gets -EAGAIN: MODEL, it cannot sleep on another thread — unless
+ * `timersCanEnd`: a timer may end the wait, so kernel.sys runs the virtual clock to it).
  */
-export function* sleepOn(c: Caller, head: WaitQueueHead, exclusive: boolean, what: string, still: () => boolean): Body {
+export function* sleepOn(c: Caller, head: WaitQueueHead, exclusive: boolean, what: string, still: () => boolean, timersCanEnd = false): Body {
   if (c.signalPending()) return c.interrupted();
   const entry: WaitEntry = new WaitEntry(() => {
     entry.head?.remove(entry);
@@ -142,7 +143,7 @@ export function* sleepOn(c: Caller, head: WaitQueueHead, exclusive: boolean, wha
   head.add(entry);
   try {
     if (!still()) return 0;
-    const woke = yield sleep(-1n, what, null);
+    const woke = yield sleep(-1n, what, timersCanEnd ? () => !still() : null);
     if (typeof woke === "number") return woke;
     return c.signalPending() ? c.interrupted() : 0;
   } finally {

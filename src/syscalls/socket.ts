@@ -12,7 +12,9 @@ import { SocketFile, UnixSock, RCV_SHUTDOWN, TCP_CLOSE, TCP_ESTABLISHED, TCP_LIS
 import { dgramConnect, dgramSend } from "../files/unix-dgram.js";
 import { attachedFds, recvScm } from "../files/unix-sock.js";
 import { isU8, writableArray } from "../usermem.js";
-import { isCInt, readUnixAddr, storeUnixAddr, type MsgHdr, type SockAddr } from "./args.js";
+import { isCInt, readUnixAddr, storeInetAddr, storeUnixAddr, type MsgHdr, type SockAddr } from "./args.js";
+import { InetSocketFile } from "../files/inet-sock.js";
+import * as I from "./inet.js";
 import { blockingIo, checkBuffer, dgramSendWait, sendRest, sleepOn } from "./io.js";
 import type { Body, Caller } from "./pause.js";
 
@@ -21,11 +23,11 @@ const AF_MAX = 46, SOCK_MAX = 11, SOCK_TYPE_MASK = 0xf, SOCK_RAW = 3, AF_UNSPEC 
 const SOCK_MIN_SNDBUF = 4608, SOCK_MIN_RCVBUF = 2304;
 const WMEM_MAX = 212992, RMEM_MAX = 212992, INT_MAX = 0x7fffffff;
 
-/** sockfd_lookup: the socket behind `fd`, or -EBADF / -ENOTSOCK. */
-function sockFile(c: Caller, fd: number): SocketFile | number {
+/** sockfd_lookup: the socket behind `fd` (AF_UNIX or internet), or -EBADF / -ENOTSOCK. */
+function sockFile(c: Caller, fd: number): SocketFile | InetSocketFile | number {
   const f = c.p.fdt.get(fd);
   if (!f) return -U.EBADF;
-  return f instanceof SocketFile ? f : -U.ENOTSOCK;
+  return f instanceof SocketFile || f instanceof InetSocketFile ? f : -U.ENOTSOCK;
 }
 
 /** socket(2): AF_UNIX SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET (SOCK_RAW is taken as SOCK_DGRAM); `type` may add SOCK_NONBLOCK and SOCK_CLOEXEC. */
@@ -36,7 +38,8 @@ export function socket(c: Caller, domain: number, type: number, protocol: number
   let t = type & SOCK_TYPE_MASK;
   if (domain < 0 || domain >= AF_MAX) return -U.EAFNOSUPPORT;
   if (t >= SOCK_MAX) return -U.EINVAL;
-  // MODEL: only AF_UNIX is modelled yet (AF_INET and AF_INET6 exist in Linux; here EAFNOSUPPORT).
+  if (domain === U.AF_INET || domain === U.AF_INET6) return I.inetSocket(c, domain, t, protocol, flags);
+  // MODEL: the other families are not built into this kernel.
   if (domain !== U.AF_UNIX) return -U.EAFNOSUPPORT;
   if (protocol !== 0 && protocol !== U.AF_UNIX) return -U.EPROTONOSUPPORT;
   if (t === SOCK_RAW) t = U.SOCK_DGRAM; // unix_create: SOCK_RAW is taken as SOCK_DGRAM
@@ -51,6 +54,7 @@ export function socket(c: Caller, domain: number, type: number, protocol: number
 export function bind(c: Caller, fd: number, addr: SockAddr): number {
   const f = sockFile(c, fd);
   if (typeof f === "number") return f;
+  if (f instanceof InetSocketFile) return I.bind(f, addr);
   const name = readUnixAddr(addr);
   if (typeof name === "number") return name;
   const sk = f.sock;
@@ -73,6 +77,7 @@ export function bind(c: Caller, fd: number, addr: SockAddr): number {
 export function listen(c: Caller, fd: number, backlog: number): number {
   const f = sockFile(c, fd);
   if (typeof f === "number") return f;
+  if (f instanceof InetSocketFile) return I.listen(f, backlog);
   if (!isCInt(backlog)) return -U.EINVAL; // MODEL: C has no non-integers
   if (backlog >>> 0 > U.SOMAXCONN) backlog = U.SOMAXCONN;
   const sk = f.sock;
@@ -89,6 +94,7 @@ export function listen(c: Caller, fd: number, backlog: number): number {
 export function connect(c: Caller, fd: number, addr: SockAddr): number | Body {
   const f = sockFile(c, fd);
   if (typeof f === "number") return f;
+  if (f instanceof InetSocketFile) return I.connect(c, f, addr);
   if (f.sock.type === U.SOCK_DGRAM) return connectDgram(c, f.sock, addr);
   const name = readUnixAddr(addr);
   if (typeof name === "number") return name;
@@ -173,6 +179,7 @@ export function accept4(c: Caller, fd: number, addrOut: SockAddr | null, flags: 
   if (c.p.fdt.findFree() < 0) return -U.EMFILE;
   const f = sockFile(c, fd);
   if (typeof f === "number") return f;
+  if (f instanceof InetSocketFile) return I.accept(c, f, addrOut, flags);
   const r = f.accept();
   if (r !== -U.EAGAIN || f.nonblock) return typeof r === "number" ? r : install(c, r, addrOut, flags);
   return acceptWait(c, f, addrOut, flags);
@@ -209,6 +216,7 @@ function install(c: Caller, nsk: UnixSock, addrOut: SockAddr | null, flags: numb
 export function getsockname(c: Caller, fd: number, out: SockAddr): number {
   const f = sockFile(c, fd);
   if (typeof f === "number") return f;
+  if (f instanceof InetSocketFile) return I.getsockname(f, out);
   return storeUnixAddr(out, f.sock.addr) ? 0 : -U.EFAULT;
 }
 
@@ -216,6 +224,7 @@ export function getsockname(c: Caller, fd: number, out: SockAddr): number {
 export function getpeername(c: Caller, fd: number, out: SockAddr): number {
   const f = sockFile(c, fd);
   if (typeof f === "number") return f;
+  if (f instanceof InetSocketFile) return I.getpeername(f, out);
   const peer = f.sock.peer;
   if (!peer) return -U.ENOTCONN;
   return storeUnixAddr(out, peer.addr) ? 0 : -U.EFAULT;
@@ -230,8 +239,9 @@ export function send(c: Caller, fd: number, buf: Uint8Array, len: number, flags:
 export function sendto(c: Caller, fd: number, buf: Uint8Array, len: number, flags: number, addr: SockAddr | null): number | Body {
   const f = sockFile(c, fd);
   if (typeof f === "number") return f;
-  const bad = checkBuffer(buf, len) ?? checkFlags(flags);
+  const bad = checkBuffer(buf, len) ?? checkFlags(flags, f);
   if (bad !== null) return bad;
+  if (f instanceof InetSocketFile) return I.send(c, f, fd, len === buf?.byteLength ? buf : (buf ?? EMPTY).subarray(0, len), flags, addr, false);
   return sendWithFiles(c, f, fd, len === buf?.byteLength ? buf : (buf ?? EMPTY).subarray(0, len), flags, addr, null);
 }
 
@@ -244,8 +254,9 @@ export function recv(c: Caller, fd: number, buf: Uint8Array, len: number, flags:
 export function recvfrom(c: Caller, fd: number, buf: Uint8Array, len: number, flags: number, addrOut: SockAddr | null): number | Body {
   const f = sockFile(c, fd);
   if (typeof f === "number") return f;
-  const bad = checkBuffer(buf, len) ?? checkFlags(flags);
+  const bad = checkBuffer(buf, len) ?? checkFlags(flags, f);
   if (bad !== null) return bad;
+  if (f instanceof InetSocketFile) return inetRecvfrom(c, f, fd, buf ?? EMPTY, len, flags, addrOut);
   const dgram = f.sock.type !== U.SOCK_STREAM;
   // The sender's address: a stream's peer; a datagram's own sender (stored even for a
   // 0-byte datagram, which is still a message).
@@ -289,8 +300,9 @@ function* mapBody(body: Body, map: (r: number) => number): Body {
   return map(yield* body);
 }
 
-function checkFlags(flags: number): number | null {
+function checkFlags(flags: number, f: SocketFile | InetSocketFile): number | null {
   if (!isCInt(flags)) return -U.EINVAL; // MODEL: C has no non-integers
+  if (f instanceof InetSocketFile) return null; // the protocols check MSG_OOB (inet.ts)
   // MODEL: out-of-band data is not modelled. Other flag bits are ignored, as Linux ignores
   // those a protocol does not use (MSG_TRUNC on an AF_UNIX stream, MSG_NOSIGNAL while no
   // signal is ever raised).
@@ -303,6 +315,7 @@ export function setsockopt(c: Caller, fd: number, level: number, name: number, v
   const f = sockFile(c, fd);
   if (typeof f === "number") return f;
   if (!isCInt(level) || !isCInt(name)) return -U.EINVAL;
+  if (f instanceof InetSocketFile) return I.setsockopt(f, level, name, value);
   if (level !== U.SOL_SOCKET) return -U.EOPNOTSUPP; // AF_UNIX has no protocol-level options
   if (!isCInt(value)) return -U.EINVAL; // an optval that is not a C int
   const sk = f.sock;
@@ -332,6 +345,14 @@ export function getsockopt(c: Caller, fd: number, level: number, name: number, o
   const f = sockFile(c, fd);
   if (typeof f === "number") return f;
   if (!isCInt(level) || !isCInt(name)) return -U.EINVAL;
+  if (f instanceof InetSocketFile) {
+    const err = f.sk.err;
+    const v = I.getsockopt(f, level, name);
+    if (v < 0) return v;
+    if (store0(out, v)) return 0;
+    if (level === U.SOL_SOCKET && name === U.SO_ERROR) f.sk.err = err; // not read: not cleared
+    return -U.EFAULT;
+  }
   if (level !== U.SOL_SOCKET) return -U.EOPNOTSUPP;
   const sk = f.sock;
   let v: number;
@@ -364,6 +385,9 @@ export function ioctl(c: Caller, fd: number, request: number, out: number[]): nu
   if (f instanceof SocketFile) {
     if (f.sock.state === TCP_LISTEN) return -U.EINVAL;
     v = f.inq;
+  } else if (f instanceof InetSocketFile) {
+    v = I.inq(f);
+    if (v < 0) return v;
   } else if (f instanceof PipeFile) v = f.pipe.size;
   else if (f instanceof MemFdFile) v = f.remaining;
   else return -U.ENOTTY;
@@ -427,8 +451,9 @@ export function sendmsg(c: Caller, fd: number, msg: MsgHdr, flags: number): numb
   if (typeof f === "number") return f;
   const m = readMsg(msg, true);
   if (typeof m === "number") return m;
-  const bad = checkFlags(flags);
+  const bad = checkFlags(flags, f);
   if (bad !== null) return bad;
+  if (f instanceof InetSocketFile) return I.send(c, f, fd, gather(m.iov, m.total), flags, m.name as SockAddr | null | undefined, (m.rights?.length ?? 0) > 0);
   // A seqpacket socket checks its error and connection before the control data
   // (unix_seqpacket_sendmsg); the others parse it first (scm_send).
   const sk = f.sock;
@@ -451,18 +476,35 @@ export function sendmsg(c: Caller, fd: number, msg: MsgHdr, flags: number): numb
       files.push(file);
     }
   }
-  const buf = new Uint8Array(m.total);
-  let at = 0;
-  for (const b of m.iov) {
-    buf.set(b, at);
-    at += b.byteLength;
-  }
+  const buf = gather(m.iov, m.total);
   if (files) for (const file of files) c.p.fget(file); // in flight: one reference each
   const r = sendWithFiles(c, f, fd, buf, flags, m.name as SockAddr | null | undefined, files);
   return typeof r === "number" ? settle(c, r, files) : settleBody(c, r, files);
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** The bytes of an iov, in order. */
+function gather(iov: Uint8Array[], total: number): Uint8Array {
+  const buf = new Uint8Array(total);
+  let at = 0;
+  for (const b of iov) {
+    buf.set(b, at);
+    at += b.byteLength;
+  }
+  return buf;
+}
+
+/** recvfrom on an internet socket: `addrOut` gets a datagram's sender (TCP leaves it alone: no name). */
+function inetRecvfrom(c: Caller, f: InetSocketFile, fd: number, buf: Uint8Array, len: number, flags: number, addrOut: SockAddr | null): number | Body {
+  const info: I.InetRecvInfo = { fromIp: "", fromPort: 0, trunc: false };
+  const from = (n: number): number => {
+    if (n < 0 || addrOut === null || addrOut === undefined || !info.fromIp) return n;
+    return storeInetAddr(addrOut, f.sk.family, info.fromIp, info.fromPort) ? n : -U.EFAULT;
+  };
+  const r = I.receive(c, f, fd, buf, len, flags, info);
+  return typeof r === "number" ? from(r) : mapBody(r, from);
+}
 
 /** The send of sendto and sendmsg: all of `buf`; `files` (SCM_RIGHTS) go with the first skb. */
 function sendWithFiles(c: Caller, f: SocketFile, fd: number, buf: Uint8Array, flags: number, addr: SockAddr | null | undefined, files: OpenFile[] | null): number | Body {
@@ -511,14 +553,45 @@ export function recvmsg(c: Caller, fd: number, msg: MsgHdr, flags: number): numb
   if (typeof f === "number") return f;
   const m = readMsg(msg, false);
   if (typeof m === "number") return m;
-  const bad = checkFlags(flags);
+  const bad = checkFlags(flags, f);
   if (bad !== null) return bad;
   const tmp = new Uint8Array(m.total);
+  if (f instanceof InetSocketFile) return inetRecvmsg(c, f, fd, msg, m.iov, tmp, flags & ~U.MSG_CMSG_CLOEXEC);
   const cloexec = (flags & U.MSG_CMSG_CLOEXEC) !== 0;
   const rflags = flags & ~U.MSG_CMSG_CLOEXEC;
   const finish = (r: number): number => (r < 0 ? r : deliverMsg(c, f, msg, m.iov, tmp, r, cloexec));
   const r = receive(c, f, fd, tmp, m.total, rflags, true);
   return typeof r === "number" ? finish(r) : mapBody(r, finish);
+}
+
+/** recvmsg on an internet socket: the bytes into the iov, msg.flags MSG_TRUNC for a cut datagram, msg.name its sender. */
+function inetRecvmsg(c: Caller, f: InetSocketFile, fd: number, msg: MsgHdr, iov: Uint8Array[], tmp: Uint8Array, flags: number): number | Body {
+  const info: I.InetRecvInfo = { fromIp: "", fromPort: 0, trunc: false };
+  const finish = (r: number): number => {
+    if (r < 0) return r;
+    scatter(iov, tmp, Math.min(r, tmp.byteLength));
+    try {
+      msg.rights = [];
+      msg.flags = info.trunc ? U.MSG_TRUNC : 0;
+      if (msg.name !== null && msg.name !== undefined && info.fromIp) storeInetAddr(msg.name, f.sk.family, info.fromIp, info.fromPort);
+    } catch {
+      return -U.EFAULT;
+    }
+    return r;
+  };
+  const r = I.receive(c, f, fd, tmp, tmp.byteLength, flags, info);
+  return typeof r === "number" ? finish(r) : mapBody(r, finish);
+}
+
+/** Copies `n` bytes of `tmp` into the iov's buffers in order. */
+function scatter(iov: Uint8Array[], tmp: Uint8Array, n: number): void {
+  let at = 0;
+  for (const b of iov) {
+    const k = Math.min(n - at, b.byteLength);
+    if (k <= 0) break;
+    b.set(tmp.subarray(at, at + k), 0);
+    at += k;
+  }
 }
 
 /** The copy-out of recvmsg: the bytes into the iov, the passed files into the fd table, the flags. */
@@ -527,14 +600,7 @@ function deliverMsg(c: Caller, f: SocketFile, msg: MsgHdr, iov: Uint8Array[], tm
   recvScm.fds = null;
   const from = recvScm.from ?? (f.sock.type === U.SOCK_STREAM ? f.sock.peer : null);
   let mflags = recvScm.trunc ? U.MSG_TRUNC : 0;
-  let left = Math.min(r, tmp.byteLength);
-  let at = 0;
-  for (const b of iov) {
-    const n = Math.min(left, b.byteLength);
-    b.set(tmp.subarray(at, at + n), 0);
-    at += n;
-    left -= n;
-  }
+  scatter(iov, tmp, Math.min(r, tmp.byteLength));
   // scm_detach_fds: each file gets the lowest free fd; when the table is full the rest are
   // dropped and MSG_CTRUNC tells.
   const fds: number[] = [];

@@ -1,0 +1,102 @@
+// The port tables of a kernel's loopback network (inet_hashinfo's bind buckets for TCP,
+// udp_table for UDP): who holds which local port, the bind conflict rules, and ephemeral
+// port choice. A TCP port is held by sockets (bound, listening, connected, orphaned while
+// closing) and by TIME_WAIT remnants of connections this side closed first.
+import { EADDRINUSE } from "../uapi.js";
+import { addrsOverlap, type Ip } from "./inet-addr.js";
+
+/** Something that holds a port: a socket, or a TCP TIME_WAIT remnant. */
+export interface PortHolder {
+  localIp: Ip;
+  localPort: number;
+  /** SO_REUSEADDR (sk_reuse). */
+  readonly reuse: boolean;
+  /** SO_REUSEPORT. */
+  readonly reuseport: boolean;
+  /** IPV6_V6ONLY: a bound :: takes IPv6 only. */
+  readonly v6only: boolean;
+  /** TCP_LISTEN: SO_REUSEADDR does not share a listening port. */
+  readonly listening: boolean;
+}
+
+/** net.ipv4.ip_local_port_range on Linux (and this machine): 32768 60999. */
+export const EPHEMERAL_LOW = 32768;
+export const EPHEMERAL_HIGH = 60999;
+
+export class PortTable {
+  readonly #byPort = new Map<number, Set<PortHolder>>();
+  /** Where the next search for an odd (bind) or even (connect) ephemeral port starts. */
+  #nextOdd = EPHEMERAL_LOW + 1;
+  #nextEven = EPHEMERAL_LOW;
+
+  constructor(readonly proto: "tcp" | "udp") {}
+
+  /** Who holds `port`. */
+  holders(port: number): Iterable<PortHolder> {
+    return this.#byPort.get(port) ?? [];
+  }
+
+  /**
+   * inet_bind_conflict / udp_lib_lport_inuse: `sk` may not take (`ip`, `port`) while a
+   * holder's address overlaps — unless both set SO_REUSEADDR (TCP: and the holder is not
+   * listening), or both set SO_REUSEPORT (one user owns every socket here).
+   */
+  conflicts(sk: PortHolder, ip: Ip, port: number): boolean {
+    for (const h of this.holders(port)) {
+      if (h === sk || !addrsOverlap(ip, sk.v6only, h.localIp, h.v6only)) continue;
+      if (sk.reuse && h.reuse && (this.proto === "udp" || !h.listening)) continue;
+      if (sk.reuseport && h.reuseport) continue;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Takes (`ip`, `port`) for `sk`; port 0 picks a free ephemeral port — odd ones for bind(),
+   * even ones for connect() (`forConnect`), as inet_csk_find_open_port and
+   * __inet_hash_connect split the range. 0, or -EADDRINUSE (no free port: also EADDRINUSE).
+   * MODEL: Linux starts each search at a random offset; here the search goes on from the
+   * last port given, so runs are reproducible.
+   */
+  bind(sk: PortHolder, ip: Ip, port: number, forConnect = false): number {
+    if (port === 0) {
+      port = this.#ephemeral(forConnect ? 0 : 1);
+      if (port === 0) return -EADDRINUSE;
+    } else if (this.conflicts(sk, ip, port)) return -EADDRINUSE;
+    this.add(sk, ip, port);
+    return 0;
+  }
+
+  /** A port nobody holds, of the preferred parity first (then the other); 0 if none. */
+  #ephemeral(parity: number): number {
+    const span = EPHEMERAL_HIGH - EPHEMERAL_LOW + 1; // even: stepping by 2 keeps the parity
+    for (const want of [parity, 1 - parity]) {
+      const start = want ? this.#nextOdd : this.#nextEven;
+      for (let i = 0; i < span; i += 2) {
+        const p = EPHEMERAL_LOW + ((start - EPHEMERAL_LOW + i) % span);
+        if (this.#byPort.has(p)) continue;
+        const next = EPHEMERAL_LOW + ((p - EPHEMERAL_LOW + 2) % span);
+        if (want) this.#nextOdd = next;
+        else this.#nextEven = next;
+        return p;
+      }
+    }
+    return 0;
+  }
+
+  /** Records `sk` as holding (`ip`, `port`) without a conflict check (an accepted socket shares its listener's port). */
+  add(sk: PortHolder, ip: Ip, port: number): void {
+    sk.localIp = ip;
+    sk.localPort = port;
+    let set = this.#byPort.get(port);
+    if (!set) this.#byPort.set(port, (set = new Set()));
+    set.add(sk);
+  }
+
+  /** `sk` lets go of its port. */
+  remove(sk: PortHolder): void {
+    const set = this.#byPort.get(sk.localPort);
+    if (!set?.delete(sk)) return;
+    if (!set.size) this.#byPort.delete(sk.localPort);
+  }
+}
