@@ -141,7 +141,22 @@ export function sourceFor(dst: Ip): Ip {
   return isV4(dst) ? "::ffff:127.0.0.1" : V6_LOOPBACK;
 }
 
-/** connect() to a wildcard reaches loopback (ip_route_connect: INADDR_ANY becomes 127.0.0.1). */
-export function connectTarget(dst: Ip): Ip {
-  return dst === V4_ANY ? "::ffff:127.0.0.1" : dst === V6_ANY ? V6_LOOPBACK : dst;
+/**
+ * Where a connect or send to `dst` from a socket bound to `local` goes: a wildcard means
+ * this host — the socket's own bound IPv4 address, else 127.0.0.1 (ip_route_connect: an
+ * INADDR_ANY destination becomes the source); an IPv6 socket's :: is ::1, or the v4-mapped
+ * 127.0.0.1 when it is bound to a v4-mapped address.
+ */
+export function connectTarget(dst: Ip, local: Ip): Ip {
+  if (dst === V4_ANY) return isV4(local) && !isAny(local) ? local : "::ffff:127.0.0.1";
+  if (dst === V6_ANY) return isV4(local) && !isAny(local) ? "::ffff:127.0.0.1" : V6_LOOPBACK;
+  return dst;
+}
+
+/**
+ * An IPv6 socket whose source is an IPv4 (v4-mapped) address cannot reach an IPv6
+ * destination (ip6_dst_lookup_tail: EAFNOSUPPORT).
+ */
+export function mappedSourceToV6(family: number, local: Ip, dst: Ip): boolean {
+  return family === 10 && isV4(local) && !isAny(local) && !isV4(dst);
 }

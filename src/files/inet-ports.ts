@@ -17,6 +17,8 @@ export interface PortHolder {
   readonly v6only: boolean;
   /** TCP_LISTEN: SO_REUSEADDR does not share a listening port. */
   readonly listening: boolean;
+  /** In the table now. */
+  hashed: boolean;
 }
 
 /** net.ipv4.ip_local_port_range on Linux (and this machine): 32768 60999. */
@@ -26,10 +28,16 @@ export const EPHEMERAL_HIGH = 60999;
 export class PortTable {
   readonly #byPort = new Map<number, Set<PortHolder>>();
   /** Where the next search for an odd (bind) or even (connect) ephemeral port starts. */
-  #nextOdd = EPHEMERAL_LOW + 1;
-  #nextEven = EPHEMERAL_LOW;
+  #nextOdd: number;
+  #nextEven: number;
 
-  constructor(readonly proto: "tcp" | "udp") {}
+  constructor(readonly proto: "tcp" | "udp") {
+    // UDP starts in the middle of the range, so that a TCP and a UDP socket do not get the
+    // same number by coincidence (Linux's random choice seldom does).
+    const start = proto === "tcp" ? EPHEMERAL_LOW : EPHEMERAL_LOW + 14116;
+    this.#nextEven = start;
+    this.#nextOdd = start + 1;
+  }
 
   /** Who holds `port`. */
   holders(port: number): Iterable<PortHolder> {
@@ -88,6 +96,7 @@ export class PortTable {
   add(sk: PortHolder, ip: Ip, port: number): void {
     sk.localIp = ip;
     sk.localPort = port;
+    sk.hashed = true;
     let set = this.#byPort.get(port);
     if (!set) this.#byPort.set(port, (set = new Set()));
     set.add(sk);
@@ -95,6 +104,7 @@ export class PortTable {
 
   /** `sk` lets go of its port. */
   remove(sk: PortHolder): void {
+    sk.hashed = false;
     const set = this.#byPort.get(sk.localPort);
     if (!set?.delete(sk)) return;
     if (!set.size) this.#byPort.delete(sk.localPort);

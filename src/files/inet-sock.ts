@@ -41,7 +41,7 @@ export class InetSocketFile extends OpenFile {
   override write(buf: Uint8Array, count: number): number {
     const sk = this.sk;
     if (sk instanceof TcpSock) return sk.send(buf, count);
-    return sk.send(buf.subarray(0, count), null);
+    return sk.sendmsg(buf.subarray(0, count), null, 0);
   }
 
   override waitHead(dir: "read" | "write") {

@@ -32,7 +32,7 @@ import type { PortHolder } from "./inet-ports.js";
 /** sk_state values (include/net/tcp_states.h). */
 export const TCP_ESTABLISHED = 1, TCP_SYN_SENT = 2, TCP_FIN_WAIT1 = 4, TCP_FIN_WAIT2 = 5, TCP_TIME_WAIT = 6, TCP_CLOSE = 7, TCP_CLOSE_WAIT = 8, TCP_LAST_ACK = 9, TCP_LISTEN = 10, TCP_CLOSING = 11;
 /** socket->state (SS_*): what connect(2) remembers between calls. */
-export const SS_UNCONNECTED = 1, SS_CONNECTING = 2, SS_CONNECTED = 3;
+export const SS_UNCONNECTED = 1, SS_CONNECTING = 2, SS_CONNECTED = 3, SS_DISCONNECTING = 4;
 
 const RCV_SHUTDOWN = 1, SEND_SHUTDOWN = 2, SHUTDOWN_MASK = 3;
 /** tcp_wmem[1] and tcp_rmem[1]: a socket's buffers before a connection. */
@@ -62,6 +62,7 @@ export class TimeWait implements PortHolder {
   readonly reuseport: boolean;
   readonly v6only: boolean;
   readonly listening = false;
+  hashed = false;
   finWait2: boolean;
   private readonly timer: Timer;
   constructor(sk: TcpSock, finWait2: boolean) {
@@ -91,6 +92,8 @@ export type TcpPeer = TcpSock | TimeWait;
 export class TcpSock implements PortHolder {
   localIp: Ip;
   localPort = 0;
+  /** The port is in the table (inet_num set); `localPort` may outlive it (inet_sport). */
+  hashed = false;
   remoteIp: Ip = "";
   remotePort = 0;
   state = TCP_CLOSE;
@@ -127,6 +130,15 @@ export class TcpSock implements PortHolder {
   sndbufLocked = false;
   /** SOCK_BINDPORT_LOCK: bind() chose the port; it is kept when the connection closes. */
   bindLocked = false;
+  /** SOCK_BINDADDR_LOCK: bind() chose the address; a disconnect keeps it. */
+  addrLocked = false;
+  /**
+   * The socket began a connect, or listened, once: Linux 6.18 then refuses the other for
+   * good (listen after any connect attempt, connect after listening: EINVAL, even once
+   * disconnected — observed; the model records the fact rather than the cause).
+   */
+  everConnected = false;
+  everListened = false;
   /** SOCK_NOSPACE: a writer found no room; the next freed space wakes writers. */
   nospace = false;
   readonly wq = new WaitQueueHead();
@@ -316,18 +328,20 @@ export class TcpSock implements PortHolder {
     if (this.orphan || !this.bindLocked) this.unhash();
   }
 
+  /**
+   * inet_put_port: the port goes back to the table (inet_num = 0). getsockname still shows
+   * it (inet_sport stays) until a bind or connect takes another.
+   */
   unhash(): void {
-    if (this.localPort) this.net.tcp.remove(this);
-    if (!this.bindLocked || this.orphan) {
-      this.localPort = 0;
-      this.localIp = this.family === 2 ? V4_ANY : V6_ANY;
-    }
+    if (this.hashed) this.net.tcp.remove(this);
+    this.hashed = false;
   }
 
   /** tcp_send_active_reset: the peer is reset; the link is cut. */
   sendReset(): void {
     const p = this.peer;
     this.peer = null;
+    if (p === this) return; // a socket connected to itself is the one closing
     if (p instanceof TcpSock) {
       p.peer = null;
       p.receiveReset();
@@ -367,13 +381,8 @@ export class TcpSock implements PortHolder {
    * (the caller raises SIGPIPE where signals exist), a pending error once.
    */
   send(buf: Uint8Array, count: number): number {
-    if (this.state !== TCP_ESTABLISHED && this.state !== TCP_CLOSE_WAIT) {
-      // sk_stream_wait_connect
-      if (this.err) return -this.takeError();
-      if (this.state !== TCP_SYN_SENT) return -EPIPE;
-      return -EAGAIN;
-    }
-    if (this.err || this.shutdown & SEND_SHUTDOWN) return -(this.takeError() || EPIPE);
+    const bad = this.sendCheck();
+    if (bad) return bad;
     if (count === 0) return 0;
     let copied = 0;
     while (copied < count) {
@@ -389,6 +398,18 @@ export class TcpSock implements PortHolder {
       if (!this.peer || this.err) break; // reset by what we sent
     }
     return copied || (this.err ? -this.takeError() : -EAGAIN);
+  }
+
+  /** tcp_sendmsg's checks before any byte: 0 when the socket can send, else -errno. */
+  sendCheck(): number {
+    if (this.state !== TCP_ESTABLISHED && this.state !== TCP_CLOSE_WAIT) {
+      // sk_stream_wait_connect
+      if (this.err) return -this.takeError();
+      if (this.state !== TCP_SYN_SENT) return -EPIPE;
+      return -EAGAIN;
+    }
+    if (this.err || this.shutdown & SEND_SHUTDOWN) return -(this.takeError() || EPIPE);
+    return 0;
   }
 
   /**
@@ -502,6 +523,7 @@ export class TcpSock implements PortHolder {
     this.shutdown = 0;
     this.remoteIp = "";
     this.remotePort = 0;
+    if (!this.addrLocked) this.localIp = this.family === 2 ? V4_ANY : V6_ANY; // inet_reset_saddr
     if (!this.orphan) this.wq.wakeUp(EPOLLERR, 1); // sk_error_report
   }
 
@@ -525,6 +547,16 @@ export class TcpSock implements PortHolder {
    * the listener's backlog full, the SYN is dropped and retransmitted after 1, 2, 4 … s.
    */
   handshake(): void {
+    if (this.remoteIp === this.localIp && this.remotePort === this.localPort) {
+      // Connected to its own address: the SYN finds this very socket (simultaneous open),
+      // and it is connected to itself — what it sends, it reads.
+      this.cancelSyn();
+      this.peer = this;
+      this.state = TCP_ESTABLISHED;
+      if (!this.sndbufLocked) this.sndbuf = TCP_SNDBUF_CONNECTED;
+      this.stateChange();
+      return;
+    }
     const l = findListener(this.net, this.remoteIp, this.remotePort, this.localPort);
     if (!l) {
       this.receiveReset();

@@ -8,10 +8,10 @@
 // sk_rmem_alloc, and a datagram that would take it past sk_rcvbuf is dropped (212992 bytes
 // hold 256 datagrams of up to 197 bytes, 92 of 1000 bytes). The sender's buffer never fills:
 // loopback frees each skb as it is handed over, so a UDP socket always polls writable.
-import { EAGAIN, EDESTADDRREQ, EMSGSIZE, EPOLLERR, EPOLLHUP, EPOLLIN, EPOLLOUT, EPOLLPRI, EPOLLRDBAND, EPOLLRDHUP, EPOLLRDNORM, EPOLLWRBAND, EPOLLWRNORM, ECONNREFUSED, EPIPE, MSG_PEEK, MSG_TRUNC } from "../uapi.js";
+import { EAFNOSUPPORT, EAGAIN, EDESTADDRREQ, EINVAL, EMSGSIZE, ENETUNREACH, EOPNOTSUPP, MSG_OOB, EPOLLERR, EPOLLHUP, EPOLLIN, EPOLLOUT, EPOLLPRI, EPOLLRDBAND, EPOLLRDHUP, EPOLLRDNORM, EPOLLWRBAND, EPOLLWRNORM, ECONNREFUSED, EPIPE, MSG_PEEK, MSG_TRUNC } from "../uapi.js";
 import { WaitQueueHead } from "../kernel/waitqueue.js";
 import { copyBytes } from "../kernel/copy.js";
-import { V4_ANY, V6_ANY, addrMatches, isAny, isV4, sourceFor, type Ip } from "./inet-addr.js";
+import { V4_ANY, V6_ANY, addrMatches, isAny, isLocal, isV4, mappedSourceToV6, sourceFor, type Ip } from "./inet-addr.js";
 import type { InetNet } from "./inet-net.js";
 import type { PortHolder } from "./inet-ports.js";
 
@@ -52,6 +52,7 @@ export interface Datagram {
 export class UdpSock implements PortHolder {
   localIp: Ip;
   localPort = 0;
+  hashed = false;
   remoteIp: Ip = "";
   remotePort = 0;
   readonly rq: Datagram[] = [];
@@ -98,19 +99,51 @@ export class UdpSock implements PortHolder {
   }
 
   /**
-   * inet_sendmsg + udp_sendmsg: `data` to `to` (sendto's address, already a loopback
-   * target) or the connected peer. An unbound socket is bound first, even if the send then
-   * fails (inet_send_prepare autobinds before the protocol looks at anything).
+   * inet_sendmsg + udp_sendmsg / udpv6_sendmsg, their checks in Linux's order: `data` to
+   * `to` — a destination already read from the caller's address (a loopback target), -errno
+   * when that address was bad, or null for none (the connected peer). An unbound socket is
+   * bound first, even if the send then fails (inet_send_prepare autobinds before the
+   * protocol looks at anything). IPv4 refuses an oversized length before it looks at the
+   * address; IPv6 after.
    */
-  send(data: Uint8Array, to: { ip: Ip; port: number } | null): number {
-    if (!this.localPort && this.net.udp.bind(this, this.localIp, 0) < 0) return -EAGAIN;
-    if (data.length > 0xffff) return -EMSGSIZE;
-    if (!to) {
-      if (!this.connected) return -EDESTADDRREQ;
-      to = { ip: this.remoteIp, port: this.remotePort };
+  sendmsg(data: Uint8Array, to: { ip: Ip; port: number } | number | null, flags: number): number {
+    if (!this.hashed && this.net.udp.bind(this, this.localIp, 0) < 0) return -EAGAIN;
+    // udp_sendmsg (an IPv4 socket, or an IPv6 one sending to a v4-mapped address): the
+    // length first, then the address — whose port must not be 0 (a connected IPv6 socket's
+    // v4-mapped peer is passed as an address too).
+    const v4Path = (dst: { ip: Ip; port: number } | null, explicit: boolean): number => {
+      if (data.length > 0xffff) return -EMSGSIZE;
+      if (flags & MSG_OOB) return -EOPNOTSUPP;
+      if (dst && dst.port === 0 && explicit) return -EINVAL;
+      return 0;
+    };
+    let dst: { ip: Ip; port: number } | null;
+    if (this.family === 2) {
+      const bad = v4Path(typeof to === "number" ? null : to, true);
+      if (bad) return bad;
+      if (typeof to === "number") return to;
+      dst = to;
+    } else {
+      // udpv6_sendmsg: the address (or the peer) first.
+      if (typeof to === "number") return to;
+      dst = to ?? (this.connected ? { ip: this.remoteIp, port: this.remotePort } : null);
+      if (dst && isV4(dst.ip)) {
+        if (this.v6only) return -ENETUNREACH;
+        const bad = v4Path(dst, true);
+        if (bad) return bad;
+      } else {
+        if (to && to.port === 0) return -EINVAL;
+        if (flags & MSG_OOB) return -EOPNOTSUPP;
+      }
     }
-    if (data.length > (isV4(to.ip) ? UDP_MAX_V4 : UDP_MAX_V6)) return -EMSGSIZE;
-    return this.sendTo(data, to.ip, to.port);
+    if (!dst) {
+      if (!this.connected) return -EDESTADDRREQ;
+      dst = { ip: this.remoteIp, port: this.remotePort };
+    }
+    if (!isLocal(dst.ip)) return -ENETUNREACH;
+    if (mappedSourceToV6(this.family, this.localIp, dst.ip)) return -EAFNOSUPPORT;
+    if (data.length > (isV4(dst.ip) ? UDP_MAX_V4 : UDP_MAX_V6)) return -EMSGSIZE;
+    return this.sendTo(data, dst.ip, dst.port);
   }
 
   /**
@@ -126,6 +159,9 @@ export class UdpSock implements PortHolder {
       return -e;
     }
     if (this.shutdown & SEND_SHUTDOWN) return -EPIPE;
+    // The skb leaves: loopback_xmit orphans it at once, and sock_wfree wakes writers
+    // (sock_def_write_space) before the receiver has it.
+    this.wq.wakeUp(EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND, 1);
     const to = findReceiver(this.net, ip, port, this.sourceFor(ip), this.localPort);
     if (!to) {
       // icmp_unreach → udp_err: only a connected socket takes the error.
@@ -179,7 +215,7 @@ export class UdpSock implements PortHolder {
     this.remoteIp = "";
     this.remotePort = 0;
     if (!this.addrLocked) this.localIp = this.family === 2 ? V4_ANY : V6_ANY;
-    if (!this.bindLocked && this.localPort) {
+    if (!this.bindLocked && this.hashed) {
       this.net.udp.remove(this);
       this.localPort = 0;
     }
@@ -194,7 +230,7 @@ export class UdpSock implements PortHolder {
   close(): void {
     this.rq.length = 0;
     this.rmem = 0;
-    if (this.localPort) this.net.udp.remove(this);
+    if (this.hashed) this.net.udp.remove(this);
   }
 }
 

@@ -220,6 +220,8 @@ export function readInetAddr(a: unknown, family: number): { family: number; ip: 
   } catch {
     return -U.EFAULT;
   }
+  // An AF_UNIX address with no path is 2 bytes long: too short for any internet address.
+  if (fam === U.AF_UNIX && (a as SockAddr).path === "") return -U.EINVAL;
   if (fam !== family && fam !== U.AF_UNSPEC) return -U.EAFNOSUPPORT;
   if (!isInt(port) || port < 0 || port > 0xffff || typeof addr !== "string") return -U.EINVAL;
   const ip = family === U.AF_INET ? ipFromV4Text(addr) : ipFromV6Text(addr);

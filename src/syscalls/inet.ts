@@ -3,9 +3,9 @@
 // internet socket. Written once for kernel.sys and threads (pause.ts).
 import * as U from "../uapi.js";
 import { InetSocketFile } from "../files/inet-sock.js";
-import { SS_CONNECTED, SS_CONNECTING, SS_UNCONNECTED, TCP_CLOSE, TCP_LISTEN, TCP_SYN_SENT, TcpSock } from "../files/tcp.js";
+import { SS_CONNECTED, SS_CONNECTING, SS_DISCONNECTING, SS_UNCONNECTED, TCP_CLOSE, TCP_LISTEN, TCP_SYN_SENT, TcpSock } from "../files/tcp.js";
 import { UdpSock } from "../files/udp.js";
-import { connectTarget, isAny, isLocal, isV4, sourceFor, V4_ANY, type Ip } from "../files/inet-addr.js";
+import { connectTarget, isAny, isLocal, isV4, mappedSourceToV6, sourceFor, V4_ANY, type Ip } from "../files/inet-addr.js";
 import { isCInt, readInetAddr, storeInetAddr, type SockAddr } from "./args.js";
 import { blockingIo, sendRest, sleepOn } from "./io.js";
 import { sleep, type Body, type Caller } from "./pause.js";
@@ -51,7 +51,7 @@ export function bind(f: InetSocketFile, addr: SockAddr): number {
   const sk = f.sk;
   const a = target(sk, addr, true);
   if (typeof a === "number") return a;
-  const bound = (sk instanceof TcpSock && sk.state !== TCP_CLOSE) || sk.localPort !== 0;
+  const bound = (sk instanceof TcpSock && sk.state !== TCP_CLOSE) || sk.hashed;
   if (sk.family === U.AF_INET) {
     if (!isLocal(a.ip)) return -U.EADDRNOTAVAIL;
     // MODEL: the process may bind ports below 1024 (CAP_NET_BIND_SERVICE, as root here).
@@ -65,7 +65,9 @@ export function bind(f: InetSocketFile, addr: SockAddr): number {
   const r = table.bind(sk, a.ip, a.port);
   if (r < 0) return r;
   if (a.port) sk.bindLocked = true;
-  if (sk instanceof UdpSock && !isAny(a.ip)) sk.addrLocked = true;
+  if (!isAny(a.ip)) sk.addrLocked = true;
+  // __inet6_bind: an IPv6 socket bound to one IPv6 address takes IPv6 only from then on.
+  if (sk.family === U.AF_INET6 && !isAny(a.ip) && !isV4(a.ip)) sk.v6only = true;
   return 0;
 }
 
@@ -75,11 +77,18 @@ export function listen(f: InetSocketFile, backlog: number): number {
   if (!(sk instanceof TcpSock)) return -U.EOPNOTSUPP;
   if (!isCInt(backlog)) return -U.EINVAL; // MODEL: C has no non-integers
   if (sk.ss !== SS_UNCONNECTED || (sk.state !== TCP_CLOSE && sk.state !== TCP_LISTEN)) return -U.EINVAL;
+  if (sk.everConnected) {
+    // Linux 6.18 refuses to listen once a socket has connected, after taking a port for it
+    // if it had none (observed: a later bind is EINVAL, a later connect keeps the port).
+    if (!sk.hashed) sk.net.tcp.bind(sk, sk.localIp, 0);
+    return -U.EINVAL;
+  }
   sk.maxAckBacklog = backlog >>> 0 > U.SOMAXCONN ? U.SOMAXCONN : backlog;
   if (sk.state === TCP_LISTEN) return 0;
   sk.state = TCP_LISTEN;
+  sk.everListened = true;
   const table = sk.net.tcp;
-  if (!sk.localPort) {
+  if (!sk.hashed) {
     if (table.bind(sk, sk.localIp, 0) < 0) {
       sk.state = TCP_CLOSE;
       return -U.EADDRINUSE;
@@ -109,18 +118,22 @@ export function connect(c: Caller, f: InetSocketFile, addr: SockAddr): number | 
     return 0;
   }
   if (sk.ss === SS_CONNECTED) return -U.EISCONN;
+  if (sk.ss === SS_DISCONNECTING) return -U.EINVAL;
   if (sk.ss === SS_UNCONNECTED) {
     if (sk.state !== TCP_CLOSE) return -U.EISCONN;
     const a = target(sk, addr, false);
     if (typeof a === "number") return a;
-    const dst = connectTarget(a.ip);
-    if (!isLocal(dst) || (sk.v6only && isV4(dst)) || (sk.family === U.AF_INET6 && isV4(dst) && !isAny(sk.localIp) && !isV4(sk.localIp))) return -U.ENETUNREACH;
-    if (!sk.localPort && sk.net.tcp.bind(sk, sk.localIp, 0, true) < 0) return -U.EADDRNOTAVAIL;
+    if (sk.everListened) return -U.EINVAL;
+    const dst = connectTarget(a.ip, sk.localIp);
+    if (!isLocal(dst) || (sk.v6only && isV4(dst))) return -U.ENETUNREACH;
+    if (mappedSourceToV6(sk.family, sk.localIp, dst)) return -U.EAFNOSUPPORT;
+    if (!sk.hashed && sk.net.tcp.bind(sk, sk.localIp, 0, true) < 0) return -U.EADDRNOTAVAIL;
     if (isAny(sk.localIp)) sk.localIp = sourceFor(dst);
     sk.remoteIp = dst;
     sk.remotePort = a.port;
     sk.state = TCP_SYN_SENT;
     sk.ss = SS_CONNECTING;
+    sk.everConnected = true;
     sk.handshake();
     // The handshake is over on loopback, but the caller sees the state it had when the SYN
     // left (the answer is processed as the socket lock is released): in progress.
@@ -164,11 +177,21 @@ function connectUdp(sk: UdpSock, addr: SockAddr, unspec: boolean): number {
     sk.disconnect();
     return 0;
   }
-  const a = target(sk, addr, false);
+  // inet_dgram_connect binds a port before the protocol looks at the address.
+  if (!sk.hashed && sk.net.udp.bind(sk, sk.localIp, 0) < 0) return -U.EAGAIN;
+  // An IPv6 socket connects to an IPv4 address as v4-mapped (ip6_datagram_connect).
+  let v4 = false;
+  try {
+    v4 = sk.family === U.AF_INET6 && addr.family === U.AF_INET;
+  } catch {
+    return -U.EFAULT;
+  }
+  if (v4 && sk.v6only) return -U.EAFNOSUPPORT;
+  const a = v4 ? readInetAddr(addr, U.AF_INET) : target(sk, addr, false);
   if (typeof a === "number") return a;
-  const dst = connectTarget(a.ip);
+  const dst = connectTarget(a.ip, sk.localIp);
   if (!isLocal(dst) || (sk.v6only && isV4(dst))) return -U.ENETUNREACH;
-  if (!sk.localPort && sk.net.udp.bind(sk, sk.localIp, 0) < 0) return -U.EAGAIN;
+  if (mappedSourceToV6(sk.family, sk.localIp, dst)) return -U.EAFNOSUPPORT;
   if (isAny(sk.localIp)) sk.localIp = sourceFor(dst);
   sk.remoteIp = dst;
   sk.remotePort = a.port;
@@ -220,7 +243,8 @@ export function getsockname(f: InetSocketFile, out: SockAddr): number {
 /** inet_getname(peer): ENOTCONN unless connected (a TCP socket being connected or closed is not). */
 export function getpeername(f: InetSocketFile, out: SockAddr): number {
   const sk = f.sk;
-  const connected = sk instanceof TcpSock ? sk.remotePort !== 0 && sk.state !== TCP_CLOSE && sk.state !== TCP_SYN_SENT : sk.connected;
+  // (A UDP socket "connected" to port 0 has no peer to name either: inet_getname.)
+  const connected = sk.remotePort !== 0 && (sk instanceof TcpSock ? sk.state !== TCP_CLOSE && sk.state !== TCP_SYN_SENT : sk.connected);
   if (!connected) return -U.ENOTCONN;
   return storeInetAddr(out, sk.family, sk.remoteIp, sk.remotePort) ? 0 : -U.EFAULT;
 }
@@ -232,23 +256,9 @@ export function getpeername(f: InetSocketFile, out: SockAddr): number {
  */
 export function send(c: Caller, f: InetSocketFile, fd: number, buf: Uint8Array, flags: number, addr: SockAddr | null | undefined, rights: boolean): number | Body {
   const sk = f.sk;
-  if (rights) return -U.EINVAL; // SCM_RIGHTS is AF_UNIX's (__scm_send)
-  if (sk instanceof UdpSock) {
-    if (!sk.localPort && sk.net.udp.bind(sk, sk.localIp, 0) < 0) return -U.EAGAIN;
-    if (buf.byteLength > 0xffff) return -U.EMSGSIZE;
-    if (flags & U.MSG_OOB) return -U.EOPNOTSUPP;
-    let to: { ip: Ip; port: number } | null = null;
-    if (addr !== null && addr !== undefined) {
-      const a = readInetAddr(addr, sk.family);
-      if (typeof a === "number") return a;
-      if (a.family === U.AF_UNSPEC && sk.family !== U.AF_INET) return -U.EAFNOSUPPORT;
-      if (a.port === 0) return -U.EINVAL;
-      const dst = connectTarget(a.ip);
-      if (!isLocal(dst) || (sk.v6only && isV4(dst))) return -U.ENETUNREACH;
-      to = { ip: dst, port: a.port };
-    }
-    return sk.send(buf, to);
-  }
+  // SCM_RIGHTS is "semantically SOL_UNIX" (__sock_cmsg_send): an internet socket ignores it.
+  void rights;
+  if (sk instanceof UdpSock) return sk.sendmsg(buf, addr === null || addr === undefined ? null : udpTarget(sk, addr), flags);
   if (addr !== null && addr !== undefined && typeof addr !== "object") return -U.EFAULT;
   // MODEL: urgent data (MSG_OOB) is not modelled.
   if (flags & U.MSG_OOB) return -U.EOPNOTSUPP;
@@ -256,6 +266,26 @@ export function send(c: Caller, f: InetSocketFile, fd: number, buf: Uint8Array, 
   const r = sk.send(buf, len);
   if (f.nonblock || flags & U.MSG_DONTWAIT || (r < 0 && r !== -U.EAGAIN) || r === len) return r;
   return sendRest(c, f, fd, len, Math.max(r, 0), (at, n) => sk.send(buf.subarray(at), n));
+}
+
+/**
+ * A datagram's destination from sendto's address: a loopback target, or -errno. An IPv6
+ * socket also takes an IPv4 address (sent as v4-mapped) and AF_UNSPEC as no address.
+ */
+function udpTarget(sk: UdpSock, addr: SockAddr): { ip: Ip; port: number } | number | null {
+  let fam: unknown;
+  try {
+    fam = addr.family;
+  } catch {
+    return -U.EFAULT;
+  }
+  if (sk.family === U.AF_INET6 && fam === U.AF_UNSPEC) return null;
+  // udpv6_sendmsg takes AF_INET6, AF_INET and AF_UNSPEC; anything else is EINVAL.
+  if (sk.family === U.AF_INET6 && fam !== U.AF_INET6 && fam !== U.AF_INET) return -U.EINVAL;
+  const a = readInetAddr(addr, sk.family === U.AF_INET6 && fam === U.AF_INET ? U.AF_INET : sk.family);
+  if (typeof a === "number") return a;
+  if (a.family === U.AF_UNSPEC && sk.family !== U.AF_INET) return -U.EAFNOSUPPORT;
+  return { ip: connectTarget(a.ip, sk.localIp), port: a.port }; // (port 0: UdpSock.sendmsg says EINVAL in its turn)
 }
 
 /** What a receive took besides bytes: a datagram's sender, whether it was cut short. */
@@ -355,7 +385,7 @@ export function setsockopt(f: InetSocketFile, level: number, name: number, value
   if (level === U.IPPROTO_IPV6 && sk.family === U.AF_INET6) {
     if (name !== U.IPV6_V6ONLY) return -U.ENOPROTOOPT;
     if (!isCInt(value)) return -U.EINVAL;
-    if (sk.localPort || (sk instanceof TcpSock && sk.state !== TCP_CLOSE)) return -U.EINVAL;
+    if (sk.hashed || (sk instanceof TcpSock && sk.state !== TCP_CLOSE)) return -U.EINVAL;
     sk.v6only = value !== 0;
     return 0;
   }
@@ -383,8 +413,13 @@ export function getsockopt(f: InetSocketFile, level: number, name: number): numb
     }
   }
   if (level === U.IPPROTO_TCP && tcp) return name === U.TCP_NODELAY ? sk.nodelay : -U.ENOPROTOOPT;
+  if (level === U.IPPROTO_UDP && !tcp) return -U.ENOPROTOOPT; // MODEL: no UDP options (UDP_CORK, …)
+  // The address family's options: IPv6 (IPV6_V6ONLY) or, for either family, IPv4's
+  // (SOL_IP: none modelled). An IPv4 socket answers any other level EOPNOTSUPP
+  // (ip_getsockopt), an IPv6 one ENOPROTOOPT (ipv6_getsockopt).
   if (level === U.IPPROTO_IPV6 && sk.family === U.AF_INET6) return name === U.IPV6_V6ONLY ? (sk.v6only ? 1 : 0) : -U.ENOPROTOOPT;
-  return -U.ENOPROTOOPT;
+  if (level === 0 /* SOL_IP */) return -U.ENOPROTOOPT; // MODEL: no IP options (IP_TOS, …)
+  return sk.family === U.AF_INET ? -U.EOPNOTSUPP : -U.ENOPROTOOPT;
 }
 
 /**
@@ -397,7 +432,7 @@ export function shutdown(f: InetSocketFile, how: number): number {
   const mode = how + 1;
   let r = 0;
   if (sk instanceof TcpSock) {
-    if (sk.ss === SS_CONNECTING) sk.ss = sk.state === TCP_SYN_SENT || sk.state === TCP_CLOSE ? SS_UNCONNECTED : SS_CONNECTED;
+    if (sk.ss === SS_CONNECTING) sk.ss = sk.state === TCP_SYN_SENT || sk.state === TCP_CLOSE ? SS_DISCONNECTING : SS_CONNECTED;
     switch (sk.state) {
       case TCP_CLOSE:
         r = -U.ENOTCONN;

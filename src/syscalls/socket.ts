@@ -320,9 +320,12 @@ export function setsockopt(c: Caller, fd: number, level: number, name: number, v
   if (!isCInt(value)) return -U.EINVAL; // an optval that is not a C int
   const sk = f.sock;
   switch (name) {
+    case U.SO_REUSEPORT:
+      if (value !== 0) return -U.EOPNOTSUPP; // sk_setsockopt: SO_REUSEPORT is for internet sockets
+      sk.opts.set(name, 0);
+      return 0;
     case U.SO_REUSEADDR:
     case U.SO_KEEPALIVE:
-    case U.SO_REUSEPORT:
       sk.opts.set(name, value !== 0 ? 1 : 0);
       return 0;
     case U.SO_RCVLOWAT:
@@ -364,6 +367,8 @@ export function getsockopt(c: Caller, fd: number, level: number, name: number, o
     case U.SO_ACCEPTCONN: v = sk.state === TCP_LISTEN ? 1 : 0; break;
     case U.SO_REUSEADDR: case U.SO_KEEPALIVE: case U.SO_REUSEPORT: v = sk.opts.get(name) ?? 0; break;
     case U.SO_RCVLOWAT: v = sk.opts.get(name) ?? 1; break;
+    case U.SO_DOMAIN: v = U.AF_UNIX; break;
+    case U.SO_PROTOCOL: v = 0; break;
     default: return -U.ENOPROTOOPT;
   }
   if (!store0(out, v)) return -U.EFAULT;
@@ -525,8 +530,8 @@ function sendWithFiles(c: Caller, f: SocketFile, fd: number, buf: Uint8Array, fl
     return dgramSendWait(c, f, attempt);
   }
   if (addr !== null && addr !== undefined) {
-    const name = readUnixAddr(addr);
-    if (typeof name === "number") return name;
+    // unix_stream_sendmsg refuses any name without reading it (only its copy can fault).
+    if (typeof addr !== "object") return -U.EFAULT;
     return sk.state === TCP_ESTABLISHED ? -U.EISCONN : -U.EOPNOTSUPP;
   }
   const r = f.sendmsg(buf, len, files);

@@ -10,7 +10,13 @@
 // - sockets are always non-blocking and named only in the abstract name space, so a
 //   program leaves nothing behind (the oracle makes the names unique to its process);
 // - sockets are never passed with SCM_RIGHTS (when garbage, Linux collects them later);
-// - timeouts are always 0.
+// - timeouts are always 0;
+// - internet sockets are always non-blocking and use loopback ports the program binds
+//   itself (port slots, program.ts), or port 1 where nothing listens;
+// - at most 6 TCP sends carry data in a program, each at most 4096 bytes: Linux holds small
+//   segments back (Nagle, delayed ACKs) once a connection's quick-ACK start is over, for
+//   ~40 ms of real time, and its receive window grows as data flows — timing no program
+//   controls; the model delivers at once (README, divergences).
 import fc from "fast-check";
 import type { Op, Program } from "./program";
 
@@ -22,7 +28,7 @@ const EPOLLEXCLUSIVE = 1 << 28, EPOLLWAKEUP = 1 << 29, EPOLLONESHOT = 1 << 30, E
 
 const w = <T>(weight: number, arbitrary: fc.Arbitrary<T>) => ({ weight, arbitrary });
 
-type Kind = "epoll" | "pr" | "pw" | "efd" | "memfd" | "sock" | "usock";
+type Kind = "epoll" | "pr" | "pw" | "efd" | "memfd" | "sock" | "usock" | "tcp4" | "tcp6" | "udp4" | "udp6";
 
 /**
  * A reference to an fd, resolved against a static simulation of the fd table when the
@@ -69,6 +75,12 @@ const creators: fc.Arbitrary<Abs> = fc.oneof(
   w(4, fc.record({
     op: fc.constant("sock" as const),
     flags: fc.oneof(w(10, fc.constantFrom(O_NONBLOCK, O_NONBLOCK | O_CLOEXEC)), w(1, fc.constantFrom(O_NONBLOCK | 0x40))),
+  })),
+  // TCP and UDP sockets of both families (non-blocking: no connect or accept ever sleeps).
+  w(8, fc.record({
+    op: fc.constant("isock" as const),
+    fam: fc.oneof(w(10, fc.constantFrom(2, 10)), w(1, fc.constantFrom(46, -1))),
+    type: fc.oneof(w(20, fc.constantFrom(1, 1, 2).map((t) => t | O_NONBLOCK)), w(1, fc.constantFrom(3 | O_NONBLOCK, 5 | O_NONBLOCK, 1 | O_NONBLOCK | O_CLOEXEC, 1 | O_NONBLOCK | 0x40))),
   })),
 );
 
@@ -142,10 +154,34 @@ const fdOps = fc.oneof(
   w(1, fc.record({ op: fc.constant("setfl" as const), fd: fdRefArb, flags: fc.constantFrom(O_NONBLOCK, O_NONBLOCK | O_DIRECT, O_NONBLOCK | 0x400) })),
 );
 
-/** Abstract names only (no file system state outlives a program); "-" is the empty address. */
-const nameArb = fc.oneof(w(6, fc.constantFrom("@a", "@a", "@b")), w(1, fc.constant("-")));
+/**
+ * A name: AF_UNIX abstract names only (no file system state outlives a program; "-" is the
+ * empty address), or an internet one ("*" + host + slot: the family is the socket's, filled
+ * in by concretize; "4"/"6" first: that family whatever the socket).
+ */
+const unixNameArb = fc.oneof(w(6, fc.constantFrom("@a", "@a", "@b")), w(1, fc.constant("-")));
+const inetNameArb = fc.tuple(
+  fc.oneof(w(20, fc.constant("*")), w(1, fc.constantFrom("4", "6"))),
+  fc.oneof(w(12, fc.constant("l")), w(3, fc.constant("w")), w(2, fc.constantFrom("m", "x"))),
+  fc.oneof(w(8, fc.constant("a")), w(3, fc.constant("b")), w(2, fc.constant("0"))),
+).map(([f, h, p]) => f + h + p);
+const nameArb = fc.oneof(w(5, unixNameArb), w(5, inetNameArb));
 /** connect may also take AF_UNSPEC ("^": a datagram socket's disconnect). */
 const connNameArb = fc.oneof(w(12, nameArb), w(1, fc.constant("^")));
+/** Integer socket options: SOL_SOCKET 1, IPPROTO_TCP 6, IPPROTO_IPV6 41. */
+const soptArb = fc.oneof(
+  w(4, fc.record({ level: fc.constant(1), name: fc.constantFrom(2, 15), val: fc.constantFrom(0, 1, 1) })),
+  w(2, fc.record({ level: fc.constant(41), name: fc.constant(26), val: fc.constantFrom(0, 1) })),
+  w(1, fc.record({ level: fc.constant(6), name: fc.constant(1), val: fc.constantFrom(0, 1) })),
+  w(1, fc.record({ level: fc.constant(1), name: fc.constant(18), val: fc.constantFrom(0, 1, 2, 5, 100, -1) })),
+  w(1, fc.record({ level: fc.constant(1), name: fc.constant(9), val: fc.constantFrom(0, 1) })),
+  w(1, fc.constantFrom([1, 4], [1, 3], [1, 999], [6, 999], [41, 999], [0, 999], [17, 999]).map(([level, name]) => ({ level, name, val: 1 }))),
+);
+/** getsockopt: [level, name] pairs (SO_ATTACH_FILTER's number reads back a filter, not an int). */
+const goptArb = fc.oneof(
+  w(10, fc.constantFrom(4, 4, 3, 30, 2, 15, 18, 7, 8, 9, 38, 39, 999).map((name) => ({ level: 1, name }))),
+  w(2, fc.constantFrom([6, 1], [41, 26], [6, 999], [41, 999], [0, 999], [17, 999]).map(([level, name]) => ({ level, name }))),
+);
 const sockOps = fc.oneof(
   w(4, fc.record({ op: fc.constant("bind" as const), fd: fdRefArb, name: nameArb })),
   w(3, fc.record({ op: fc.constant("listen" as const), fd: fdRefArb, backlog: fc.oneof(w(10, fc.constantFrom(0, 1, 2, 5)), w(1, fc.constantFrom(-1, 4097))) })),
@@ -165,6 +201,8 @@ const sockOps = fc.oneof(
   // MSG_PEEK, MSG_DONTWAIT, MSG_WAITALL (non-blocking fds: returns what is there).
   w(2, fc.record({ op: fc.constant("recv" as const), fd: fdRefArb, n: fc.constantFrom(0, 1, 8, 100, 4096), flags: fc.constantFrom(0, 2, 0x40, 0x42, 0x100) })),
   w(1, fc.record({ op: fc.constant("inq" as const), fd: fdRefArb })),
+  w(3, fc.tuple(fdRefArb, soptArb).map(([fd, o]) => ({ op: "sopt" as const, fd, ...o }))),
+  w(2, fc.tuple(fdRefArb, goptArb).map(([fd, o]) => ({ op: "gopt" as const, fd, ...o }))),
 );
 
 const absOpArb: fc.Arbitrary<Abs> = fc.oneof(
@@ -181,19 +219,23 @@ const absOpArb: fc.Arbitrary<Abs> = fc.oneof(
 /** An abstract op: an Op whose fd fields are FdRefs (poll entries may hold a literal -1). */
 type Abs = { op: Op["op"] } & Record<string, unknown>;
 
-const ALL: Kind[] = ["epoll", "pr", "pw", "efd", "memfd", "sock", "usock"];
-const SOCKS: Kind[] = ["sock", "usock"];
+const INET: Kind[] = ["tcp4", "tcp6", "udp4", "udp6"];
+const ALL: Kind[] = ["epoll", "pr", "pw", "efd", "memfd", "sock", "usock", ...INET];
+const SOCKS: Kind[] = ["sock", "usock", ...INET];
+const NAMED: Kind[] = ["usock", ...INET];
 const NOT_SOCKETS: Kind[] = ["epoll", "pr", "pw", "efd", "memfd"];
 const PREF: Record<string, Record<string, Kind[]>> = {
-  ctl: { epfd: ["epoll"], fd: ["pr", "pw", "efd", "sock", "usock"] },
+  ctl: { epfd: ["epoll"], fd: ["pr", "pw", "efd", ...SOCKS] },
   wait: { epfd: ["epoll"] },
-  read: { fd: ["pr", "efd", "sock", "usock"] },
-  write: { fd: ["pw", "efd", "sock", "usock"] },
+  read: { fd: ["pr", "efd", ...SOCKS] },
+  write: { fd: ["pw", "efd", ...SOCKS] },
   shut: { fd: SOCKS },
-  bind: { fd: ["usock"] },
-  listen: { fd: ["usock"] },
-  conn: { fd: ["usock"] },
-  acc: { fd: ["usock"] },
+  bind: { fd: NAMED },
+  listen: { fd: NAMED },
+  conn: { fd: NAMED },
+  acc: { fd: NAMED },
+  sopt: { fd: INET },
+  gopt: { fd: SOCKS },
   gsn: { fd: SOCKS },
   gpn: { fd: SOCKS },
   recv: { fd: SOCKS },
@@ -207,6 +249,11 @@ const PREF: Record<string, Record<string, Kind[]>> = {
 /** Static simulation of the fd table (creations with valid flags always succeed). */
 class Sim {
   open = new Map<number, Kind>();
+  /** Which open file each fd refers to (dup'ed fds share it). */
+  ident = new Map<number, number>();
+  #nextIdent = 1;
+  /** The file whose bind gave a port slot its port. */
+  slotOwner: Record<string, number> = {};
   lowest(): number {
     let fd = 3;
     while (this.open.has(fd)) fd++;
@@ -227,7 +274,11 @@ class Sim {
   }
   /** Applies the effect an op has if it succeeds the way the simulation expects. */
   apply(o: Op): void {
-    const add = (k: Kind) => this.open.set(this.lowest(), k);
+    const add = (k: Kind) => {
+      const fd = this.lowest();
+      this.open.set(fd, k);
+      this.ident.set(fd, this.#nextIdent++);
+    };
     switch (o.op) {
       case "epc": if ((o.flags & ~O_CLOEXEC) === 0) add("epoll"); break;
       case "pipe": if ((o.flags & ~(O_NONBLOCK | O_DIRECT | O_CLOEXEC)) === 0) { add("pr"); add("pw"); } break;
@@ -238,12 +289,38 @@ class Sim {
       case "sockt": if ([1, 2, 3, 5].includes(o.type & 0xf) && (o.type & ~(0xf | O_NONBLOCK | O_CLOEXEC)) === 0) add("usock"); break;
       case "spt": if ([1, 2, 3, 5].includes(o.type & 0xf) && (o.type & ~(0xf | O_NONBLOCK | O_CLOEXEC)) === 0) { add("sock"); add("sock"); } break;
       // (An accept may fail: the simulation guesses it succeeds when made on a socket.)
-      case "acc": if (this.open.get(o.fd) === "usock" && (o.flags & ~(O_NONBLOCK | O_CLOEXEC)) === 0) add("sock"); break;
-      case "close": this.open.delete(o.fd); break;
-      case "dup": { const k = this.open.get(o.fd); if (k) add(k); break; }
+      case "acc": {
+        const k = this.open.get(o.fd);
+        if ((k === "usock" || k === "tcp4" || k === "tcp6") && (o.flags & ~(O_NONBLOCK | O_CLOEXEC)) === 0) add(k === "usock" ? "sock" : k);
+        break;
+      }
+      case "isock":
+        if ((o.fam === 2 || o.fam === 10) && (o.type & 0xf) <= 2 && (o.type & 0xf) >= 1 && (o.type & ~(0xf | O_NONBLOCK | O_CLOEXEC)) === 0) {
+          add(`${(o.type & 0xf) === 1 ? "tcp" : "udp"}${o.fam === 2 ? 4 : 6}` as Kind);
+        }
+        break;
+      case "close": this.open.delete(o.fd); this.ident.delete(o.fd); break;
+      case "dup": {
+        const k = this.open.get(o.fd);
+        if (k) {
+          const fd = this.lowest();
+          this.open.set(fd, k);
+          this.ident.set(fd, this.ident.get(o.fd)!);
+        }
+        break;
+      }
       case "dup2": {
         const k = this.open.get(o.oldfd);
-        if (k && o.newfd >= 0 && o.newfd < 1024) this.open.set(o.newfd, k);
+        if (k && o.newfd >= 0 && o.newfd < 1024) {
+          this.open.set(o.newfd, k);
+          this.ident.set(o.newfd, this.ident.get(o.oldfd)!);
+        }
+        break;
+      }
+      case "bind": {
+        const slot = o.name.length === 3 && "46".includes(o.name[0]) ? o.name[2] : "0";
+        const id = this.ident.get(o.fd);
+        if (slot !== "0" && id !== undefined && !(slot in this.slotOwner) && INET.includes(this.open.get(o.fd)!)) this.slotOwner[slot] = id;
         break;
       }
       default: break;
@@ -253,6 +330,7 @@ class Sim {
 
 export function concretize(abs: Abs[]): Program {
   const sim = new Sim();
+  let tcpSends = 0;
   return abs.map((a) => {
     const pref = PREF[a.op] ?? {};
     const o: Record<string, unknown> = { ...a };
@@ -269,10 +347,43 @@ export function concretize(abs: Abs[]): Program {
       if (sim.open.get(o.pass as number) === "sock" || sim.open.get(o.pass as number) === "usock") o.pass = 999;
     }
     if (a.op === "poll") o.fds = (a.fds as { fd: FdRef | number; events: number }[]).map((p) => ({ fd: sim.resolve(p.fd, ALL), events: p.events }));
+    const kind = typeof o.fd === "number" ? sim.open.get(o.fd) : undefined;
+    // A name fits its socket: an internet one takes the socket's family ("*"); an AF_UNIX
+    // socket mostly gets an AF_UNIX name and an internet socket an internet one.
+    if (typeof o.name === "string" && !(a.op === "sendto" && o.name === "-")) o.name = fitName(o.name, kind);
+    // No TCP socket connects to its own port (a simultaneous open with itself): Linux then
+    // holds its own segments back (Nagle and delayed ACKs, in real time) — not compared.
+    if (a.op === "conn" && (kind === "tcp4" || kind === "tcp6") && typeof o.name === "string" && o.name.length === 3) {
+      let name = o.name;
+      const me = sim.ident.get(o.fd as number);
+      if (name[2] !== "0" && sim.slotOwner[name[2]] === me) name = name.slice(0, 2) + (name[2] === "a" ? "b" : "a");
+      if (name[2] !== "0" && sim.slotOwner[name[2]] === me) name = name.slice(0, 2) + "0";
+      // MODEL: an IPv6 TCP socket's connect to a v4-mapped address is not compared (Linux
+      // 6.18 lets a later IPv6 connect of it hang in SYN_SENT; not modelled).
+      if (name[1] === "m") name = name[0] + "l" + name[2];
+      o.name = name;
+    }
+    // TCP data: few and small sends (see the header).
+    if ((kind === "tcp4" || kind === "tcp6") && (a.op === "write" || a.op === "sendto" || a.op === "sendfd")) {
+      o.n = tcpSends >= 6 ? 0 : Math.min(o.n as number, 4096);
+      if ((o.n as number) > 0) tcpSends++;
+    }
     const op = o as unknown as Op;
     sim.apply(op);
     return op;
   });
+}
+
+const UNIX_OF_INET: Record<string, string> = { l: "@a", w: "@b", m: "-", x: "@a" };
+const INET_OF_UNIX: Record<string, string> = { "@a": "*la", "@b": "*lb", "-": "*l0" };
+function fitName(name: string, kind: Kind | undefined): string {
+  const inetSock = kind !== undefined && INET.includes(kind);
+  if (name === "^") return name;
+  const isInet = name.length === 3 && "*46".includes(name[0]);
+  if (!inetSock && isInet && name[0] === "*") return UNIX_OF_INET[name[1]];
+  if (inetSock && !isInet) name = INET_OF_UNIX[name] ?? "*la";
+  if (name[0] !== "*") return name;
+  return (kind === "tcp6" || kind === "udp6" ? "6" : "4") + name.slice(1);
 }
 
 /** A program: a few creations (so fd numbers are mostly live), then a mixed body. */

@@ -45,7 +45,13 @@ export type Op =
   /** sendmsg of n bytes of 0x5a passing fd `pass` (SCM_RIGHTS) */
   | { op: "sendfd"; fd: number; n: number; pass: number }
   /** recvmsg: bytes, the fds received, MSG_TRUNC | MSG_CTRUNC */
-  | { op: "recvfd"; fd: number; n: number; flags: number };
+  | { op: "recvfd"; fd: number; n: number; flags: number }
+  /** socket(fam, type, 0): AF_INET (2) or AF_INET6 (10), SOCK_STREAM / SOCK_DGRAM with flags */
+  | { op: "isock"; fam: number; type: number }
+  /** setsockopt(fd, level, name, &val, sizeof(int)) */
+  | { op: "sopt"; fd: number; level: number; name: number; val: number }
+  /** getsockopt(fd, level, name, &int, &len): "0 V" */
+  | { op: "gopt"; fd: number; level: number; name: number };
 
 export type Program = Op[];
 
@@ -88,6 +94,9 @@ export function opToLine(o: Op): string {
     case "recvfrom": return `recvfrom ${o.fd} ${o.n} ${hex(o.flags)}`;
     case "sendfd": return `sendfd ${o.fd} ${o.n} ${o.pass}`;
     case "recvfd": return `recvfd ${o.fd} ${o.n} ${hex(o.flags)}`;
+    case "isock": return `isock ${o.fam} ${hex(o.type)}`;
+    case "sopt": return `sopt ${o.fd} ${o.level} ${o.name} ${o.val}`;
+    case "gopt": return `gopt ${o.fd} ${o.level} ${o.name}`;
   }
 }
 
@@ -131,6 +140,9 @@ export function lineToOp(line: string): Op {
     case "recvfrom": return { op: "recvfrom", fd: n(1), n: n(2), flags: n(3) };
     case "sendfd": return { op: "sendfd", fd: n(1), n: n(2), pass: n(3) };
     case "recvfd": return { op: "recvfd", fd: n(1), n: n(2), flags: n(3) };
+    case "isock": return { op: "isock", fam: n(1), type: n(2) };
+    case "sopt": return { op: "sopt", fd: n(1), level: n(2), name: n(3), val: n(4) };
+    case "gopt": return { op: "gopt", fd: n(1), level: n(2), name: n(3) };
     default: throw new Error(`unknown op line: ${line}`);
   }
 }
@@ -149,8 +161,20 @@ function writeBuf(n: number, val: bigint): Uint8Array {
   return b;
 }
 
+/**
+ * A program's port slots: an internet name "4la" means 127.0.0.1 at the port of slot a. The
+ * first successful bind to a slot that has no port yet binds port 0 and gives the slot the
+ * port it got; a connect or send to a slot without a port goes to port 1, where nothing
+ * listens. Ports print as their slot ("a", "b"), "0", or "E" (another ephemeral port: Linux
+ * picks them at random).
+ */
+export interface Ctx {
+  slots: Record<string, number>;
+}
+export const newCtx = (): Ctx => ({ slots: {} });
+
 /** Executes one op on the model; returns the oracle's result line for it. */
-export function runOp(k: Kernel, o: Op): string {
+export function runOp(k: Kernel, o: Op, ctx: Ctx = newCtx()): string {
   const s = k.sys;
   switch (o.op) {
     case "epc": return String(s.epoll_create1(o.flags));
@@ -198,19 +222,28 @@ export function runOp(k: Kernel, o: Op): string {
     }
     case "setfl": return String(s.fcntl(o.fd, 4 /* F_SETFL */, o.flags));
     case "sock": return String(s.socket(1 /* AF_UNIX */, 1 /* SOCK_STREAM */ | o.flags, 0));
-    case "bind": return String(s.bind(o.fd, sockAddr(o.name)));
-    case "conn": return String(s.connect(o.fd, sockAddr(o.name)));
+    case "bind": {
+      if (!isInetName(o.name)) return String(s.bind(o.fd, sockAddr(o.name)));
+      const r = s.bind(o.fd, inetAddr(o.name, ctx, true));
+      const slot = o.name[2];
+      if (r === 0 && slot !== "0" && !ctx.slots[slot]) {
+        const a = { family: 0, addr: "", port: 0 };
+        if (s.getsockname(o.fd, a) === 0) ctx.slots[slot] = a.port;
+      }
+      return String(r);
+    }
+    case "conn": return String(s.connect(o.fd, isInetName(o.name) ? inetAddr(o.name, ctx, false) : sockAddr(o.name)));
     case "listen": return String(s.listen(o.fd, o.backlog));
     case "acc": {
-      const peer = { family: 0, path: "" };
+      const peer = { family: 0, path: "", addr: "", port: 0 };
       const r = s.accept4(o.fd, peer, o.flags);
-      return r < 0 ? String(r) : `${r} ${showName(peer.path)}`;
+      return r < 0 ? String(r) : `${r} ${showAny(peer, ctx)}`;
     }
     case "gsn":
     case "gpn": {
-      const a = { family: 0, path: "" };
+      const a = { family: 0, path: "", addr: "", port: 0 };
       const r = o.op === "gsn" ? s.getsockname(o.fd, a) : s.getpeername(o.fd, a);
-      return r < 0 ? String(r) : `${r} ${showName(a.path)}`;
+      return r < 0 ? String(r) : `${r} ${showAny(a, ctx)}`;
     }
     case "recv": {
       const buf = new Uint8Array(Math.max(o.n, 0));
@@ -230,14 +263,14 @@ export function runOp(k: Kernel, o: Op): string {
     }
     case "sendto": {
       const buf = new Uint8Array(Math.max(o.n, 0)).fill(0x5a);
-      return String(s.sendto(o.fd, buf, o.n, o.flags, o.name === "-" ? null : sockAddr(o.name)));
+      return String(s.sendto(o.fd, buf, o.n, o.flags, o.name === "-" ? null : isInetName(o.name) ? inetAddr(o.name, ctx, false) : sockAddr(o.name)));
     }
     case "recvfrom": {
       const buf = new Uint8Array(Math.max(o.n, 0));
-      const a = { family: 0, path: "" };
+      const a = { family: 0, path: "", addr: "", port: 0 };
       const r = s.recvfrom(o.fd, buf, o.n, o.flags, a);
       if (r < 0) return String(r);
-      return `${r}${r > 0 ? ` h=${fnv(buf, Math.min(r, o.n))}` : ""} ${a.family === 0 ? "-" : showName(a.path)}`;
+      return `${r}${r > 0 ? ` h=${fnv(buf, Math.min(r, o.n))}` : ""} ${a.family === 0 ? "-" : showAny(a, ctx)}`;
     }
     case "sendfd": return String(s.sendmsg(o.fd, { iov: [new Uint8Array(Math.max(o.n, 0)).fill(0x5a)], rights: [o.pass] }, 0));
     case "recvfd": {
@@ -245,7 +278,30 @@ export function runOp(k: Kernel, o: Op): string {
       const r = s.recvmsg(o.fd, msg, o.flags);
       return r < 0 ? String(r) : `${r} fds=${(msg.rights ?? []).join(",")} flags=${hex((msg.flags ?? 0) & 0x28)}`;
     }
+    case "isock": return String(s.socket(o.fam, o.type, 0));
+    case "sopt": return String(s.setsockopt(o.fd, o.level, o.name, o.val));
+    case "gopt": {
+      const v = [0];
+      const r = s.getsockopt(o.fd, o.level, o.name, v);
+      return r < 0 ? String(r) : `0 ${v[0]}`;
+    }
   }
+}
+
+/** An internet name of the text form: family 4/6, host l/w/m/x, slot a/b/0. */
+export const isInetName = (name: string) => /^[46][lwmx][ab0]$/.test(name);
+const HOSTS: Record<string, string> = { "4l": "127.0.0.1", "4w": "0.0.0.0", "4x": "127.0.0.2", "4m": "127.0.0.1", "6l": "::1", "6w": "::", "6m": "::ffff:127.0.0.1", "6x": "::1" };
+/** The address of an internet name: bind takes port 0 for a slot without a port, the others port 1. */
+function inetAddr(name: string, ctx: Ctx, forBind: boolean) {
+  const slot = name[2];
+  const port = slot === "0" ? 0 : (ctx.slots[slot] ?? (forBind ? 0 : 1));
+  return { family: name[0] === "4" ? 2 : 10, addr: HOSTS[name.slice(0, 2)], port };
+}
+/** Any address as the oracle prints it. */
+function showAny(a: { family: number; path: string; addr: string; port: number }, ctx: Ctx): string {
+  if (a.family !== 2 && a.family !== 10) return showName(a.path);
+  const slot = Object.keys(ctx.slots).find((k) => ctx.slots[k] === a.port);
+  return `${a.addr}:${a.port === 0 ? "0" : slot ?? "E"}`;
 }
 
 /** The address of a name of the text form ("@x" abstract, "-" empty). */
@@ -262,9 +318,10 @@ function showName(path: string): string {
 export function runModel(p: Program): string[] {
   const k = createKernelSync();
   const out: string[] = [];
+  const ctx = newCtx();
   for (const o of p) {
     try {
-      out.push(runOp(k, o));
+      out.push(runOp(k, o, ctx));
     } catch (e) {
       out.push(`!throw ${(e as Error).message.split("\n")[0]}`);
       break;

@@ -29,7 +29,17 @@
  *   recvfrom FD N FLAGS       recvfrom -> "N h=fnv NAME" (NAME of the sender) or -errno
  *   sendfd FD N PASS          sendmsg of N bytes of 0x5a with SCM_RIGHTS carrying fd PASS
  *   recvfd FD N FLAGS         recvmsg -> "N fds=A,B,.. flags=0xF" or -errno
+ *   isock FAM TYPE            socket(FAM, TYPE, 0): AF_INET / AF_INET6, TYPE with its flags
+ *   sopt FD LEVEL NAME VAL    setsockopt of an int
+ *   gopt FD LEVEL NAME        getsockopt of an int -> "0 V" or -errno
  * NAME "^" is an AF_UNSPEC address (a datagram socket's disconnect).
+ * NAME "FHS" is an internet address: F family 4 or 6; H host l (127.0.0.1 / ::1), w (0.0.0.0
+ * / ::), m (::ffff:127.0.0.1; as 4: 127.0.0.1), x (127.0.0.2; as 6: ::1); S the port slot a
+ * or b, or 0 (port 0). A bind to a slot without a port binds port 0 and, when it succeeds,
+ * gives the slot the port it got; a connect or send to a slot without a port goes to port 1
+ * (where nothing listens). Internet addresses are passed with the length of a
+ * sockaddr_in6. In output they print as ADDR:SLOT ("a", "b"; "0" for port 0; "E" for any
+ * other port: an ephemeral one, which Linux picks at random).
  * NAME in output: "@x" (this program's abstract name x), "@auto" (an autobind name), "-"
  * (unnamed), "?" (anything else).
  * Numbers are decimal or 0x-hex (VAL/DATA: unsigned 64-bit). Output: one line per op,
@@ -52,6 +62,8 @@
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <unistd.h>
 
 #define MAXEV 64
@@ -73,9 +85,41 @@ static void close_all(void) {
 
 /* Abstract names carry a prefix unique to this process and program: oracles may run side
  * by side, and a socket of an earlier program may outlive it (in flight in a cycle, until
- * the kernel's unix_gc runs). */
+ * the kernel's unix_gc runs). The prefix has a fixed width, so every abstract address is
+ * 29 bytes or more: given to an internet socket it is long enough to be read as one (and
+ * refused for its family), whatever the pid. */
 static char prefix[48];
 static int program_no;
+
+/* This program's port slots (0: none yet). */
+static int slot_port[2];
+
+static int is_inet(const char *name) {
+  return (name[0] == '4' || name[0] == '6') && name[1] && strchr("lwmx", name[1]) && name[2] && strchr("ab0", name[2]) && !name[3];
+}
+
+static socklen_t mkinet(struct sockaddr_storage *ss, const char *name, int for_bind) {
+  memset(ss, 0, sizeof *ss);
+  int port = name[2] == '0' ? 0 : slot_port[name[2] - 'a'];
+  if (!port && !for_bind && name[2] != '0') port = 1;
+  if (name[0] == '4') {
+    struct sockaddr_in *a = (struct sockaddr_in *)ss;
+    a->sin_family = AF_INET;
+    a->sin_port = htons((uint16_t)port);
+    const char *host = name[1] == 'w' ? "0.0.0.0" : name[1] == 'x' ? "127.0.0.2" : "127.0.0.1";
+    inet_pton(AF_INET, host, &a->sin_addr);
+  } else {
+    struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+    a->sin6_family = AF_INET6;
+    a->sin6_port = htons((uint16_t)port);
+    const char *host = name[1] == 'w' ? "::" : name[1] == 'm' ? "::ffff:127.0.0.1" : "::1";
+    inet_pton(AF_INET6, host, &a->sin6_addr);
+  }
+  return sizeof(struct sockaddr_in6);
+}
+
+/* Any address of the text form: internet, or AF_UNIX (below). */
+static socklen_t mkany(struct sockaddr_storage *ss, const char *name, int for_bind);
 
 static socklen_t mkaddr(struct sockaddr_un *a, const char *name) {
   memset(a, 0, sizeof *a);
@@ -97,6 +141,31 @@ static void showaddr(char *o, const struct sockaddr_un *a, socklen_t len) {
     return;
   }
   strcpy(o, "?");
+}
+
+static socklen_t mkany(struct sockaddr_storage *ss, const char *name, int for_bind) {
+  if (is_inet(name)) return mkinet(ss, name, for_bind);
+  return mkaddr((struct sockaddr_un *)ss, name);
+}
+
+/* Prints any address: internet as ADDR:SLOT, AF_UNIX as showaddr does. */
+static void showany(char *o, const struct sockaddr_storage *ss, socklen_t len) {
+  int port;
+  char host[64];
+  if (len >= sizeof(sa_family_t) && ss->ss_family == AF_INET) {
+    const struct sockaddr_in *a = (const struct sockaddr_in *)ss;
+    inet_ntop(AF_INET, &a->sin_addr, host, sizeof host);
+    port = ntohs(a->sin_port);
+  } else if (len >= sizeof(sa_family_t) && ss->ss_family == AF_INET6) {
+    const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)ss;
+    inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof host);
+    port = ntohs(a->sin6_port);
+  } else {
+    showaddr(o, (const struct sockaddr_un *)ss, len);
+    return;
+  }
+  const char *slot = port == 0 ? "0" : port == slot_port[0] ? "a" : port == slot_port[1] ? "b" : "E";
+  sprintf(o, "%s:%s", host, slot);
 }
 
 static uint32_t fnv(const unsigned char *p, long n) {
@@ -191,25 +260,32 @@ static void run_op(int argc, char **argv) {
   } else if (!strcmp(op, "sock") && argc == 2) {
     sprintf(o, "%ld", ret(socket(AF_UNIX, SOCK_STREAM | (int)num(argv[1]), 0)));
   } else if ((!strcmp(op, "bind") || !strcmp(op, "conn")) && argc == 3) {
-    struct sockaddr_un a;
-    socklen_t len = mkaddr(&a, argv[2]);
+    struct sockaddr_storage a;
+    socklen_t len = mkany(&a, argv[2], op[0] == 'b');
     int fd = (int)num(argv[1]);
-    sprintf(o, "%ld", ret(op[0] == 'b' ? bind(fd, (struct sockaddr *)&a, len) : connect(fd, (struct sockaddr *)&a, len)));
+    long r = ret(op[0] == 'b' ? bind(fd, (struct sockaddr *)&a, len) : connect(fd, (struct sockaddr *)&a, len));
+    sprintf(o, "%ld", r);
+    if (op[0] == 'b' && r == 0 && is_inet(argv[2]) && argv[2][2] != '0' && !slot_port[argv[2][2] - 'a']) {
+      struct sockaddr_storage b;
+      socklen_t bl = sizeof b;
+      if (getsockname(fd, (struct sockaddr *)&b, &bl) == 0)
+        slot_port[argv[2][2] - 'a'] = ntohs(b.ss_family == AF_INET ? ((struct sockaddr_in *)&b)->sin_port : ((struct sockaddr_in6 *)&b)->sin6_port);
+    }
   } else if (!strcmp(op, "listen") && argc == 3) {
     sprintf(o, "%ld", ret(listen((int)num(argv[1]), (int)num(argv[2]))));
   } else if (!strcmp(op, "acc") && argc == 3) {
-    struct sockaddr_un a;
+    struct sockaddr_storage a;
     socklen_t len = sizeof a;
     long r = ret(accept4((int)num(argv[1]), (struct sockaddr *)&a, &len, (int)num(argv[2])));
     o += sprintf(o, "%ld", r);
-    if (r >= 0) { *o++ = ' '; showaddr(o, &a, len); }
+    if (r >= 0) { *o++ = ' '; showany(o, &a, len); }
   } else if ((!strcmp(op, "gsn") || !strcmp(op, "gpn")) && argc == 2) {
-    struct sockaddr_un a;
+    struct sockaddr_storage a;
     socklen_t len = sizeof a;
     int fd = (int)num(argv[1]);
     long r = ret(op[1] == 's' ? getsockname(fd, (struct sockaddr *)&a, &len) : getpeername(fd, (struct sockaddr *)&a, &len));
     o += sprintf(o, "%ld", r);
-    if (r >= 0) { *o++ = ' '; showaddr(o, &a, len); }
+    if (r >= 0) { *o++ = ' '; showany(o, &a, len); }
   } else if (!strcmp(op, "recv") && argc == 4) {
     long n = num(argv[2]);
     if (n < 0 || n > BUFSZ) n = BUFSZ;
@@ -227,14 +303,14 @@ static void run_op(int argc, char **argv) {
     long n = num(argv[2]);
     if (n < 0 || n > BUFSZ) n = BUFSZ;
     memset(buf, 0x5a, (size_t)n);
-    struct sockaddr_un a;
-    socklen_t len = mkaddr(&a, argv[4]);
+    struct sockaddr_storage a;
+    socklen_t len = mkany(&a, argv[4], 0);
     int noaddr = !strcmp(argv[4], "-");
     sprintf(o, "%ld", ret(sendto((int)num(argv[1]), buf, (size_t)n, (int)num(argv[3]), noaddr ? NULL : (struct sockaddr *)&a, noaddr ? 0 : len)));
   } else if (!strcmp(op, "recvfrom") && argc == 4) {
     long n = num(argv[2]);
     if (n < 0 || n > BUFSZ) n = BUFSZ;
-    struct sockaddr_un a;
+    struct sockaddr_storage a;
     memset(&a, 0, sizeof a);
     socklen_t len = sizeof a;
     long r = ret(recvfrom((int)num(argv[1]), buf, (size_t)n, (int)num(argv[3]), (struct sockaddr *)&a, &len));
@@ -242,7 +318,8 @@ static void run_op(int argc, char **argv) {
     if (r >= 0) {
       if (r > 0) o += sprintf(o, " h=%08x", fnv(buf, r < n ? r : n));
       *o++ = ' ';
-      showaddr(o, &a, len);
+      if (len == 0) strcpy(o, "-");
+      else showany(o, &a, len);
     }
   } else if (!strcmp(op, "sendfd") && argc == 4) {
     long n = num(argv[2]);
@@ -292,6 +369,17 @@ static void run_op(int argc, char **argv) {
       }
       sprintf(o, " flags=0x%x", (unsigned)(m.msg_flags & (MSG_TRUNC | MSG_CTRUNC)));
     }
+  } else if (!strcmp(op, "isock") && argc == 3) {
+    sprintf(o, "%ld", ret(socket((int)num(argv[1]), (int)num(argv[2]), 0)));
+  } else if (!strcmp(op, "sopt") && argc == 5) {
+    int v = (int)num(argv[4]);
+    sprintf(o, "%ld", ret(setsockopt((int)num(argv[1]), (int)num(argv[2]), (int)num(argv[3]), &v, sizeof v)));
+  } else if (!strcmp(op, "gopt") && argc == 4) {
+    int v = 0;
+    socklen_t vl = sizeof v;
+    long r = ret(getsockopt((int)num(argv[1]), (int)num(argv[2]), (int)num(argv[3]), &v, &vl));
+    if (r < 0) sprintf(o, "%ld", r);
+    else sprintf(o, "0 %d", v);
   } else if (!strcmp(op, "inq") && argc == 2) {
     int v = -1;
     long r = ret(ioctl((int)num(argv[1]), FIONREAD, &v));
@@ -304,7 +392,7 @@ static void run_op(int argc, char **argv) {
 
 int main(void) {
   signal(SIGPIPE, SIG_IGN);
-  sprintf(prefix, "ewo%d.", (int)getpid());
+  sprintf(prefix, "ewo%010d.%010d.", (int)getpid(), 0);
   /* Slurp all of stdin first: no stdio stream stays half-read while fds change. */
   size_t cap = 1 << 20, len = 0;
   char *in = malloc(cap);
@@ -322,7 +410,8 @@ int main(void) {
     if (!strcmp(line, "---")) {
       fputs("---\n", stdout);
       close_all();
-      sprintf(prefix, "ewo%d.%d.", (int)getpid(), ++program_no);
+      sprintf(prefix, "ewo%010d.%010d.", (int)getpid(), ++program_no);
+      slot_port[0] = slot_port[1] = 0;
       continue;
     }
     char *argv[24];
