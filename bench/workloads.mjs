@@ -2,7 +2,7 @@
 // Each returns { ns_per_event | ns_per_op | bytes_per_watch, ...counts }.
 import {
   createKernelSync, EPOLLIN, EPOLL_CTL_ADD, EPOLL_CTL_MOD, EPOLL_CTL_DEL, O_NONBLOCK, EFD_NONBLOCK, POLLIN,
-  AF_UNIX, SOCK_STREAM, SOCK_NONBLOCK,
+  AF_INET, SOCK_STREAM, SOCK_NONBLOCK, EINPROGRESS, IPPROTO_TCP, TCP_NODELAY,
 } from "epoll-wasm";
 
 const now = () => process.hrtime.bigint();
@@ -143,8 +143,8 @@ const REQ = new TextEncoder().encode("GET / HTTP/1.0\r\n\r\n");
 const RESP = new TextEncoder().encode("HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\nhello");
 
 /**
- * The 2002 thread's headline shape (dphttpd): C active and D dead (idle) connections over
- * AF_UNIX stream sockets, all in one kernel. A round: every active client writes a request;
+ * The 2002 thread's headline shape (dphttpd): C active and D dead (idle) TCP connections
+ * on the kernel's loopback network, all in one kernel. A round: every active client writes a request;
  * the server waits (epoll, or poll over every connection), reads each request and answers;
  * every client reads its answer. ns per request. bench/native/bench.c `http` does the same.
  */
@@ -152,15 +152,18 @@ export function http({ active: C, dead: D, requests }, mode = "epoll") {
   const n = C + D;
   const k = createKernelSync({ maxFds: 2 * n + 64, core: "release" });
   const s = k.sys;
-  const addr = { family: AF_UNIX, path: "\0bench" };
-  const l = s.socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
-  if (s.bind(l, addr) !== 0 || s.listen(l, 4096) !== 0) throw new Error("listen");
+  const addr = { family: AF_INET, addr: "127.0.0.1", port: 0 };
+  const l = s.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  if (s.bind(l, addr) !== 0 || s.getsockname(l, addr) !== 0 || s.listen(l, 4096) !== 0) throw new Error("listen");
   const cl = new Int32Array(n), sv = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    cl[i] = s.socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
-    if (s.connect(cl[i], addr) !== 0) throw new Error("connect");
+    cl[i] = s.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    const r = s.connect(cl[i], addr);
+    if (r !== 0 && r !== -EINPROGRESS) throw new Error("connect");
     sv[i] = s.accept4(l, null, SOCK_NONBLOCK);
     if (sv[i] < 0) throw new Error("accept4");
+    s.setsockopt(cl[i], IPPROTO_TCP, TCP_NODELAY, 1);
+    s.setsockopt(sv[i], IPPROTO_TCP, TCP_NODELAY, 1);
   }
   let ep = -1, pfds;
   if (mode === "epoll") {

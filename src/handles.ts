@@ -4,7 +4,8 @@
 // and kernel.timerFd().
 import type { KernelApi } from "./kernel-api.js";
 import { check } from "./errors.js";
-import { EFAULT, EINVAL, F_GETFL, F_SETFL, O_CLOEXEC, O_NONBLOCK } from "./uapi.js";
+import { AF_INET, AF_INET6, EFAULT, EINVAL, F_GETFL, F_SETFL, O_CLOEXEC, O_NONBLOCK } from "./uapi.js";
+import type { SockAddr } from "./syscalls/args.js";
 
 import { isU8 } from "./usermem.js";
 
@@ -92,7 +93,7 @@ export class FileHandle {
   }
 }
 
-/** A connected AF_UNIX stream socket: an end of a socketpair, kernel.connect(), or ListenerHandle.accept(). */
+/** A connected stream socket (AF_UNIX or TCP): an end of a socketpair, kernel.connect(), or ListenerHandle.accept(). */
 export class SocketHandle extends FileHandle {
   /** shutdown(2): "read" (SHUT_RD), "write" (SHUT_WR) or "both" (SHUT_RDWR). */
   shutdown(how: "read" | "write" | "both"): void {
@@ -100,21 +101,50 @@ export class SocketHandle extends FileHandle {
     check(this.kernel.sys.shutdown(this.fd, how === "read" ? 0 : how === "write" ? 1 : 2), "shutdown");
   }
 
-  /** The peer's name (getpeername(2)): a path, "\0…" (abstract) or "" (unnamed). */
+  /** The peer's name (getpeername(2)): a path, "\0…" (abstract) or "" (unnamed); "host:port" for TCP ("[::1]:port" for IPv6). */
   get peerName(): string {
-    const out = { family: 0, path: "" };
+    return showName(this.peerAddress);
+  }
+
+  /** The peer's address (getpeername(2)) as an object: `{ family, path }` or `{ family, addr, port }`. */
+  get peerAddress(): SockAddr {
+    const out: SockAddr = { family: 0 };
     check(this.kernel.sys.getpeername(this.fd, out), "getpeername");
-    return out.path;
+    return out;
+  }
+
+  /** This end's address (getsockname(2)). */
+  get address(): SockAddr {
+    const out: SockAddr = { family: 0 };
+    check(this.kernel.sys.getsockname(this.fd, out), "getsockname");
+    return out;
   }
 }
 
-/** A listening AF_UNIX stream socket (kernel.listen()): accept() takes the next connection. */
+/** An address as text: an AF_UNIX path as it is, an internet one as host:port. */
+function showName(a: SockAddr): string {
+  if (a.family === AF_INET) return `${a.addr}:${a.port}`;
+  if (a.family === AF_INET6) return `[${a.addr}]:${a.port}`;
+  return a.path ?? "";
+}
+
+/** A listening stream socket (kernel.listen(), AF_UNIX or TCP): accept() takes the next connection. */
 export class ListenerHandle extends FileHandle {
-  /** The name it listens on (getsockname(2)). */
+  /** The name it listens on (getsockname(2)): an AF_UNIX path, or "host:port" for TCP. */
   get name(): string {
-    const out = { family: 0, path: "" };
+    return showName(this.address);
+  }
+
+  /** The address it listens on (getsockname(2)) as an object. */
+  get address(): SockAddr {
+    const out: SockAddr = { family: 0 };
     check(this.kernel.sys.getsockname(this.fd, out), "getsockname");
-    return out.path;
+    return out;
+  }
+
+  /** The TCP port it listens on (an ephemeral one when it bound port 0); undefined for AF_UNIX. */
+  get port(): number | undefined {
+    return this.address.port;
   }
 
   /** accept4(2): the next connection. Throws EpollError EAGAIN when none waits (a non-blocking listener). */

@@ -44,8 +44,9 @@ const transcripts: Record<string, string[]> = {
     " 50 ms  client: /e <- \"hello from s0 for /e\"",
     " 62 ms  s0: GET /f -> 200",
     " 62 ms  client: /f <- \"hello from s0 for /f\"",
+    " 73 ms  client: 40 idle connections open; 20 of 20 requests answered 200 (s0:17 s2:3)",
     "client: done; s0 stopped, s1 stopped, s2 stopped",
-    "wakeups: s0=6 s1=2 s2=2",
+    "wakeups: s0=60 s1=14 s2=26",
   ],
   "echo-server": [
     "-- round 1: two clients talk",

@@ -465,3 +465,94 @@ test("epoll: ET re-fires on each arriving write, not on acknowledgements; a list
   expect(s.epoll_wait(ep2, evs, 4, 0)).toBe(1);
   expect(evs[0].events).toBe(E.EPOLLIN);
 });
+
+test("the idiomatic API over TCP: kernel.listen / kernel.connect with an address object, names, data", () => {
+  const k = newKernel();
+  const l = k.listen({ family: AF_INET, addr: "127.0.0.1", port: 0 }, { nonblock: true, reuseAddr: true });
+  const port = l.port!;
+  expect(port % 2).toBe(1);
+  expect(l.name).toBe(`127.0.0.1:${port}`);
+  const c = k.connect({ family: AF_INET, addr: "127.0.0.1", port }, { nonblock: true }); // in progress = done on loopback
+  const a = l.accept({ nonblock: true });
+  expect(a.peerName).toBe(`127.0.0.1:${(c.address as { port: number }).port}`);
+  expect(c.peerAddress).toEqual({ family: AF_INET, addr: "127.0.0.1", port });
+  c.write("GET / HTTP/1.0\r\n\r\n");
+  expect(new TextDecoder().decode(a.read())).toBe("GET / HTTP/1.0\r\n\r\n");
+  expect(() => l.accept()).toThrow(expect.objectContaining({ code: "EAGAIN" }));
+  expect(() => k.connect({ family: AF_INET, addr: "127.0.0.1", port: 1 })).toThrow(expect.objectContaining({ code: "ECONNREFUSED" }));
+  const l6 = k.listen({ family: AF_INET6, addr: "::1", port: 0 });
+  expect(l6.name).toBe(`[::1]:${l6.port}`);
+  expect(() => k.listen({ family: AF_INET, addr: "127.0.0.1", port }, {})).toThrow(expect.objectContaining({ code: "EADDRINUSE" }));
+  expect(() => k.listen("/x", { reuseAddr: true })).toThrow(TypeError);
+  expect(() => k.listen({ family: E.AF_UNIX, path: "/x" } as E.SockAddr)).toThrow(TypeError);
+  expect(() => k.connect(42 as unknown as string)).toThrow(TypeError);
+});
+
+describe("threads", () => {
+  test("the accept herd on a TCP listener: own sets with and without EPOLLEXCLUSIVE, one shared set LT and ET", async () => {
+    // [one shared set?, the item's flags, threads woken by one connection]:
+    // own sets — every set's entry on the listener is woken, or one with EPOLLEXCLUSIVE;
+    // one shared set — its waiters sleep exclusively on the set, but a level-triggered item
+    // stays ready and ep_done_scan hands it to the next waiter, and the next (all N see it);
+    // edge-triggered, one waiter takes it and nobody else is woken.
+    const configs: [boolean, number, number][] = [
+      [false, 0, 4],
+      [false, E.EPOLLEXCLUSIVE, 1],
+      [true, 0, 4],
+      [true, E.EPOLLET, 1],
+    ];
+    for (const [shared, flags, expected] of configs) {
+      const k = newKernel({ seed: 3 });
+      const l = k.listen({ family: AF_INET, addr: "127.0.0.1", port: 0 }, { nonblock: true, backlog: 16 });
+      const woken: string[] = [];
+      const N = 4;
+      const one = shared ? k.sys.epoll_create1(0) : -1;
+      if (shared) expect(k.sys.epoll_ctl(one, E.EPOLL_CTL_ADD, l.fd, { events: E.EPOLLIN | flags })).toBe(0);
+      for (let i = 0; i < N; i++) {
+        let ep = one;
+        if (!shared) {
+          ep = k.sys.epoll_create1(0);
+          expect(k.sys.epoll_ctl(ep, E.EPOLL_CTL_ADD, l.fd, { events: E.EPOLLIN | flags })).toBe(0);
+        }
+        k.spawn(async (ts) => {
+          const n = await ts.epoll_wait(ep, [], 1, 50);
+          if (n > 0) woken.push(`t${i}`);
+          return n;
+        }, `t${i}`);
+      }
+      k.spawn(async (ts) => {
+        await ts.usleep(1000);
+        expect(await ts.connect(await ts.socket(AF_INET, SOCK_STREAM, 0), { family: AF_INET, addr: "127.0.0.1", port: l.port! })).toBe(0);
+      }, "client");
+      await k.run();
+      expect([shared, flags, woken.length]).toEqual([shared, flags, expected]);
+    }
+  });
+
+  test("blocking calls sleep: accept until a connection, read until data, connect to a full backlog until the SYN retransmission", async () => {
+    const k = newKernel({ seed: 5 });
+    const l = k.listen({ family: AF_INET6, addr: "::1", port: 0 }, { backlog: 0 });
+    const to = { family: AF_INET6, addr: "::1", port: l.port! };
+    const server = k.spawn(async (ts) => {
+      const a = await ts.accept(l.fd, null);
+      const b = new Uint8Array(16);
+      const n = await ts.read(a, b, 16);
+      return [n, new TextDecoder().decode(b.subarray(0, n)), k.now()];
+    });
+    const clients = k.spawn(async (ts) => {
+      await ts.usleep(2000);
+      const c1 = await ts.socket(AF_INET6, SOCK_STREAM, 0);
+      expect(await ts.connect(c1, to)).toBe(0); // queued (backlog 0 holds one)
+      const c2 = await ts.socket(AF_INET6, SOCK_STREAM, 0);
+      const t = k.now();
+      const r2 = await ts.connect(c2, to); // the queue was full: SYN_SENT until 1 s later
+      const waited = k.now() - t;
+      await ts.usleep(3000);
+      expect(await ts.write(c1, enc("hello"), 5)).toBe(5);
+      return [r2, waited];
+    });
+    await k.run();
+    expect(await clients.join()).toEqual([0, 1000000000n]);
+    expect(await server.join()).toEqual([5, "hello", 1005000000n]);
+  });
+});

@@ -26,6 +26,8 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stddef.h>
 #include <sys/utsname.h>
 #include <dirent.h>
@@ -787,7 +789,7 @@ static int cmd_footprint(int argc, char **argv)
 }
 
 /* ------------------------------------------------------------------ */
-/* http: the 2002 thread's headline shape over AF_UNIX stream sockets  */
+/* http: the 2002 thread's headline shape over TCP on loopback          */
 
 #define HTTP_REQ "GET / HTTP/1.0\r\n\r\n"
 #define HTTP_RESP "HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\nhello"
@@ -816,22 +818,26 @@ static int cmd_http(int argc, char **argv)
 		line_end();
 		return 0;
 	}
-	struct sockaddr_un a;
+	/* 127.0.0.1, an ephemeral port; TCP_NODELAY on every connection (no Nagle holds). */
+	struct sockaddr_in a;
 	memset(&a, 0, sizeof a);
-	a.sun_family = AF_UNIX;
-	int alen = snprintf(a.sun_path + 1, sizeof a.sun_path - 1, "epoll-wasm-bench-%d", (int)getpid());
-	socklen_t len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + alen);
-	int l = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
-	if (l < 0 || bind(l, (struct sockaddr *)&a, len) != 0 || listen(l, 4096) != 0)
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	socklen_t len = sizeof a;
+	int l = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (l < 0 || bind(l, (struct sockaddr *)&a, len) != 0 || getsockname(l, (struct sockaddr *)&a, &len) != 0 || listen(l, 4096) != 0)
 		die_errno("listen");
+	int one = 1;
 	int *cl = xcalloc(n, sizeof(int)), *sv = xcalloc(n, sizeof(int));
 	for (long long i = 0; i < n; i++) {
-		cl[i] = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
-		if (cl[i] < 0 || connect(cl[i], (struct sockaddr *)&a, len) != 0)
+		cl[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		if (cl[i] < 0 || (connect(cl[i], (struct sockaddr *)&a, len) != 0 && errno != EINPROGRESS))
 			die_errno("connect");
 		sv[i] = accept4(l, NULL, NULL, SOCK_NONBLOCK);
 		if (sv[i] < 0)
 			die_errno("accept4");
+		setsockopt(cl[i], IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+		setsockopt(sv[i], IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	}
 	int ep = -1;
 	struct pollfd *pfd = NULL;

@@ -579,6 +579,9 @@ export class TcpSock implements PortHolder {
     child.sndbufLocked = l.sndbufLocked;
     child.state = TCP_ESTABLISHED;
     child.ss = SS_CONNECTED;
+    // sk_clone copies the listener's shutdown bits (a listener shut down before it listened
+    // makes children that send their FIN at once: the client reads end of file — observed).
+    child.shutdown = l.shutdown;
     child.remoteIp = this.localIp;
     child.remotePort = this.localPort;
     // The child answers on the address the client reached (v4-mapped on a dual-stack listener).
@@ -590,6 +593,7 @@ export class TcpSock implements PortHolder {
     l.acceptq.push(child);
     l.wq.wakeUp(IN_KEY, 1); // the listener's sk_data_ready
     this.stateChange(); // tcp_finish_connect
+    if (child.shutdown & SEND_SHUTDOWN) child.shutdownSend();
   }
 
   private armSyn(): void {

@@ -164,8 +164,12 @@ export class UdpSock implements PortHolder {
     this.wq.wakeUp(EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND, 1);
     const to = findReceiver(this.net, ip, port, this.sourceFor(ip), this.localPort);
     if (!to) {
-      // icmp_unreach → udp_err: only a connected socket takes the error.
-      if (this.connected) {
+      // icmp_unreach → udp_err: the error finds the socket only by the datagram's addresses —
+      // a connected socket, for a datagram to its peer (checked on Linux 6.18).
+      // (An IPv6 socket with an IPv6 source that sent to an IPv4 address is not found by the
+      // ICMPv4 error's lookup at all: its error is lost, as on Linux 6.18.)
+      const lost = this.family === 10 && isV4(ip) && !isV4(this.localIp) && !isAny(this.localIp);
+      if (this.connected && this.peerIs(ip, port) && !lost) {
         this.err = ECONNREFUSED;
         this.wq.wakeUp(EPOLLERR, 1);
       }
@@ -200,6 +204,14 @@ export class UdpSock implements PortHolder {
       this.rmem -= d.truesize;
     }
     return flags & MSG_TRUNC ? d.data.length : n;
+  }
+
+  /**
+   * Whether (`ip`, `port`) is the connected peer (compute_score): the address must match; a
+   * peer port of 0 matches any port.
+   */
+  peerIs(ip: Ip, port: number): boolean {
+    return ip === this.remoteIp && (this.remotePort === 0 || port === this.remotePort);
   }
 
   /** sock_error: the pending error, cleared (0 if none). */
@@ -246,7 +258,7 @@ function findReceiver(net: InetNet, ip: Ip, port: number, fromIp: Ip, fromPort: 
   let bestScore = -1;
   for (const h of net.udp.holders(port)) {
     if (!(h instanceof UdpSock) || !addrMatches(h.localIp, h.v6only, ip)) continue;
-    if (h.connected && (h.remoteIp !== fromIp || h.remotePort !== fromPort)) continue;
+    if (h.connected && !h.peerIs(fromIp, fromPort)) continue;
     const score = (h.localIp === ip ? 4 : 2) + (h.connected ? 8 : 0);
     if (score > bestScore) {
       best = [h];

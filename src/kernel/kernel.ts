@@ -11,9 +11,11 @@ import { FileHandle, SocketHandle, ListenerHandle, EventFdHandle, TimerFdHandle,
 import { check } from "../errors.js";
 import type { KernelApi } from "../kernel-api.js";
 import {
-  AF_UNIX, CLOCK_MONOTONIC, CLOCK_REALTIME, EFD_CLOEXEC, EFD_NONBLOCK, EFD_SEMAPHORE, EINVAL, O_CLOEXEC, O_DIRECT,
-  O_NONBLOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, TFD_CLOEXEC, TFD_NONBLOCK,
+  AF_INET, AF_INET6, AF_UNIX, CLOCK_MONOTONIC, CLOCK_REALTIME, EFD_CLOEXEC, EFD_NONBLOCK, EFD_SEMAPHORE, EINPROGRESS, EINVAL,
+  O_CLOEXEC, O_DIRECT, O_NONBLOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, SO_REUSEPORT,
+  TFD_CLOEXEC, TFD_NONBLOCK,
 } from "../uapi.js";
+import type { SockAddr } from "../syscalls/args.js";
 
 export { EP_ITEM_COST, type KernelOptions } from "./process.js";
 
@@ -75,18 +77,24 @@ export class Kernel extends Process implements KernelApi {
   }
 
   /**
-   * An AF_UNIX stream socket listening on `name` (a path, "\0…" for an abstract name, or ""
-   * for an automatic abstract one): socket + bind + listen. `backlog` defaults to 128.
+   * A stream socket listening on `name`: socket + bind + listen. A string is an AF_UNIX name
+   * (a path, "\0…" for an abstract name, or "" for an automatic abstract one); an address
+   * object is a TCP one on the loopback network (`{ family: AF_INET, addr: "127.0.0.1",
+   * port }`, port 0 for an ephemeral port; AF_INET6 with "::1" or "::"), which may set
+   * SO_REUSEADDR / SO_REUSEPORT first. `backlog` defaults to 128.
    */
-  listen(name: string, options: { backlog?: number; nonblock?: boolean; cloexec?: boolean } = {}): ListenerHandle {
-    if (typeof name !== "string") throw new TypeError("kernel.listen: name must be a string");
-    checkApiOptions(options, "kernel.listen", ["nonblock", "cloexec"]);
+  listen(name: string | SockAddr, options: { backlog?: number; nonblock?: boolean; cloexec?: boolean; reuseAddr?: boolean; reusePort?: boolean } = {}): ListenerHandle {
+    const family = addressFamily(name, "kernel.listen");
+    checkApiOptions(options, "kernel.listen", ["nonblock", "cloexec", "reuseAddr", "reusePort"]);
     const backlog = options.backlog ?? 128;
     if (typeof backlog !== "number" || !Number.isInteger(backlog)) throw new TypeError("kernel.listen: options.backlog must be an integer");
-    const fd = check(this.sys.socket(AF_UNIX, SOCK_STREAM | (options.nonblock ? SOCK_NONBLOCK : 0) | (options.cloexec ? SOCK_CLOEXEC : 0), 0), "socket");
+    if (family === AF_UNIX && (options.reuseAddr || options.reusePort)) throw new TypeError("kernel.listen: reuseAddr and reusePort are for internet addresses");
+    const fd = check(this.sys.socket(family, SOCK_STREAM | (options.nonblock ? SOCK_NONBLOCK : 0) | (options.cloexec ? SOCK_CLOEXEC : 0), 0), "socket");
     const l = new ListenerHandle(this, fd);
     try {
-      check(this.sys.bind(fd, { family: AF_UNIX, path: name }), "bind");
+      if (options.reuseAddr) check(this.sys.setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, 1), "setsockopt");
+      if (options.reusePort) check(this.sys.setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, 1), "setsockopt");
+      check(this.sys.bind(fd, typeof name === "string" ? { family: AF_UNIX, path: name } : name), "bind");
       check(this.sys.listen(fd, backlog), "listen");
     } catch (e) {
       l.close();
@@ -95,14 +103,20 @@ export class Kernel extends Process implements KernelApi {
     return l;
   }
 
-  /** An AF_UNIX stream socket connected to `name` (socket + connect). Throws EpollError (ENOENT, ECONNREFUSED, EAGAIN on a full backlog). */
-  connect(name: string, options: { nonblock?: boolean; cloexec?: boolean } = {}): SocketHandle {
-    if (typeof name !== "string") throw new TypeError("kernel.connect: name must be a string");
+  /**
+   * A stream socket connected to `name` (socket + connect): an AF_UNIX name, or a TCP
+   * address on the loopback network. Throws EpollError (ENOENT, ECONNREFUSED, EAGAIN on a
+   * full AF_UNIX backlog, …). A non-blocking TCP connect is in progress when this returns
+   * (on loopback it is already established, as on Linux; EINPROGRESS is not an error here).
+   */
+  connect(name: string | SockAddr, options: { nonblock?: boolean; cloexec?: boolean } = {}): SocketHandle {
+    const family = addressFamily(name, "kernel.connect");
     checkApiOptions(options, "kernel.connect", ["nonblock", "cloexec"]);
-    const fd = check(this.sys.socket(AF_UNIX, SOCK_STREAM | (options.nonblock ? SOCK_NONBLOCK : 0) | (options.cloexec ? SOCK_CLOEXEC : 0), 0), "socket");
+    const fd = check(this.sys.socket(family, SOCK_STREAM | (options.nonblock ? SOCK_NONBLOCK : 0) | (options.cloexec ? SOCK_CLOEXEC : 0), 0), "socket");
     const c = new SocketHandle(this, fd);
     try {
-      check(this.sys.connect(fd, { family: AF_UNIX, path: name }), "connect");
+      const r = this.sys.connect(fd, typeof name === "string" ? { family: AF_UNIX, path: name } : name);
+      if (r !== -EINPROGRESS) check(r, "connect");
     } catch (e) {
       c.close();
       throw e;
@@ -176,4 +190,15 @@ export function createKernelSync(options: KernelOptions = {}): Kernel {
   checkOptions(options);
   const kind = options.core ?? defaultCoreKind();
   return new Kernel({ ...options, core: kind }, (imp, onAbort) => instantiateCoreSync(kind, imp, onAbort));
+}
+
+/** The family of a kernel.listen / kernel.connect name: AF_UNIX for a string, else the address object's. */
+function addressFamily(name: unknown, what: string): number {
+  if (typeof name === "string") return AF_UNIX;
+  if (name !== null && typeof name === "object") {
+    const f = (name as SockAddr).family;
+    if (f === AF_INET || f === AF_INET6) return f;
+    if (f === AF_UNIX) throw new TypeError(`${what}: pass an AF_UNIX name as a string`);
+  }
+  throw new TypeError(`${what}: name must be a string (AF_UNIX) or { family: AF_INET | AF_INET6, addr, port }`);
 }
