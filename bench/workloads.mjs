@@ -152,13 +152,16 @@ export function http({ active: C, dead: D, requests }, mode = "epoll") {
   const n = C + D;
   const k = createKernelSync({ maxFds: 2 * n + 64, core: "release" });
   const s = k.sys;
-  const addr = { family: AF_INET, addr: "127.0.0.1", port: 0 };
+  // The server listens on 0.0.0.0; clients connect to 127.0.0.1, then 127.0.0.2, … per 20000
+  // connections (one source address and one server port give at most 28232 connections:
+  // the ephemeral port range).
+  const addr = { family: AF_INET, addr: "0.0.0.0", port: 0 };
   const l = s.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
   if (s.bind(l, addr) !== 0 || s.getsockname(l, addr) !== 0 || s.listen(l, 4096) !== 0) throw new Error("listen");
   const cl = new Int32Array(n), sv = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     cl[i] = s.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-    const r = s.connect(cl[i], addr);
+    const r = s.connect(cl[i], { family: AF_INET, addr: `127.0.0.${1 + Math.floor(i / 20000)}`, port: addr.port });
     if (r !== 0 && r !== -EINPROGRESS) throw new Error("connect");
     sv[i] = s.accept4(l, null, SOCK_NONBLOCK);
     if (sv[i] < 0) throw new Error("accept4");

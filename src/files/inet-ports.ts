@@ -19,6 +19,13 @@ export interface PortHolder {
   readonly listening: boolean;
   /** In the table now. */
   hashed: boolean;
+  /**
+   * A TCP socket whose port connect() chose: another connect may take the same port to a
+   * different destination (the 4-tuple stays unique), as __inet_hash_connect allows.
+   */
+  connectBound?: boolean;
+  remoteIp?: Ip;
+  remotePort?: number;
 }
 
 /** net.ipv4.ip_local_port_range on Linux (and this machine): 32768 60999. */
@@ -30,6 +37,8 @@ export class PortTable {
   /** Where the next search for an odd (bind) or even (connect) ephemeral port starts. */
   #nextOdd: number;
   #nextEven: number;
+  /** Searches that found no port (parity and destination), forgotten when a port is freed. */
+  readonly #exhausted = new Set<string>();
 
   constructor(readonly proto: "tcp" | "udp") {
     // UDP starts in the middle of the range, so that a TCP and a UDP socket do not get the
@@ -66,28 +75,36 @@ export class PortTable {
    * MODEL: Linux starts each search at a random offset; here the search goes on from the
    * last port given, so runs are reproducible.
    */
-  bind(sk: PortHolder, ip: Ip, port: number, forConnect = false): number {
+  bind(sk: PortHolder, ip: Ip, port: number, forConnect = false, dst?: { ip: Ip; port: number }): number {
     if (port === 0) {
-      port = this.#ephemeral(forConnect ? 0 : 1);
+      port = this.#ephemeral(forConnect ? 0 : 1, dst);
       if (port === 0) return -EADDRINUSE;
     } else if (this.conflicts(sk, ip, port)) return -EADDRINUSE;
     this.add(sk, ip, port);
     return 0;
   }
 
-  /** A port nobody holds, of the preferred parity first (then the other); 0 if none. */
-  #ephemeral(parity: number): number {
+  /**
+   * A port nobody holds, of the preferred parity first (then the other) — or, for a connect
+   * to `dst`, one held only by other connects' sockets to other destinations; 0 if none.
+   */
+  #ephemeral(parity: number, dst?: { ip: Ip; port: number }): number {
     const span = EPHEMERAL_HIGH - EPHEMERAL_LOW + 1; // even: stepping by 2 keeps the parity
     for (const want of [parity, 1 - parity]) {
+      // A parity found full for this destination stays full until a port is let go.
+      const key = `${want}|${dst ? `${dst.ip}|${dst.port}` : ""}`;
+      if (this.#exhausted.has(key)) continue;
       const start = want ? this.#nextOdd : this.#nextEven;
       for (let i = 0; i < span; i += 2) {
         const p = EPHEMERAL_LOW + ((start - EPHEMERAL_LOW + i) % span);
-        if (this.#byPort.has(p)) continue;
+        const held = this.#byPort.get(p);
+        if (held && !(dst && [...held].every((h) => h.connectBound && (h.remoteIp !== dst.ip || h.remotePort !== dst.port)))) continue;
         const next = EPHEMERAL_LOW + ((p - EPHEMERAL_LOW + 2) % span);
         if (want) this.#nextOdd = next;
         else this.#nextEven = next;
         return p;
       }
+      this.#exhausted.add(key);
     }
     return 0;
   }
@@ -105,6 +122,7 @@ export class PortTable {
   /** `sk` lets go of its port. */
   remove(sk: PortHolder): void {
     sk.hashed = false;
+    this.#exhausted.clear();
     const set = this.#byPort.get(sk.localPort);
     if (!set?.delete(sk)) return;
     if (!set.size) this.#byPort.delete(sk.localPort);

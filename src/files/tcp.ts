@@ -132,6 +132,8 @@ export class TcpSock implements PortHolder {
   bindLocked = false;
   /** SOCK_BINDADDR_LOCK: bind() chose the address; a disconnect keeps it. */
   addrLocked = false;
+  /** connect() chose the port (inet-ports.ts: shared with other destinations' connects). */
+  connectBound = false;
   /**
    * The socket began a connect, or listened, once: Linux 6.18 then refuses the other for
    * good (listen after any connect attempt, connect after listening: EINVAL, even once
@@ -335,6 +337,7 @@ export class TcpSock implements PortHolder {
   unhash(): void {
     if (this.hashed) this.net.tcp.remove(this);
     this.hashed = false;
+    this.connectBound = false;
   }
 
   /** tcp_send_active_reset: the peer is reset; the link is cut. */

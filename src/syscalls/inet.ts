@@ -127,10 +127,17 @@ export function connect(c: Caller, f: InetSocketFile, addr: SockAddr): number | 
     const dst = connectTarget(a.ip, sk.localIp);
     if (!isLocal(dst) || (sk.v6only && isV4(dst))) return -U.ENETUNREACH;
     if (mappedSourceToV6(sk.family, sk.localIp, dst)) return -U.EAFNOSUPPORT;
-    if (!sk.hashed && sk.net.tcp.bind(sk, sk.localIp, 0, true) < 0) return -U.EADDRNOTAVAIL;
-    if (isAny(sk.localIp)) sk.localIp = sourceFor(dst);
     sk.remoteIp = dst;
     sk.remotePort = a.port;
+    if (!sk.hashed) {
+      if (sk.net.tcp.bind(sk, sk.localIp, 0, true, { ip: dst, port: a.port }) < 0) {
+        sk.remoteIp = "";
+        sk.remotePort = 0;
+        return -U.EADDRNOTAVAIL;
+      }
+      sk.connectBound = true;
+    }
+    if (isAny(sk.localIp)) sk.localIp = sourceFor(dst);
     sk.state = TCP_SYN_SENT;
     sk.ss = SS_CONNECTING;
     sk.everConnected = true;
