@@ -65,6 +65,7 @@ export function fmtArg(a) {
   if (typeof a === "object" && "events" in a) return `{${fmtEvents(a.events)}, data=${a.data}}`;
   if (typeof a === "object" && "it_value" in a) return `{value=${fmtTs(a.it_value)}, interval=${fmtTs(a.it_interval)}}`;
   if (typeof a === "object" && "tv_sec" in a) return fmtTs(a);
+  if (typeof a === "object" && "family" in a && "addr" in a) return `{${a.family === 10 ? "AF_INET6" : "AF_INET"}, ${a.addr}:${a.port}}`;
   if (typeof a === "object" && "family" in a) return `{AF_UNIX, "${String(a.path).replace("\0", "\\0")}"}`;
   return String(a);
 }

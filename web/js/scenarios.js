@@ -127,10 +127,10 @@ export const scenarios = [
   {
     id: "accept-herd",
     title: "the accept herd and EPOLLEXCLUSIVE",
-    desc: "A listening AF_UNIX socket watched by three epoll sets, each with a thread asleep in epoll_wait: sets A and B with EPOLLIN | EPOLLEXCLUSIVE, set C without. A client connects: the listener's wakeup walk wakes C (non-exclusive entries always wake) and exactly one of A and B — the first exclusive entry whose set has a waiter. The woken threads race to accept; the losers get EAGAIN.",
+    desc: "A listening TCP socket (127.0.0.1:8080 on the kernel's loopback network) watched by three epoll sets, each with a thread asleep in epoll_wait: sets A and B with EPOLLIN | EPOLLEXCLUSIVE, set C without. A client connects: the listener's wakeup walk wakes C (non-exclusive entries always wake) and exactly one of A and B — the first exclusive entry whose set has a waiter. The woken threads race to accept; the losers get EAGAIN.",
     async play(p, ctx) {
-      const l = sys("socket", E.AF_UNIX, E.SOCK_STREAM | E.SOCK_NONBLOCK, 0);
-      sys("bind", l, { family: E.AF_UNIX, path: "/herd" });
+      const l = sys("socket", E.AF_INET, E.SOCK_STREAM | E.SOCK_NONBLOCK, 0);
+      sys("bind", l, { family: E.AF_INET, addr: "127.0.0.1", port: 8080 });
       sys("listen", l, 8);
       notes.set(l, "listening on /herd");
       const sets = ["A", "B", "C"].map((name, i) => {
@@ -162,8 +162,8 @@ export const scenarios = [
       const rec = { desc: "sleep 10 ms, then connect to /herd", results: [] };
       rec.t = kernel.spawn(async (ts) => {
         await ts.usleep(10_000);
-        const c = await ts.socket(E.AF_UNIX, E.SOCK_STREAM, 0);
-        const r = await ts.connect(c, { family: E.AF_UNIX, path: "/herd" });
+        const c = await ts.socket(E.AF_INET, E.SOCK_STREAM, 0);
+        const r = await ts.connect(c, { family: E.AF_INET, addr: "127.0.0.1", port: 8080 });
         addLog("thread", `client: connect(${c}, "/herd") = ${r}`, { by: "client", ret: r, call: "connect" });
         rec.results.push(r);
         return rec.results;
