@@ -21,7 +21,7 @@
 // reopened by every read: the point where a never-reading peer makes write() return EAGAIN
 // is within a few per cent of Linux's (≈ 4.0 MB here, 3.91 + 0.11 MB measured), not exact.
 // Receive-buffer autotuning is not modelled.
-import { EAGAIN, ECONNREFUSED, ECONNRESET, EINVAL, ENOTCONN, EPIPE, EPOLLERR, EPOLLHUP, EPOLLIN, EPOLLOUT, EPOLLPRI, EPOLLRDBAND, EPOLLRDHUP, EPOLLRDNORM, EPOLLWRBAND, EPOLLWRNORM, ETIMEDOUT, MSG_PEEK, MSG_TRUNC } from "../uapi.js";
+import { EAGAIN, ECONNREFUSED, ECONNRESET, ENOTCONN, EPIPE, EPOLLERR, EPOLLHUP, EPOLLIN, EPOLLOUT, EPOLLPRI, EPOLLRDBAND, EPOLLRDHUP, EPOLLRDNORM, EPOLLWRBAND, EPOLLWRNORM, ETIMEDOUT, MSG_PEEK, MSG_TRUNC } from "../uapi.js";
 import { WaitQueueHead } from "../kernel/waitqueue.js";
 import { Timer } from "../kernel/timers.js";
 import { copyBytes } from "../kernel/copy.js";

@@ -1,6 +1,6 @@
 // A Process: one core instance, one fd table, one clock, the threads. Wires the core's
 // imports (vfs_poll, remove_wait_queue, f_ep_link, wake_ep) to host files and wait queues.
-import { instantiateCore, instantiateCoreSync, type CoreExports, type CoreImports, type CoreKind, CoreAbortError } from "../core/loader.js";
+import { type CoreExports, type CoreImports, type CoreKind, CoreAbortError } from "../core/loader.js";
 import { Clock, type ClockMode } from "./clock.js";
 import { FdTable } from "./fdtable.js";
 import { NullFile, type OpenFile, type PollTable } from "./file.js";
@@ -9,7 +9,7 @@ import { EpollFile } from "../files/epoll.js";
 import { PipeBufferPool } from "../files/pipe.js";
 import { UnixNames } from "../files/unix-names.js";
 import type { UnixHost } from "../files/unix-sock.js";
-import { AF_UNIX, CLOCK_MONOTONIC, CLOCK_REALTIME, EAGAIN, EBUSY, EDEADLK, EFD_CLOEXEC, EFD_NONBLOCK, EFD_SEMAPHORE, EINVAL, EPOLLEXCLUSIVE, O_CLOEXEC, O_DIRECT, O_NONBLOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, TFD_CLOEXEC, TFD_NONBLOCK } from "../uapi.js";
+import { EAGAIN, EBUSY, EDEADLK, EPOLLEXCLUSIVE } from "../uapi.js";
 import { EventCopier } from "../core/transfer.js";
 import { CACHE_EPITEM, CACHE_EPITEMS_HEAD, CACHE_EPPOLL_ENTRY, CACHE_EVENTPOLL, CACHE_WAKEUP_SOURCE, SLOT_MASK, WATCHER_BUSY, WS_ACTIVE, WS_ACTIVE_COUNT, WS_EVENT_COUNT, WS_RELAX_COUNT } from "../abi.js";
 import { TimerQueue } from "./timers.js";

@@ -8,7 +8,7 @@ import { UdpSock } from "../files/udp.js";
 import { connectTarget, isAny, isLocal, isV4, mappedSourceToV6, sourceFor, V4_ANY, type Ip } from "../files/inet-addr.js";
 import { isCInt, readInetAddr, storeInetAddr, type SockAddr } from "./args.js";
 import { blockingIo, sendRest, sleepOn } from "./io.js";
-import { sleep, type Body, type Caller } from "./pause.js";
+import type { Body, Caller } from "./pause.js";
 
 const INT_MAX = 0x7fffffff;
 /** 2 × net.core.wmem_max and rmem_max on Linux 6.18 here (4194304). */
