@@ -1,7 +1,7 @@
 // The file of an AF_INET or AF_INET6 socket (net/ipv4/af_inet.c's socket ops): TCP or UDP
 // state behind one struct file. read/write are recv/send without flags; the protocols'
 // logic is in tcp.ts and udp.ts, the calls in syscalls/inet.ts.
-import { O_RDWR, SOCK_DGRAM, SOCK_STREAM } from "../uapi.js";
+import { EAGAIN, O_RDWR, SOCK_DGRAM, SOCK_STREAM } from "../uapi.js";
 import { OpenFile, pollWait, type PollTable } from "../kernel/file.js";
 import { NO_INODE, type InodeAllocator, type InodeId } from "../kernel/inode.js";
 import { TcpSock } from "./tcp.js";
@@ -34,7 +34,10 @@ export class InetSocketFile extends OpenFile {
   override read(buf: Uint8Array, count: number): number {
     if (count === 0) return 0;
     const sk = this.sk;
-    return sk instanceof TcpSock ? sk.recv(buf, count, 0) : sk.recv(buf, count, 0, this.got);
+    if (sk instanceof TcpSock) return sk.recv(buf, count, 0);
+    const r = sk.recv(buf, count, 0, this.got);
+    // A read that would sleep ends (0) on a shut read side (__skb_wait_for_more_packets).
+    return r === -EAGAIN && !this.nonblock && sk.shutdown & 1 ? 0 : r;
   }
 
   /** write(2): send(2) without flags; an unconnected UDP socket has nowhere to send. */

@@ -259,7 +259,9 @@ function findReceiver(net: InetNet, ip: Ip, port: number, fromIp: Ip, fromPort: 
   for (const h of net.udp.holders(port)) {
     if (!(h instanceof UdpSock) || !addrMatches(h.localIp, h.v6only, ip)) continue;
     if (h.connected && !h.peerIs(fromIp, fromPort)) continue;
-    const score = (h.localIp === ip ? 4 : 2) + (h.connected ? 8 : 0);
+    // compute_score: connected beats bound beats wildcard; for IPv4 an AF_INET socket beats
+    // a dual-stack AF_INET6 one (so a mixed SO_REUSEPORT group serves IPv4 from its IPv4 half).
+    const score = (h.localIp === ip ? 4 : 2) + (h.connected ? 8 : 0) + (h.family === 2 || !isV4(ip) ? 1 : 0);
     if (score > bestScore) {
       best = [h];
       bestScore = score;
