@@ -323,7 +323,7 @@ class Sim {
         const id = this.ident.get(o.fd);
         if (slot !== "0" && id !== undefined && !(slot in this.slotOwner) && INET.includes(this.open.get(o.fd)!)) {
           this.slotOwner[slot] = id;
-          this.slotProto[slot] = this.open.get(o.fd)!.slice(0, 3);
+          this.slotProto[slot] = this.open.get(o.fd)!;
         }
         break;
       }
@@ -355,12 +355,12 @@ export function concretize(abs: Abs[]): Program {
     // A name fits its socket: an internet one takes the socket's family ("*"); an AF_UNIX
     // socket mostly gets an AF_UNIX name and an internet socket an internet one.
     if (typeof o.name === "string" && !(a.op === "sendto" && o.name === "-")) o.name = fitName(o.name, kind);
-    // A port one protocol got from Linux's random choice may be busy in the other one (this
-    // machine's other sockets, TIME_WAIT remnants of earlier programs): a bind of the other
-    // protocol takes port 0 instead.
+    // A port one protocol or family got from Linux's random choice may be busy in another
+    // (this machine's other sockets, TIME_WAIT remnants of earlier programs): a bind of
+    // another protocol or family takes port 0 instead.
     if (a.op === "bind" && kind && INET.includes(kind) && typeof o.name === "string" && o.name.length === 3 && "ab".includes(o.name[2])) {
       const p = sim.slotProto[o.name[2]];
-      if (p && p !== kind.slice(0, 3)) o.name = o.name.slice(0, 2) + "0";
+      if (p && p !== kind) o.name = o.name.slice(0, 2) + "0";
     }
     // No TCP socket connects to its own port (a simultaneous open with itself): Linux then
     // holds its own segments back (Nagle and delayed ACKs, in real time) — not compared.
