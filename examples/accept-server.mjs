@@ -19,6 +19,9 @@ import {
 
 const kernel = await createKernel({ seed: 4 });
 const { sys } = kernel;
+// SIGTERM's default action ends the whole process; with a handler it only interrupts each
+// thread's epoll_wait (-EINTR: epoll_wait is never restarted), and the threads end cleanly.
+sys.sigaction(SIGTERM, { handler: () => {} });
 const ms = () => `${String(kernel.now() / 1_000_000n).padStart(3)} ms`;
 const enc = new TextEncoder();
 const dec = new TextDecoder();

@@ -10,6 +10,9 @@ import { createKernel, EPOLLIN, EPOLLET, EPOLLEXCLUSIVE, EPOLL_CTL_ADD, O_NONBLO
 
 const kernel = await createKernel({ seed: 1 });    // the interleaving is a function of the seed
 const { sys } = kernel;
+// SIGTERM's default action ends the whole process; with a handler it only interrupts each
+// thread's epoll_wait (-EINTR: epoll_wait is never restarted), and the threads end cleanly.
+sys.sigaction(SIGTERM, { handler: () => {} });
 const ms = () => `${String(kernel.now() / 1_000_000n).padStart(3)} ms`;
 
 const jobs = [];

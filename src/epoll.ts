@@ -6,7 +6,7 @@ import type { EpollEvent } from "./sys.js";
 import { FileHandle, checkOptions } from "./handles.js";
 import { EpollError, check } from "./errors.js";
 import { DeadlockError } from "./kernel/sched.js";
-import { EBUSY, EDEADLK, EINTR, EPOLL_CLOEXEC, EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLL_CTL_DISABLE, EPOLL_CTL_MOD, SIGINT } from "./uapi.js";
+import { EBUSY, EDEADLK, EINTR, EPOLL_CLOEXEC, EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLL_CTL_DISABLE, EPOLL_CTL_MOD } from "./uapi.js";
 
 /** Options of Epoll.wait(). */
 export interface WaitOptions {
@@ -135,7 +135,7 @@ export class Epoll {
     const t = this.kernel.spawn(async (ts) => ts.epoll_wait(this.fd, out, maxEvents, timeout), `Epoll(${this.fd}).wait`);
     const result = t.join(); // observed from the start: its failure is this wait's, not run()'s
     result.catch(() => {});
-    const abort = () => t.kill(SIGINT);
+    const abort = () => t.abort();
     signal?.addEventListener("abort", abort, { once: true });
     try {
       if (!this.kernel.sched.isRunning) {
@@ -144,7 +144,7 @@ export class Epoll {
         } catch (e) {
           // MODEL: on the virtual clock nothing outside the kernel is waited for (see NOTHING_CAN_WAKE).
           if (e instanceof DeadlockError) {
-            t.kill(SIGINT); // nothing can ever wake it: end the wait
+            t.abort(); // nothing can ever wake it: end the wait
             await this.kernel.run();
             throw new EpollError(-EDEADLK, "epoll_wait", NOTHING_CAN_WAKE);
           }

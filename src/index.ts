@@ -10,4 +10,5 @@ export { EpollError } from "./errors.js";
 export { FileHandle, SocketHandle, ListenerHandle, EventFdHandle, TimerFdHandle } from "./handles.js";
 export type { EpollState, ItemState, FdState } from "./kernel/inspect.js";
 export { Thread, DeadlockError, ThreadFailure, type WakeReason } from "./kernel/sched.js";
+export { ProcessExited, type Disposition, type SigHandler, type ExitStatus } from "./kernel/signals.js";
 export type { Sigmask } from "./sys.js";

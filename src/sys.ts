@@ -14,6 +14,7 @@ import { createPipe } from "./files/pipe.js";
 import { EventFdFile } from "./files/eventfd.js";
 import { TimerFdFile } from "./files/timerfd.js";
 import { SocketFile, createSocketPair } from "./files/socket.js";
+import type { Disposition } from "./kernel/signals.js";
 import { InetSocketFile } from "./files/inet-sock.js";
 import { shutdown as inetShutdown } from "./syscalls/inet.js";
 import { MemFdFile } from "./files/memfd.js";
@@ -57,6 +58,9 @@ export class Sys {
           k.guard();
           const r = call.call(this, a, b, c, d, e, f);
           k.rethrow();
+          // The return to user space of the main thread: its deliverable signals are handled
+          // (a thread's own calls deliver to the thread: ThreadSys).
+          if (k.signals.dirty && k.sched.current === null) k.deliverMain();
           return r;
         },
         writable: true,
@@ -352,6 +356,51 @@ export class Sys {
   /** unlink(2) of a socket's path name: the name is free again (ENOENT if there is none). */
   unlink(path: string): number {
     return S.unlink(this.#c, path);
+  }
+
+  // ---- signals (src/syscalls/signal.ts, src/kernel/signals.ts) ----
+
+  /** getpid(2): the process id (1000). */
+  getpid(): number {
+    return S.getpid(this.#c);
+  }
+
+  /** gettid(2): the calling thread's id (kernel.sys: the main thread, = pid; a thread: pid + its number). */
+  gettid(): number {
+    return S.gettid(this.#c);
+  }
+
+  /** kill(2) of this process (pid = getpid(), 0 or -1): ESRCH for another pid, EINVAL for a bad signal; 0 checks only. */
+  kill(pid: number, sig: number): number {
+    return S.kill(this.#c, pid, sig);
+  }
+
+  /** tgkill(2): the signal to one thread (tgid = getpid(), tid = a gettid()). */
+  tgkill(tgid: number, tid: number, sig: number): number {
+    return S.tgkill(this.#c, tgid, tid, sig);
+  }
+
+  /**
+   * sigaction(2): `action` is "default", "ignore", `{ handler, flags?, mask? }` (SA_RESTART,
+   * SA_NODEFER, SA_RESETHAND) or null (only read); `oldOut[0]` gets the old one.
+   */
+  sigaction(sig: number, action: Disposition | null, oldOut: unknown[] | null = null): number {
+    return S.sigaction(this.#c, sig, action, oldOut);
+  }
+
+  /** sigprocmask(2): SIG_BLOCK, SIG_UNBLOCK or SIG_SETMASK with a bigint set (bit sig - 1) or null; `oldOut[0]` gets the old mask. */
+  sigprocmask(how: number, set: bigint | null, oldOut: unknown[] | null = null): number {
+    return S.sigprocmask(this.#c, how, set, oldOut);
+  }
+
+  /** sigpending(2): the blocked signals pending for the caller, in `out[0]` (a bigint). */
+  sigpending(out: unknown[]): number {
+    return S.sigpending(this.#c, out);
+  }
+
+  /** exit_group(2): the process ends with `code`; every thread stops and the caller does not return (ProcessExited is thrown). */
+  exit(code: number): number {
+    return S.exit(this.#c, code);
   }
 
   /** timerfd_create(2): a disarmed timerfd on CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME (or an _ALARM clock); flags TFD_NONBLOCK, TFD_CLOEXEC. */

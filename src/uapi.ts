@@ -203,6 +203,12 @@ export const SIGCHLD = 17;
 export const SIGCONT = 18;
 /** SIGSTOP 19: stop (cannot be caught or blocked). */
 export const SIGSTOP = 19;
+/** SA_RESTART: calls a handled signal interrupts are restarted where Linux restarts them. */
+export const SA_RESTART = 0x10000000;
+/** SA_NODEFER: the signal is not blocked while its handler runs. */
+export const SA_NODEFER = 0x40000000;
+/** SA_RESETHAND: the disposition goes back to the default when the handler is called. */
+export const SA_RESETHAND = 0x80000000;
 /** SIG_BLOCK 0: sigprocmask adds the set to the blocked signals. */
 export const SIG_BLOCK = 0;
 /** SIG_UNBLOCK 1: sigprocmask removes the set from the blocked signals. */

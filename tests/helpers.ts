@@ -1,14 +1,20 @@
 // Shared test helpers: a kernel on the core selected by the jest project (debug or
 // release), and the after-test checks every suite runs.
-import { createKernelSync, type Kernel, type KernelOptions, type EpollEvent } from "../src/index";
+import { createKernelSync, SIGUSR1, type Kernel, type KernelOptions, type EpollEvent } from "../src/index";
 
 export const isDebugCore = () => process.env.EPOLL_WASM_CORE === "debug";
 
 const live: Kernel[] = [];
 
-/** A fresh kernel on this project's core; checked and torn down after each test. */
-export function newKernel(options: KernelOptions = {}): Kernel {
+/**
+ * A fresh kernel on this project's core; checked and torn down after each test. SIGUSR1 has
+ * a handler (it does nothing; thread.delivered records it), as the C tests these suites
+ * port install one with signal(): the signal then interrupts calls instead of ending the
+ * process, which is its default action. Pass `{ sigusr1: "default" }` to keep the default.
+ */
+export function newKernel(options: KernelOptions = {}, sig: { sigusr1?: "default" | "handler" } = {}): Kernel {
   const k = createKernelSync(options);
+  if (sig.sigusr1 !== "default") k.sys.sigaction(SIGUSR1, { handler: () => {} });
   live.push(k);
   return k;
 }

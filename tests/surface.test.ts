@@ -6,11 +6,13 @@ import { newKernel } from "./helpers";
 
 const SYSCALLS = [
   "close", "dup", "dup2", "dup3", "epoll_create", "epoll_create1", "epoll_ctl", "epoll_pwait", "epoll_pwait2",
-  "epoll_wait", "epoll_wait_into", "eventfd", "eventfd2", "fcntl", "fdinfo", "memfd_create", "nanosleep", "pipe",
+  "epoll_wait", "epoll_wait_into", "eventfd", "eventfd2", "exit", "fcntl", "fdinfo", "memfd_create", "nanosleep", "pipe",
   "pipe2", "poll", "read", "shutdown", "socketpair", "timerfd_create", "timerfd_gettime", "timerfd_settime", "usleep", "write",
   // sockets (CONTRACT §6)
   "accept", "accept4", "bind", "connect", "getpeername", "getsockname", "getsockopt", "ioctl", "listen", "recv", "recvfrom",
   "send", "sendto", "setsockopt", "socket", "unlink", "sendmsg", "recvmsg",
+  // signals (CONTRACT §7)
+  "getpid", "gettid", "kill", "tgkill", "sigaction", "sigprocmask", "sigpending",
 ].sort();
 const members = (o: object) => [...Object.keys(o), ...Object.getOwnPropertyNames(Object.getPrototypeOf(o)).filter((n) => n !== "constructor")].sort();
 

@@ -16,6 +16,7 @@ import {
   TFD_CLOEXEC, TFD_NONBLOCK,
 } from "../uapi.js";
 import type { SockAddr } from "../syscalls/args.js";
+import type { ExitStatus } from "./signals.js";
 
 export { EP_ITEM_COST, type KernelOptions } from "./process.js";
 
@@ -47,10 +48,20 @@ export class Kernel extends Process implements KernelApi {
     return t;
   }
 
-  /** kernel.run(): run every thread to completion; rejects with code EDEADLK if stuck. */
+  /** kernel.run(): run every thread to completion; rejects with code EDEADLK if stuck. Once the process has ended it resolves at once. */
   run(): Promise<void> {
+    if (this.signals.exitStatus) return Promise.resolve();
     this.guard();
     return this.sched.run();
+  }
+
+  /**
+   * How the process ended: `{ signal }` (a default action that terminates), `{ code }`
+   * (exit()), or null while it lives. After the end every thread has stopped (join()
+   * resolves with undefined) and every call throws ProcessExited.
+   */
+  get exitStatus(): ExitStatus | null {
+    return this.signals.exitStatus;
   }
 
   // ---- the idiomatic API's file constructors (they throw EpollError) ----

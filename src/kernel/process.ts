@@ -14,8 +14,9 @@ import { EventCopier } from "../core/transfer.js";
 import { CACHE_EPITEM, CACHE_EPITEMS_HEAD, CACHE_EPPOLL_ENTRY, CACHE_EVENTPOLL, CACHE_WAKEUP_SOURCE, SLOT_MASK, WATCHER_BUSY, WS_ACTIVE, WS_ACTIVE_COUNT, WS_EVENT_COUNT, WS_RELAX_COUNT } from "../abi.js";
 import { TimerQueue } from "./timers.js";
 import { InetNet } from "../files/inet-net.js";
+import { ProcessExited, Signals, type SigTask } from "./signals.js";
 import { InodeAllocator } from "./inode.js";
-import { Scheduler } from "./sched.js";
+import { Scheduler, type Thread } from "./sched.js";
 
 /** Options of createKernel() and createKernelSync() (docs/API.md, Loading). */
 export interface KernelOptions {
@@ -92,6 +93,10 @@ export class Process {
   };
   /** The process's threads and their scheduler. */
   readonly sched: Scheduler;
+  /** The main thread as signals see it: kernel.sys calls are its calls (tid = pid). */
+  readonly main: SigTask = { tid: 1000, pending: 0n, sigmask: 0n, delivered: [] };
+  /** Dispositions, pending signals, delivery, and the process's end (kernel/signals.ts). */
+  readonly signals: Signals;
   /** Files whose last reference went while a set watching them was in mid-transfer. */
   private readonly deferred: OpenFile[] = [];
   /** The eventpoll core instance's exports (WebAssembly). */
@@ -133,6 +138,15 @@ export class Process {
     this.core.set_max_user_watches(options.maxUserWatches ?? Math.floor(Math.min(mem, WASM32_MAX_BYTES) / 25 / EP_ITEM_COST));
     (this as { copier: EventCopier }).copier = new EventCopier(this.core);
     this.sched = new Scheduler(this.seed, this.clock, this.timers);
+    this.signals = new Signals(
+      () => [this.main, ...this.sched.threads.filter((t) => t.state !== "done")],
+      (task) => {
+        if (task !== this.main) this.wakeForSignal(task as Thread);
+      },
+      () => this.sched.stopAll()
+    );
+    this.sched.sendSignal = (t, sig) => this.signals.sendToTask(t, sig);
+    this.sched.sharedPending = () => this.signals.shared;
     const nul = new NullFile();
     for (let i = 0; i < 3; i++) this.fdt.install(this.track(nul), false);
   }
@@ -247,9 +261,20 @@ export class Process {
     throw e;
   }
 
-  /** Every syscall's entry: refuse after a core abort; with the real clock, fire due timers. */
+  /** signal_wake_up: a thread asleep interruptibly is woken to take its signal. */
+  private wakeForSignal(t: Thread): void {
+    if (t.state === "blocked" && t.interruptible && t.signalPending()) this.sched.wake(t, "signal");
+  }
+
+  /** The main thread's return to user space (kernel.sys): its deliverable signals are handled. */
+  deliverMain(): void {
+    this.signals.deliver(this.main);
+  }
+
+  /** Every syscall's entry: refuse after a core abort or the process's end; with the real clock, fire due timers. */
   guard(): void {
     if (this.#dead) throw new Error(`epoll-wasm kernel refuses calls after a core abort: ${this.#dead.message}`, { cause: this.#dead });
+    if (this.signals.exitStatus) throw new ProcessExited(this.signals.exitStatus);
     if (this.timers.size && this.clock.mode === "real") this.timers.runDue(this.clock.now());
   }
 

@@ -82,31 +82,41 @@ export class Thread<T = unknown> {
     return new Promise<T>((resolve, reject) => this.waiters.push({ resolve: resolve as (v: unknown) => void, reject }));
   }
 
-  /** pthread_kill(): 0, -EINVAL for a bad signal, -ESRCH when the thread has ended. */
+  /** The thread id (gettid): the process id plus the spawn number. */
+  get tid(): number {
+    return this.sched.pid + this.id;
+  }
+
+  /**
+   * pthread_kill() / tgkill(): 0, -EINVAL for a bad signal, -ESRCH when the thread has
+   * ended. The signal is sent as Linux sends it (src/kernel/signals.ts): dropped if ignored,
+   * fatal to the process if its default action terminates, else pending on this thread.
+   */
   kill(sig: number): number {
     if (!Number.isInteger(sig) || sig < 0 || sig > 64) return -EINVAL;
     if (this.state === "done") return -ESRCH;
     if (sig === 0) return 0;
-    this.pending |= 1n << BigInt(sig - 1);
-    if (this.state === "blocked" && this.interruptible && this.signalPending()) this.sched.wake(this, "signal");
+    this.sched.sendSignal(this, sig);
     return 0;
   }
 
-  /** signal_pending(): an unblocked signal is pending. */
+  /** signal_pending(): a signal it does not block is pending (its own or the process's), or an abort. */
   signalPending(): boolean {
-    return (this.pending & ~this.sigmask) !== 0n;
+    return this.aborting || ((this.pending | this.sched.sharedPending()) & ~this.sigmask) !== 0n;
   }
 
-  /** Deliver (run the "handler" of) the lowest pending unblocked signal; returns it or 0. */
-  deliverSignal(): number {
-    const ready = this.pending & ~this.sigmask;
-    if (!ready) return 0;
-    let sig = 1;
-    while (!(ready & (1n << BigInt(sig - 1)))) sig++;
-    this.pending &= ~(1n << BigInt(sig - 1));
-    this.delivered.push(sig);
-    return sig;
+  /**
+   * Ends the thread's interruptible wait with -EINTR, as a signal would but without one (no
+   * disposition, no handler): the idiomatic API's helper threads use it for an AbortSignal.
+   */
+  abort(): void {
+    if (this.state === "done") return;
+    this.aborting = true;
+    if (this.state === "blocked" && this.interruptible) this.sched.wake(this, "signal");
   }
+
+  /** abort() was called and no call has returned -EINTR for it yet. */
+  aborting = false;
 
   /** Record fn's outcome and settle every join() (the scheduler calls this). */
   finish(ok: boolean, value: unknown): void {
@@ -193,6 +203,32 @@ export class Scheduler {
     const t = new Thread<T>(id, name ?? `thread-${id}`, fn, this);
     this.threads.push(t as Thread);
     return t;
+  }
+
+  /** The process id (getpid); threads' ids follow it. */
+  pid = 1000;
+  /** How a signal reaches a thread (Process wires this to its Signals). */
+  sendSignal: (t: Thread, sig: number) => void = (t, sig) => {
+    t.pending |= 1n << BigInt(sig - 1);
+    if (t.state === "blocked" && t.interruptible && t.signalPending()) this.wake(t, "signal");
+  };
+  /** The process's pending shared signals (Process wires this to its Signals). */
+  sharedPending: () => bigint = () => 0n;
+
+  /** The process ended: every thread stops where it is (join() resolves with undefined). */
+  stopAll(): void {
+    for (const t of this.threads) {
+      if (t.state === "done") continue;
+      t.resume = null;
+      t.finish(true, undefined);
+    }
+    this.kick?.();
+  }
+
+  /** The running thread `t` stops for good (its process ended during its call). */
+  abandon(t: Thread): Promise<never> {
+    if (this.current === t) this.handBack();
+    return new Promise<never>(() => {});
   }
 
   /** Whether run() is in progress. */

@@ -113,10 +113,13 @@ export function* blockingIo(c: Caller, f: OpenFile, fd: number, dir: "read" | "w
       }
       if (c.signalPending()) {
         entry.head?.remove(entry);
-        // A transfer that moved some bytes returns their count (the handler still runs).
+        // A transfer that moved some bytes returns their count (the handler still runs);
+        // one that moved none is restarted under SA_RESTART (ERESTARTSYS), else -EINTR.
         const n = partial();
-        const r = c.interrupted();
-        return n > 0 ? n : r;
+        const r = c.interrupted(true);
+        if (n > 0) return n;
+        if (r === 0) continue;
+        return r;
       }
       const woke = yield sleep(-1n, `${dir} on fd ${fd}`, null);
       entry.head?.remove(entry);
@@ -134,7 +137,9 @@ export function* blockingIo(c: Caller, f: OpenFile, fd: number, dir: "read" | "w
  * `timersCanEnd`: a timer may end the wait, so kernel.sys runs the virtual clock to it).
  */
 export function* sleepOn(c: Caller, head: WaitQueueHead, exclusive: boolean, what: string, still: () => boolean, timersCanEnd = false): Body {
-  if (c.signalPending()) return c.interrupted();
+  // (Every caller restarts under SA_RESTART: accept, connect, sendto — ERESTARTSYS; 0 is
+  // "look again".)
+  if (c.signalPending()) return c.interrupted(true);
   const entry: WaitEntry = new WaitEntry(() => {
     entry.head?.remove(entry);
     c.wake();
@@ -145,7 +150,7 @@ export function* sleepOn(c: Caller, head: WaitQueueHead, exclusive: boolean, wha
     if (!still()) return 0;
     const woke = yield sleep(-1n, what, timersCanEnd ? () => !still() : null);
     if (typeof woke === "number") return woke;
-    return c.signalPending() ? c.interrupted() : 0;
+    return c.signalPending() ? c.interrupted(true) : 0;
   } finally {
     entry.head?.remove(entry);
   }

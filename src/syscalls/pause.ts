@@ -21,6 +21,7 @@ import type { Process } from "../kernel/process.js";
 import type { Thread } from "../kernel/sched.js";
 import type { Mutex } from "../kernel/mutex.js";
 import { Timer } from "../kernel/timers.js";
+import { ProcessExited } from "../kernel/signals.js";
 
 /** A scheduling point (Linux may switch tasks here: a lock dropped, a cond_resched). */
 export const PREEMPT = { kind: "preempt" } as const;
@@ -66,8 +67,12 @@ export interface Caller {
   arm(deadline: bigint): void;
   /** signal_pending(current). */
   signalPending(): boolean;
-  /** -EINTR for the pending signal; its handler runs as the call returns. */
-  interrupted(): number;
+  /**
+   * A signal ended the wait: its handler runs now, before the call returns. -EINTR, or 0
+   * when `restartable` (ERESTARTSYS: read, write, accept, connect, send, recv) and every
+   * handler that ran has SA_RESTART — the call then starts over.
+   */
+  interrupted(restartable?: boolean): number;
   /** mutex_unlock of a mutex taken with lock(). */
   unlock(mtx: Mutex): void;
   /** Sets the signal mask for the call (epoll_pwait); restored when the call ends. */
@@ -141,9 +146,13 @@ export class ThreadCaller implements Caller {
     return this.thread.signalPending();
   }
 
-  interrupted(): number {
-    this.thread.deliverSignal();
-    return -EINTR;
+  interrupted(restartable = false): number {
+    if (this.thread.aborting) {
+      this.thread.aborting = false;
+      return -EINTR;
+    }
+    const r = this.p.signals.deliver(this.thread);
+    return restartable && (!r.handled || r.restart) ? 0 : -EINTR;
   }
 
   unlock(mtx: Mutex): void {
@@ -157,22 +166,47 @@ export class ThreadCaller implements Caller {
 
   /** Runs a call to its end, suspending the thread at each pause. */
   async run(r: number | Body): Promise<number> {
-    if (typeof r === "number") return r;
+    if (typeof r === "number") {
+      if (!this.p.signals.dirty) return r;
+      try {
+        this.returnToUser();
+      } catch (e) {
+        if (e instanceof ProcessExited) return this.p.sched.abandon(this.thread);
+        throw e;
+      }
+      return r;
+    }
     this.#expired = false;
     let input: { ok: true; v: Woke | undefined } | { ok: false; e: unknown } = { ok: true, v: undefined };
+    let result: number;
     try {
-      for (;;) {
-        const step: IteratorResult<Pause, number> = input.ok ? r.next(input.v) : r.throw(input.e);
-        if (step.done) return step.value;
-        try {
-          input = { ok: true, v: await this.#answer(step.value) };
-        } catch (e) {
-          input = { ok: false, e };
+      try {
+        for (;;) {
+          const step: IteratorResult<Pause, number> = input.ok ? r.next(input.v) : r.throw(input.e);
+          if (step.done) {
+            result = step.value;
+            break;
+          }
+          try {
+            input = { ok: true, v: await this.#answer(step.value) };
+          } catch (e) {
+            input = { ok: false, e };
+          }
         }
+      } finally {
+        this.#end();
       }
-    } finally {
-      this.#end();
+      this.returnToUser();
+    } catch (e) {
+      if (e instanceof ProcessExited) return this.p.sched.abandon(this.thread);
+      throw e;
     }
+    return result;
+  }
+
+  /** The return to user space: the thread's deliverable signals are handled. */
+  returnToUser(): void {
+    if (this.p.signals.dirty) this.p.signals.deliver(this.thread);
   }
 
   async #answer(pause: Pause): Promise<Woke | undefined> {
@@ -193,7 +227,7 @@ export class ThreadCaller implements Caller {
       this.#savedMask = null;
       // The restored mask lets a signal held off during the wait through: its handler
       // runs as the call returns (it does not interrupt a later call).
-      while (t.signalPending()) t.deliverSignal();
+      this.p.signals.dirty = true;
     }
   }
 }
