@@ -78,6 +78,7 @@ export class ThreadSys {
   async #enter(): Promise<void> {
     this.#k.guard();
     await this.#k.sched.yield(this.thread);
+    if (this.#k.sched.exiting) await this.#k.sched.abandon(this.thread); // the process ended meanwhile
     this.#k.guard();
   }
 }

@@ -215,18 +215,28 @@ export class Scheduler {
   /** The process's pending shared signals (Process wires this to its Signals). */
   sharedPending: () => bigint = () => 0n;
 
-  /** The process ended: every thread stops where it is (join() resolves with undefined). */
+  /**
+   * The process ended: every thread stops (join() resolves with undefined). A thread that
+   * never ran is done at once; one asleep is made runnable so that its call unwinds (wait
+   * entries and file references go, as the kernel's exit does) and then stops.
+   */
   stopAll(): void {
+    this.exiting = true;
     for (const t of this.threads) {
-      if (t.state === "done") continue;
-      t.resume = null;
-      t.finish(true, undefined);
+      if (t.state === "new") t.finish(true, undefined);
+      else if (t.state === "blocked") {
+        t.state = "ready";
+        t.wakeReason = "signal";
+      }
     }
     this.kick?.();
   }
+  /** The process has ended (stopAll). */
+  exiting = false;
 
   /** The running thread `t` stops for good (its process ended during its call). */
   abandon(t: Thread): Promise<never> {
+    if (t.state !== "done") t.finish(true, undefined);
     if (this.current === t) this.handBack();
     return new Promise<never>(() => {});
   }

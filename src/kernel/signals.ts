@@ -149,6 +149,7 @@ export class Signals {
   exit(status: ExitStatus): void {
     if (this.exitStatus) return;
     this.exitStatus = status;
+    this.dirty = true; // every task's next return to user space ends it
     this.onExit(status);
   }
 

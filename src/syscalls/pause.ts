@@ -192,6 +192,10 @@ export class ThreadCaller implements Caller {
           } catch (e) {
             input = { ok: false, e };
           }
+          if (this.p.sched.exiting) {
+            r.return(-EINTR); // unwind the call (its finally blocks let go of what it holds)
+            throw new ProcessExited(this.p.signals.exitStatus!);
+          }
         }
       } finally {
         this.#end();

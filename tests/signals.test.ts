@@ -1,0 +1,217 @@
+// Signals as Linux delivers them (kernel/signal.c): dispositions, process- and
+// thread-directed signals, masks, delivery at the return to user space, restarts, and the
+// process's end. The C shape of each case is in its comment; the rules are Linux's (signal(7):
+// "Interruption of system calls and library functions by signal handlers").
+import * as E from "../src/index";
+import { newKernel } from "./helpers";
+
+const { SIGUSR1, SIGUSR2, SIGTERM, SIGKILL, SIGSTOP, SIGCHLD, SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK, SA_RESTART } = E;
+const bit = (sig: number) => 1n << BigInt(sig - 1);
+const fresh = () => newKernel({}, { sigusr1: "default" });
+
+test("getpid and gettid: the main thread's id is the pid; a thread's is the pid plus its number", async () => {
+  const k = fresh();
+  expect(k.sys.getpid()).toBe(1000);
+  expect(k.sys.gettid()).toBe(1000);
+  const t = k.spawn(async (ts) => [await ts.getpid(), await ts.gettid()]);
+  await k.run();
+  expect(await t.join()).toEqual([1000, 1001]);
+});
+
+test("kill(getpid(), sig) with a handler: the handler runs before kill returns, with the signal blocked", () => {
+  const k = fresh();
+  const log: string[] = [];
+  expect(k.sys.sigaction(SIGUSR1, { handler: (s) => {
+    const m = [0n];
+    k.sys.sigprocmask(SIG_BLOCK, null, m);
+    log.push(`handler ${s} blocked=${((m[0] as bigint) & bit(SIGUSR1)) !== 0n}`);
+  } })).toBe(0);
+  expect(k.sys.kill(k.sys.getpid(), SIGUSR1)).toBe(0);
+  log.push("after kill");
+  expect(log).toEqual(["handler 10 blocked=true", "after kill"]);
+  const m = [0n];
+  expect(k.sys.sigprocmask(SIG_BLOCK, null, m)).toBe(0);
+  expect(m[0]).toBe(0n); // restored after the handler
+  expect(k.sys.kill(k.sys.getpid(), 0)).toBe(0); // signal 0: only a check
+  expect(k.sys.kill(4242, SIGUSR1)).toBe(-E.ESRCH);
+  expect(k.sys.kill(k.sys.getpid(), 65)).toBe(-E.EINVAL);
+  expect(k.sys.kill(k.sys.getpid(), -1)).toBe(-E.EINVAL);
+});
+
+test("the default action of SIGUSR1 ends the process: exitStatus, no further calls; SIGCHLD's is to ignore", async () => {
+  const k = fresh();
+  expect(k.sys.kill(k.sys.getpid(), SIGCHLD)).toBe(0); // ignored by default
+  expect(k.exitStatus).toBe(null);
+  expect(k.sys.sigaction(SIGUSR2, "ignore")).toBe(0);
+  expect(k.sys.kill(k.sys.getpid(), SIGUSR2)).toBe(0);
+  expect(k.exitStatus).toBe(null);
+  expect(() => k.sys.kill(k.sys.getpid(), SIGUSR1)).toThrow(E.ProcessExited);
+  expect(k.exitStatus).toEqual({ signal: SIGUSR1 });
+  expect(() => k.sys.getpid()).toThrow(E.ProcessExited);
+  await expect(k.run()).resolves.toBeUndefined();
+});
+
+test("a blocked signal stays pending (sigpending) until unblocked; then its handler runs as sigprocmask returns", () => {
+  const k = fresh();
+  const got: number[] = [];
+  expect(k.sys.sigaction(SIGUSR1, { handler: (s) => got.push(s) })).toBe(0);
+  expect(k.sys.sigaction(SIGUSR2, { handler: (s) => got.push(s) })).toBe(0);
+  const old = [0n];
+  expect(k.sys.sigprocmask(SIG_BLOCK, bit(SIGUSR1) | bit(SIGUSR2) | bit(SIGKILL), old)).toBe(0);
+  expect(old[0]).toBe(0n);
+  const m = [0n];
+  expect(k.sys.sigprocmask(SIG_BLOCK, null, m)).toBe(0);
+  expect(m[0]).toBe(bit(SIGUSR1) | bit(SIGUSR2)); // SIGKILL cannot be blocked
+  expect(k.sys.kill(k.sys.getpid(), SIGUSR2)).toBe(0);
+  expect(k.sys.kill(k.sys.getpid(), SIGUSR1)).toBe(0);
+  expect(got).toEqual([]);
+  const p = [0n];
+  expect(k.sys.sigpending(p)).toBe(0);
+  expect(p[0]).toBe(bit(SIGUSR1) | bit(SIGUSR2));
+  expect(k.sys.sigprocmask(SIG_UNBLOCK, bit(SIGUSR2) | bit(SIGUSR1), null)).toBe(0);
+  expect(got).toEqual([SIGUSR1, SIGUSR2]); // lowest first
+  expect(k.sys.sigpending(p)).toBe(0);
+  expect(p[0]).toBe(0n);
+  expect(k.sys.sigprocmask(7, 0n, null)).toBe(-E.EINVAL);
+  expect(k.sys.sigprocmask(SIG_SETMASK, bit(SIGUSR1), null)).toBe(0);
+  // Setting a blocked pending signal to be ignored discards it (POSIX).
+  expect(k.sys.kill(k.sys.getpid(), SIGUSR1)).toBe(0);
+  expect(k.sys.sigaction(SIGUSR1, "ignore")).toBe(0);
+  expect(k.sys.sigpending(p)).toBe(0);
+  expect(p[0]).toBe(0n);
+});
+
+test("sigaction: SIGKILL and SIGSTOP keep theirs, bad signals and actions are EINVAL, the old disposition comes back", () => {
+  const k = fresh();
+  const h = { handler: () => {} };
+  const old: unknown[] = [];
+  expect(k.sys.sigaction(SIGTERM, h, old)).toBe(0);
+  expect(old[0]).toBe("default");
+  expect(k.sys.sigaction(SIGTERM, null, old)).toBe(0);
+  expect(old[0]).toEqual({ handler: h.handler, flags: 0, mask: 0n }); // the disposition given
+  expect(k.sys.sigaction(SIGKILL, "ignore")).toBe(-E.EINVAL);
+  expect(k.sys.sigaction(SIGSTOP, h)).toBe(-E.EINVAL);
+  expect(k.sys.sigaction(SIGKILL, null, old)).toBe(0); // reading is fine
+  expect(k.sys.sigaction(0, "ignore")).toBe(-E.EINVAL);
+  expect(k.sys.sigaction(65, "ignore")).toBe(-E.EINVAL);
+  expect(k.sys.sigaction(SIGTERM, "nonsense" as unknown as E.Disposition)).toBe(-E.EINVAL);
+  expect(k.sys.sigaction(SIGTERM, { handler: 5 } as unknown as E.Disposition)).toBe(-E.EINVAL);
+});
+
+test("SA_RESETHAND: the first signal runs the handler, the second takes the default action", () => {
+  const k = fresh();
+  const got: number[] = [];
+  expect(k.sys.sigaction(SIGUSR2, { handler: (s) => got.push(s), flags: E.SA_RESETHAND })).toBe(0);
+  expect(k.sys.kill(k.sys.getpid(), SIGUSR2)).toBe(0);
+  expect(got).toEqual([SIGUSR2]);
+  expect(() => k.sys.kill(k.sys.getpid(), SIGUSR2)).toThrow(E.ProcessExited);
+  expect(k.exitStatus).toEqual({ signal: SIGUSR2 });
+});
+
+test("SA_NODEFER: a signal raised inside its own handler runs the handler again at once", () => {
+  for (const [flags, expected] of [
+    [E.SA_NODEFER, ["in 1", "in 2", "out 2", "out 1"]],
+    [0, ["in 1", "out 1", "in 2", "out 2"]],
+  ] as [number, string[]][]) {
+    const k = fresh();
+    const log: string[] = [];
+    let depth = 0, n = 0;
+    expect(k.sys.sigaction(SIGUSR2, { handler: () => {
+      const me = ++n;
+      depth++;
+      log.push(`in ${me}`);
+      if (me === 1) k.sys.kill(k.sys.getpid(), SIGUSR2);
+      log.push(`out ${me}`);
+      depth--;
+    }, flags })).toBe(0);
+    expect(k.sys.kill(k.sys.getpid(), SIGUSR2)).toBe(0);
+    expect(log).toEqual(expected);
+    expect(depth).toBe(0);
+  }
+});
+
+describe("threads", () => {
+  test("restart rules: read restarts under SA_RESTART and is EINTR without; epoll_wait and nanosleep are never restarted", async () => {
+    for (const restart of [true, false]) {
+      const k = fresh();
+      expect(k.sys.sigaction(SIGUSR1, { handler: () => {}, flags: restart ? SA_RESTART : 0 })).toBe(0);
+      const p: number[] = [];
+      expect(k.sys.pipe(p)).toBe(0);
+      const ep = k.sys.epoll_create1(0);
+      const reader = k.spawn(async (ts) => {
+        const b = new Uint8Array(4);
+        const r = await ts.read(p[0], b, 4);
+        return [r, k.now()];
+      }, "reader");
+      const waiter = k.spawn(async (ts) => [await ts.epoll_wait(ep, [], 1, -1), await ts.nanosleep({ tv_sec: 5, tv_nsec: 0 }), k.now()], "waiter");
+      k.spawn(async (ts) => {
+        await ts.usleep(1000);
+        expect(await ts.tgkill(await ts.getpid(), reader.tid, SIGUSR1)).toBe(0);
+        expect(await ts.tgkill(await ts.getpid(), waiter.tid, SIGUSR1)).toBe(0);
+        await ts.usleep(1000);
+        expect(await ts.tgkill(await ts.getpid(), waiter.tid, SIGUSR1)).toBe(0);
+        await ts.usleep(1000);
+        expect(await ts.write(p[1], new Uint8Array([1, 2]), 2)).toBe(2);
+      }, "sender");
+      await k.run();
+      // With SA_RESTART the read goes on and returns the bytes written at 3 ms; without, EINTR at 1 ms.
+      expect(await reader.join()).toEqual(restart ? [2, 3000000n] : [-E.EINTR, 1000000n]);
+      expect(await waiter.join()).toEqual([-E.EINTR, -E.EINTR, 2000000n]);
+      expect(reader.delivered).toEqual([SIGUSR1]);
+      expect(waiter.delivered).toEqual([SIGUSR1, SIGUSR1]);
+    }
+  });
+
+  test("kill to the process: a thread that does not block the signal takes it (the main thread blocks it here)", async () => {
+    const k = fresh();
+    expect(k.sys.sigaction(SIGUSR1, { handler: () => {} })).toBe(0);
+    expect(k.sys.sigprocmask(SIG_BLOCK, bit(SIGUSR1), null)).toBe(0); // the main thread
+    const ep = k.sys.epoll_create1(0);
+    const blocked = k.spawn(async (ts) => {
+      expect(await ts.sigprocmask(SIG_BLOCK, bit(SIGUSR1), null)).toBe(0);
+      return ts.epoll_wait(ep, [], 1, 10);
+    }, "blocks it");
+    const taker = k.spawn(async (ts) => ts.epoll_wait(ep, [], 1, -1), "takes it");
+    k.spawn(async (ts) => {
+      await ts.usleep(1000);
+      expect(await ts.sigprocmask(SIG_BLOCK, bit(SIGUSR1), null)).toBe(0);
+      expect(await ts.kill(await ts.getpid(), SIGUSR1)).toBe(0);
+    }, "sender");
+    await k.run();
+    expect(await taker.join()).toBe(-E.EINTR);
+    expect(await blocked.join()).toBe(0); // its timeout
+    expect(taker.delivered).toEqual([SIGUSR1]);
+    expect(blocked.delivered).toEqual([]);
+  });
+
+  test("a signal whose default action terminates ends the process: every thread stops, run() resolves", async () => {
+    const k = fresh();
+    const ep = k.sys.epoll_create1(0);
+    const sleeper = k.spawn(async (ts) => {
+      await ts.epoll_wait(ep, [], 1, -1);
+      return "returned";
+    });
+    const killer = k.spawn(async (ts) => {
+      await ts.usleep(1000);
+      await ts.kill(await ts.getpid(), SIGTERM);
+      return "after kill";
+    });
+    await k.run();
+    expect(k.exitStatus).toEqual({ signal: SIGTERM });
+    expect(await sleeper.join()).toBe(undefined);
+    expect(await killer.join()).toBe(undefined); // its kill never returned
+    expect(() => k.sys.epoll_create1(0)).toThrow(E.ProcessExited);
+    expect(k.now()).toBe(1000000n);
+  });
+
+  test("exit(code) from a thread ends the process with { code }", async () => {
+    const k = fresh();
+    const t = k.spawn(async (ts) => {
+      await ts.exit(300);
+      return "not reached";
+    });
+    await k.run();
+    expect(k.exitStatus).toEqual({ code: 300 & 0xff });
+    expect(await t.join()).toBe(undefined);
+  });
+});
