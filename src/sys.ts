@@ -398,6 +398,11 @@ export class Sys {
     return S.sigpending(this.#c, out);
   }
 
+  /** signalfd(2) / signalfd4: a signalfd for `mask` (fd -1) or a new mask for one (SFD_NONBLOCK, SFD_CLOEXEC); reads give 128-byte struct signalfd_siginfo records. */
+  signalfd(fd: number, mask: bigint, flags = 0): number {
+    return S.signalfd(this.#c, fd, mask, flags);
+  }
+
   /** exit_group(2): the process ends with `code`; every thread stops and the caller does not return (ProcessExited is thrown). */
   exit(code: number): number {
     return S.exit(this.#c, code);

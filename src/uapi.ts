@@ -209,6 +209,10 @@ export const SA_RESTART = 0x10000000;
 export const SA_NODEFER = 0x40000000;
 /** SA_RESETHAND: the disposition goes back to the default when the handler is called. */
 export const SA_RESETHAND = 0x80000000;
+/** SFD_NONBLOCK: a non-blocking signalfd (= O_NONBLOCK). */
+export const SFD_NONBLOCK = 0x800;
+/** SFD_CLOEXEC: a close-on-exec signalfd (= O_CLOEXEC). */
+export const SFD_CLOEXEC = 0x80000;
 /** SIG_BLOCK 0: sigprocmask adds the set to the blocked signals. */
 export const SIG_BLOCK = 0;
 /** SIG_UNBLOCK 1: sigprocmask removes the set from the blocked signals. */

@@ -215,3 +215,68 @@ describe("threads", () => {
     expect(await t.join()).toBe(undefined);
   });
 });
+
+describe("signalfd", () => {
+  // C: sigprocmask(SIG_BLOCK, {USR1, USR2}); fd = signalfd(-1, mask, SFD_NONBLOCK); kill(getpid(),
+  // SIGUSR2); tgkill(getpid(), gettid(), SIGUSR1); read → 256: {signo 10, code -6 (SI_TKILL)},
+  // {signo 12, code 0 (SI_USER)}, pid = getpid(), uid 0 (checked on Linux 6.18).
+  test("records: the thread's own signals first, then the process's; SI_TKILL and SI_USER; errors", () => {
+    const k = fresh();
+    const mask = bit(SIGUSR1) | bit(SIGUSR2);
+    expect(k.sys.sigprocmask(SIG_BLOCK, mask, null)).toBe(0);
+    const fd = k.sys.signalfd(-1, mask, E.SFD_NONBLOCK);
+    expect(fd).toBeGreaterThan(2);
+    const poll = () => {
+      const p = [{ fd, events: E.POLLIN, revents: 0 }];
+      k.sys.poll(p, 1, 0);
+      return p[0].revents;
+    };
+    expect(poll()).toBe(0);
+    expect(k.sys.kill(k.sys.getpid(), SIGUSR2)).toBe(0);
+    expect(k.sys.tgkill(k.sys.getpid(), k.sys.gettid(), SIGUSR1)).toBe(0);
+    expect(poll()).toBe(E.POLLIN);
+    const buf = new Uint8Array(3 * 128);
+    expect(k.sys.read(fd, buf, 127)).toBe(-E.EINVAL);
+    expect(k.sys.read(fd, buf, buf.length)).toBe(256);
+    const dv = new DataView(buf.buffer);
+    expect([dv.getUint32(0, true), dv.getInt32(8, true), dv.getUint32(12, true), dv.getUint32(16, true)]).toEqual([SIGUSR1, -6, 1000, 0]);
+    expect([dv.getUint32(128, true), dv.getInt32(136, true), dv.getUint32(140, true)]).toEqual([SIGUSR2, 0, 1000]);
+    expect(k.sys.read(fd, buf, buf.length)).toBe(-E.EAGAIN);
+    expect(poll()).toBe(0);
+    expect(k.sys.signalfd(fd, bit(SIGKILL), 0)).toBe(fd); // a new mask (SIGKILL is dropped from it)
+    expect(k.sys.signalfd(0, mask, 0)).toBe(-E.EINVAL); // not a signalfd
+    expect(k.sys.signalfd(-1, mask, 7)).toBe(-E.EINVAL);
+    expect(k.sys.signalfd(99, mask, 0)).toBe(-E.EBADF);
+    expect(k.sys.write(fd, buf, 128)).toBe(-E.EINVAL);
+  });
+
+  test("epoll on a signalfd: readable in every thread for a process signal, only in its thread for a thread's", async () => {
+    const k = fresh();
+    const mask = bit(SIGUSR1);
+    expect(k.sys.sigprocmask(SIG_BLOCK, mask, null)).toBe(0);
+    const sfd = k.sys.signalfd(-1, mask, E.SFD_NONBLOCK);
+    const seen: string[] = [];
+    const mk = (name: string) =>
+      k.spawn(async (ts) => {
+        expect(await ts.sigprocmask(SIG_BLOCK, mask, null)).toBe(0);
+        const ep = await ts.epoll_create1(0);
+        expect(await ts.epoll_ctl(ep, E.EPOLL_CTL_ADD, sfd, { events: E.EPOLLIN })).toBe(0);
+        const n = await ts.epoll_wait(ep, [], 1, 5);
+        seen.push(`${name}:${n}@${k.now() / 1000000n}`);
+        return n;
+      }, name);
+    const a = mk("a"), b = mk("b");
+    k.spawn(async (ts) => {
+      await ts.usleep(1000);
+      expect(await ts.tgkill(await ts.getpid(), b.tid, SIGUSR1)).toBe(0); // b's own
+    }, "sender");
+    await k.run();
+    expect(await a.join()).toBe(0); // not a's signal: its wait times out
+    expect(await b.join()).toBe(1);
+    expect(seen.sort()).toEqual(["a:0@5", "b:1@1"]);
+    // A process-directed signal is readable from the main thread too.
+    expect(k.sys.kill(k.sys.getpid(), SIGUSR1)).toBe(0);
+    const buf = new Uint8Array(128);
+    expect(k.sys.read(sfd, buf, 128)).toBe(128);
+  });
+});

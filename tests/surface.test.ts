@@ -12,7 +12,7 @@ const SYSCALLS = [
   "accept", "accept4", "bind", "connect", "getpeername", "getsockname", "getsockopt", "ioctl", "listen", "recv", "recvfrom",
   "send", "sendto", "setsockopt", "socket", "unlink", "sendmsg", "recvmsg",
   // signals (CONTRACT §7)
-  "getpid", "gettid", "kill", "tgkill", "sigaction", "sigprocmask", "sigpending",
+  "getpid", "gettid", "kill", "tgkill", "sigaction", "sigprocmask", "sigpending", "signalfd",
 ].sort();
 const members = (o: object) => [...Object.keys(o), ...Object.getOwnPropertyNames(Object.getPrototypeOf(o)).filter((n) => n !== "constructor")].sort();
 

@@ -36,7 +36,7 @@ export abstract class OpenFile {
 
   constructor(public flags: number) {}
 
-  abstract readonly kind: "pipe" | "eventfd" | "memfd" | "null" | "epoll" | "timerfd" | "socket";
+  abstract readonly kind: "pipe" | "eventfd" | "memfd" | "null" | "epoll" | "timerfd" | "socket" | "signalfd";
 
   /** The inode behind this file (fdinfo). Anonymous-inode files share one. */
   get inode(): InodeId {

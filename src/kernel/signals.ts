@@ -8,6 +8,7 @@
 // signal is never ignored by its disposition unless the target blocks it (sig_ignored drops
 // such a signal when it is sent, and a handler changed to "ignore" discards it at once).
 import { EINVAL, SIGKILL, SIGSTOP } from "../uapi.js";
+import { WaitQueueHead } from "./waitqueue.js";
 
 /** What a handler looks like to callers: `sigaction(sig, { handler, flags, mask })`. */
 export interface SigHandler {
@@ -43,6 +44,15 @@ export interface SigTask {
   readonly delivered: number[];
 }
 
+/** What a pending signal carries (struct kernel_siginfo: the part signalfd reports). */
+export interface SigInfo {
+  /** SI_USER (0, kill), SI_TKILL (-6, tgkill and pthread_kill). */
+  code: number;
+  /** The sender's process id (ours: there is one process). */
+  pid: number;
+}
+export const SI_USER = 0, SI_TKILL = -6;
+
 /** How the process ended. */
 export type ExitStatus = { signal: number } | { code: number };
 
@@ -69,6 +79,11 @@ export class Signals {
   exitStatus: ExitStatus | null = null;
   /** Something may be deliverable: lets the return to user space skip the check. */
   dirty = false;
+  /** sighand->signalfd_wqh: signalfds are woken when a signal is queued (signalfd_notify). */
+  readonly signalfdWq = new WaitQueueHead();
+  /** The siginfo of each pending signal (standard signals do not queue: the first one's). */
+  readonly #info = new WeakMap<object, Map<number, SigInfo>>();
+  readonly #sharedKey = {};
 
   constructor(
     /** The process's tasks: the main one first, then the threads (for complete_signal). */
@@ -118,14 +133,42 @@ export class Signals {
    * ignores it and the task does not block it; a fatal one ends the process at once
    * (complete_signal); otherwise pending on the task, which is woken.
    */
-  sendToTask(task: SigTask, sig: number): void {
+  sendToTask(task: SigTask, sig: number, info: SigInfo = { code: SI_TKILL, pid: 1000 }): void {
     if (this.exitStatus) return;
     const b = bit(sig);
     if (this.ignored(sig) && !(task.sigmask & b & ~UNBLOCKABLE)) return;
     if (this.fatal(sig) && !(task.sigmask & b & ~UNBLOCKABLE)) return this.exit({ signal: sig });
+    if (!(task.pending & b)) this.#infoOf(task).set(sig, info);
     task.pending |= b;
     this.dirty = true;
+    this.signalfdWq.wakeUp(0, 1);
     if (!(task.sigmask & b)) this.wakeTask(task);
+  }
+
+  #infoOf(key: object): Map<number, SigInfo> {
+    let m = this.#info.get(key);
+    if (!m) this.#info.set(key, (m = new Map()));
+    return m;
+  }
+
+  /**
+   * dequeue_signal for signalfd: the lowest signal of `mask` pending for `task` (its own
+   * first, then the process's), taken off the pending set, with its siginfo; null if none.
+   */
+  dequeue(task: SigTask, mask: bigint): { sig: number; info: SigInfo } | null {
+    for (const [key, set] of [[task, task.pending], [this.#sharedKey, this.shared]] as [object, bigint][]) {
+      const ready = set & mask;
+      if (!ready) continue;
+      let sig = 1;
+      while (!(ready & bit(sig))) sig++;
+      if (key === task) task.pending &= ~bit(sig);
+      else this.shared &= ~bit(sig);
+      const m = this.#infoOf(key);
+      const info = m.get(sig) ?? { code: SI_USER, pid: 1000 };
+      m.delete(sig);
+      return { sig, info };
+    }
+    return null;
   }
 
   /**
@@ -133,15 +176,17 @@ export class Signals {
    * thread that does not block it — the main thread first, then the others in order — and
    * wakes it. Fatal and unblocked somewhere: the process ends.
    */
-  sendToProcess(sig: number): void {
+  sendToProcess(sig: number, info: SigInfo = { code: SI_USER, pid: 1000 }): void {
     if (this.exitStatus) return;
     const b = bit(sig);
     const tasks = this.tasks();
     const wants = tasks.find((t) => !(t.sigmask & b & ~UNBLOCKABLE));
     if (this.ignored(sig) && wants) return;
     if (this.fatal(sig) && wants) return this.exit({ signal: sig });
+    if (!(this.shared & b)) this.#infoOf(this.#sharedKey).set(sig, info);
     this.shared |= b;
     this.dirty = true;
+    this.signalfdWq.wakeUp(0, 1);
     if (wants) this.wakeTask(wants);
   }
 

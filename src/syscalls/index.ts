@@ -6,4 +6,4 @@ export { read, write } from "./io.js";
 export { nanosleep, usleep } from "./time.js";
 export { close, dup2, dup3 } from "./fd.js";
 export { socket, bind, listen, connect, accept, accept4, getsockname, getpeername, send, sendto, recv, recvfrom, setsockopt, getsockopt, ioctl, unlink, sendmsg, recvmsg } from "./socket.js";
-export { getpid, gettid, kill, tgkill, sigaction, sigprocmask, sigpending, exit } from "./signal.js";
+export { getpid, gettid, kill, tgkill, sigaction, sigprocmask, sigpending, signalfd, exit } from "./signal.js";

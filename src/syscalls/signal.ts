@@ -6,6 +6,7 @@ import { SA_NODEFER, SA_RESETHAND, SA_RESTART, bit, type Disposition, type SigTa
 import { writableArray } from "../usermem.js";
 import { isCInt } from "./args.js";
 import type { Caller } from "./pause.js";
+import { SignalFdFile } from "../files/signalfd.js";
 
 const task = (c: Caller): SigTask => c.thread ?? c.p.main;
 const validSig = (sig: unknown): sig is number => isCInt(sig) && sig >= 1 && sig <= 64;
@@ -122,6 +123,30 @@ export function sigpending(c: Caller, out: unknown[]): number {
     return -U.EFAULT;
   }
   return 0;
+}
+
+/**
+ * signalfd4(2): a new signalfd for `mask` (fd -1), or a new mask for an existing one (its
+ * fd); flags SFD_NONBLOCK, SFD_CLOEXEC. EINVAL for other flags or an fd that is no
+ * signalfd, EBADF for a closed fd. SIGKILL and SIGSTOP are never in the mask.
+ */
+export function signalfd(c: Caller, fd: number, mask: bigint, flags: number): number {
+  if (!isCInt(fd) || !isCInt(flags)) return -U.EINVAL;
+  if (typeof mask !== "bigint") return -U.EFAULT;
+  if (flags & ~(U.O_NONBLOCK | U.O_CLOEXEC)) return -U.EINVAL;
+  const m = mask & ALL & ~UNBLOCKABLE;
+  const p = c.p;
+  if (fd !== -1) {
+    const f = p.fdt.get(fd);
+    if (!f) return -U.EBADF;
+    if (!(f instanceof SignalFdFile)) return -U.EINVAL;
+    f.mask = m;
+    p.signals.signalfdWq.wakeUp(0, 0); // watchers re-check against the new mask
+    return fd;
+  }
+  if (p.fdt.findFree() < 0) return -U.EMFILE;
+  const f = new SignalFdFile(m, flags & U.O_NONBLOCK, p.signals, () => p.sched.current ?? p.main);
+  return p.fdt.install(p.track(f), (flags & U.O_CLOEXEC) !== 0);
 }
 
 /** exit_group(2): the process ends with `code` (& 0xff): every thread stops. */
