@@ -132,6 +132,7 @@ export function checkAfter(k: Kernel): string | null {
  */
 export function setup(k: Kernel): void {
   const s = k.sys;
+  s.sigaction(E.SIGPIPE, "ignore"); // writes to closed pipes return EPIPE (as newKernel sets)
   const p1: number[] = [];
   const p2: number[] = [];
   s.pipe2(p1, E.O_NONBLOCK);

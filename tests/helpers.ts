@@ -1,20 +1,24 @@
 // Shared test helpers: a kernel on the core selected by the jest project (debug or
 // release), and the after-test checks every suite runs.
-import { createKernelSync, SIGUSR1, type Kernel, type KernelOptions, type EpollEvent } from "../src/index";
+import { createKernelSync, SIGPIPE, SIGUSR1, type Kernel, type KernelOptions, type EpollEvent } from "../src/index";
 
 export const isDebugCore = () => process.env.EPOLL_WASM_CORE === "debug";
 
 const live: Kernel[] = [];
 
 /**
- * A fresh kernel on this project's core; checked and torn down after each test. SIGUSR1 has
- * a handler (it does nothing; thread.delivered records it), as the C tests these suites
- * port install one with signal(): the signal then interrupts calls instead of ending the
- * process, which is its default action. Pass `{ sigusr1: "default" }` to keep the default.
+ * A fresh kernel on this project's core; checked and torn down after each test. As the C
+ * programs these suites port (and check values with) do: SIGUSR1 has a handler (it does
+ * nothing; thread.delivered records it), so it interrupts calls instead of ending the
+ * process, and SIGPIPE is ignored, so a write to a closed pipe or socket returns EPIPE.
+ * Pass `{ sigusr1: "default" }` for every default disposition.
  */
 export function newKernel(options: KernelOptions = {}, sig: { sigusr1?: "default" | "handler" } = {}): Kernel {
   const k = createKernelSync(options);
-  if (sig.sigusr1 !== "default") k.sys.sigaction(SIGUSR1, { handler: () => {} });
+  if (sig.sigusr1 !== "default") {
+    k.sys.sigaction(SIGUSR1, { handler: () => {} });
+    k.sys.sigaction(SIGPIPE, "ignore");
+  }
   live.push(k);
   return k;
 }

@@ -146,6 +146,7 @@ class World {
 
   constructor(masksL: number[], masksT: number[]) {
     this.k = createKernelSync({});
+    this.k.sys.sigaction(13 /* SIGPIPE */, "ignore"); // writes to closed pipes return EPIPE
     const s = this.k.sys;
     for (let p = 0; p < 2; p++) {
       const fds: number[] = [];

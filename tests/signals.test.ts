@@ -280,3 +280,77 @@ describe("signalfd", () => {
     expect(k.sys.read(sfd, buf, 128)).toBe(128);
   });
 });
+
+describe("SIGPIPE", () => {
+  // C (Linux 6.18, a SIGPIPE handler counting): pipe write with no reader, AF_UNIX stream
+  // write to a closed peer, TCP write on an unconnected socket: -1 EPIPE and SIGPIPE; the
+  // same with MSG_NOSIGNAL, seqpacket to a closed peer, datagram and UDP sends after
+  // SHUT_WR: EPIPE without SIGPIPE.
+  test("raised by pipe, AF_UNIX stream and TCP writes with no reader; not with MSG_NOSIGNAL, seqpacket or datagrams", () => {
+    const k = fresh();
+    const got: number[] = [];
+    expect(k.sys.sigaction(E.SIGPIPE, { handler: (s) => got.push(s) })).toBe(0);
+    const b = new Uint8Array(1);
+    const count = (f: () => number) => {
+      got.length = 0;
+      const r = f();
+      return [r, got.length];
+    };
+    const pair = (type: number) => {
+      const sv: number[] = [];
+      expect(k.sys.socketpair(E.AF_UNIX, type, 0, sv)).toBe(0);
+      return sv;
+    };
+    let sv = pair(E.SOCK_SEQPACKET);
+    k.sys.close(sv[1]);
+    expect(count(() => k.sys.send(sv[0], b, 1, 0))).toEqual([-E.EPIPE, 0]);
+    sv = pair(E.SOCK_DGRAM);
+    k.sys.shutdown(sv[0], E.SHUT_WR);
+    expect(count(() => k.sys.send(sv[0], b, 1, 0))).toEqual([-E.EPIPE, 0]);
+    const u = k.sys.socket(E.AF_INET, E.SOCK_DGRAM, 0);
+    expect(k.sys.connect(u, { family: E.AF_INET, addr: "127.0.0.1", port: 9 })).toBe(0);
+    k.sys.shutdown(u, E.SHUT_WR);
+    expect(count(() => k.sys.send(u, b, 1, 0))).toEqual([-E.EPIPE, 0]);
+    sv = pair(E.SOCK_STREAM);
+    k.sys.close(sv[1]);
+    expect(count(() => k.sys.send(sv[0], b, 1, E.MSG_NOSIGNAL))).toEqual([-E.EPIPE, 0]);
+    expect(count(() => k.sys.write(sv[0], b, 1))).toEqual([-E.EPIPE, 1]);
+    const p: number[] = [];
+    expect(k.sys.pipe(p)).toBe(0);
+    k.sys.close(p[0]);
+    expect(count(() => k.sys.write(p[1], b, 1))).toEqual([-E.EPIPE, 1]);
+    const t = k.sys.socket(E.AF_INET, E.SOCK_STREAM, 0);
+    expect(count(() => k.sys.write(t, b, 1))).toEqual([-E.EPIPE, 1]);
+    expect(count(() => k.sys.send(t, b, 1, E.MSG_NOSIGNAL))).toEqual([-E.EPIPE, 0]);
+    expect(got).toEqual([]);
+  });
+
+  test("its default action ends the process; ignored, the write is EPIPE; blocked, it stays pending", async () => {
+    const k = fresh();
+    const p: number[] = [];
+    expect(k.sys.pipe(p)).toBe(0);
+    k.sys.close(p[0]);
+    const b = new Uint8Array(1);
+    expect(k.sys.sigprocmask(SIG_BLOCK, bit(E.SIGPIPE), null)).toBe(0);
+    expect(k.sys.write(p[1], b, 1)).toBe(-E.EPIPE);
+    const pend = [0n];
+    expect(k.sys.sigpending(pend)).toBe(0);
+    expect(pend[0]).toBe(bit(E.SIGPIPE));
+    expect(k.sys.sigaction(E.SIGPIPE, "ignore")).toBe(0); // discards the pending one
+    expect(k.sys.sigprocmask(SIG_UNBLOCK, bit(E.SIGPIPE), null)).toBe(0);
+    expect(k.sys.write(p[1], b, 1)).toBe(-E.EPIPE);
+    expect(k.exitStatus).toBe(null);
+    expect(k.sys.sigaction(E.SIGPIPE, "default")).toBe(0);
+    // A thread writing to the broken pipe ends the whole process.
+    const other = k.spawn(async (ts) => ts.nanosleep({ tv_sec: 10, tv_nsec: 0 }), "sleeper");
+    const writer = k.spawn(async (ts) => {
+      await ts.usleep(1000);
+      return ts.write(p[1], b, 1);
+    }, "writer");
+    await k.run();
+    expect(k.exitStatus).toEqual({ signal: E.SIGPIPE });
+    expect(await writer.join()).toBe(undefined);
+    expect(await other.join()).toBe(undefined);
+    expect(k.now()).toBe(1000000n);
+  });
+});

@@ -1,7 +1,10 @@
 // read(2) and write(2) (fs/read_write.c: vfs_read, vfs_write), written once for kernel.sys and
 // threads (see pause.ts). A blocking fd that has nothing to give sleeps on the file's wait
 // queue; kernel.sys gets -EAGAIN there (MODEL: README, the synchronous layer).
-import { EAGAIN, EBADF, EFAULT, EINVAL, SOCK_STREAM } from "../uapi.js";
+import { EAGAIN, EBADF, EFAULT, EINVAL, EPIPE, SOCK_STREAM } from "../uapi.js";
+import { InetSocketFile } from "../files/inet-sock.js";
+import { TcpSock } from "../files/tcp.js";
+import { raiseSigpipe } from "./signal.js";
 import type { OpenFile } from "../kernel/file.js";
 import { WaitEntry, type WaitQueueHead } from "../kernel/waitqueue.js";
 import { EpollFile } from "../files/epoll.js";
@@ -28,11 +31,29 @@ export function write(c: Caller, fd: number, buf: Uint8Array, count: number): nu
   const f = rwFile(c, fd, buf, count, "write");
   if (typeof f === "number") return f;
   const r = f.write(buf ?? EMPTY, count);
-  if (f.nonblock || (r < 0 && r !== -EAGAIN) || r === count) return r;
+  if (r === -EPIPE) return brokenPipe(c, f, r);
+  if (f.nonblock || r < 0 && r !== -EAGAIN || r === count) return r;
   // A datagram socket sleeps where its send found no room (unix_wait_for_peer on a full
   // receiver's peer_wait, or its own send buffer).
   if (f instanceof SocketFile && f.sock.type !== SOCK_STREAM) return dgramWrite(c, f, buf, count);
-  return blockingWrite(c, f, fd, buf, count, Math.max(r, 0));
+  return sigpipeAfter(c, f, blockingWrite(c, f, fd, buf, count, Math.max(r, 0)));
+}
+
+/** Files whose writes raise SIGPIPE when nobody reads: pipes and stream sockets. */
+function raisesSigpipe(f: OpenFile): boolean {
+  return f instanceof PipeFile || (f instanceof SocketFile && f.sock.type === SOCK_STREAM) || (f instanceof InetSocketFile && f.sk instanceof TcpSock);
+}
+
+/** -EPIPE from `f`: SIGPIPE for the caller where Linux raises it (MSG_NOSIGNAL: `quiet`). */
+export function brokenPipe(c: Caller, f: OpenFile, r: number, quiet = false): number {
+  if (!quiet && raisesSigpipe(f)) raiseSigpipe(c);
+  return r;
+}
+
+/** A blocking send that ends in -EPIPE raises SIGPIPE too. */
+export function* sigpipeAfter(c: Caller, f: OpenFile, body: Body, quiet = false): Body {
+  const r = yield* body;
+  return r === -EPIPE ? brokenPipe(c, f, r, quiet) : r;
 }
 
 // (The sleeping halves are separate functions: a closure in read() or write() would make

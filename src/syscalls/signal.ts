@@ -149,6 +149,15 @@ export function signalfd(c: Caller, fd: number, mask: bigint, flags: number): nu
   return p.fdt.install(p.track(f), (flags & U.O_CLOEXEC) !== 0);
 }
 
+/**
+ * send_sig(SIGPIPE, current): a write or send that found no reader — a pipe, an AF_UNIX or
+ * TCP stream — raises SIGPIPE on the caller (unless MSG_NOSIGNAL; the caller checks), so
+ * its handler runs, or its default action ends the process, before the call returns -EPIPE.
+ */
+export function raiseSigpipe(c: Caller): void {
+  c.p.signals.sendToTask(task(c), U.SIGPIPE, { code: 0 /* SI_USER */, pid: c.p.main.tid });
+}
+
 /** exit_group(2): the process ends with `code` (& 0xff): every thread stops. */
 export function exit(c: Caller, code: number): number {
   if (!isCInt(code)) return -U.EINVAL; // MODEL: C has no non-integers

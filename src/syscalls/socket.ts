@@ -15,7 +15,7 @@ import { isU8, writableArray } from "../usermem.js";
 import { isCInt, readUnixAddr, storeInetAddr, storeUnixAddr, type MsgHdr, type SockAddr } from "./args.js";
 import { InetSocketFile } from "../files/inet-sock.js";
 import * as I from "./inet.js";
-import { blockingIo, checkBuffer, dgramSendWait, sendRest, sleepOn } from "./io.js";
+import { blockingIo, brokenPipe, checkBuffer, dgramSendWait, sendRest, sigpipeAfter, sleepOn } from "./io.js";
 import type { Body, Caller } from "./pause.js";
 
 const AF_MAX = 46, SOCK_MAX = 11, SOCK_TYPE_MASK = 0xf, SOCK_RAW = 3, AF_UNSPEC = 0;
@@ -241,8 +241,15 @@ export function sendto(c: Caller, fd: number, buf: Uint8Array, len: number, flag
   if (typeof f === "number") return f;
   const bad = checkBuffer(buf, len) ?? checkFlags(flags, f);
   if (bad !== null) return bad;
-  if (f instanceof InetSocketFile) return I.send(c, f, fd, len === buf?.byteLength ? buf : (buf ?? EMPTY).subarray(0, len), flags, addr, false);
-  return sendWithFiles(c, f, fd, len === buf?.byteLength ? buf : (buf ?? EMPTY).subarray(0, len), flags, addr, null);
+  const data = len === buf?.byteLength ? buf : (buf ?? EMPTY).subarray(0, len);
+  return pipeSignal(c, f, flags, f instanceof InetSocketFile ? I.send(c, f, fd, data, flags, addr, false) : sendWithFiles(c, f, fd, data, flags, addr, null));
+}
+
+/** A send that ends in -EPIPE on a stream raises SIGPIPE, unless MSG_NOSIGNAL. */
+function pipeSignal(c: Caller, f: OpenFile, flags: number, r: number | Body): number | Body {
+  const quiet = (flags & U.MSG_NOSIGNAL) !== 0;
+  if (typeof r !== "number") return sigpipeAfter(c, f, r, quiet);
+  return r === -U.EPIPE ? brokenPipe(c, f, r, quiet) : r;
 }
 
 /** recv(2): read(2) with flags (MSG_PEEK, MSG_DONTWAIT, MSG_WAITALL). */
@@ -458,7 +465,7 @@ export function sendmsg(c: Caller, fd: number, msg: MsgHdr, flags: number): numb
   if (typeof m === "number") return m;
   const bad = checkFlags(flags, f);
   if (bad !== null) return bad;
-  if (f instanceof InetSocketFile) return I.send(c, f, fd, gather(m.iov, m.total), flags, m.name as SockAddr | null | undefined, (m.rights?.length ?? 0) > 0);
+  if (f instanceof InetSocketFile) return pipeSignal(c, f, flags, I.send(c, f, fd, gather(m.iov, m.total), flags, m.name as SockAddr | null | undefined, (m.rights?.length ?? 0) > 0));
   // A seqpacket socket checks its error and connection before the control data
   // (unix_seqpacket_sendmsg); the others parse it first (scm_send).
   const sk = f.sock;
@@ -484,7 +491,7 @@ export function sendmsg(c: Caller, fd: number, msg: MsgHdr, flags: number): numb
   const buf = gather(m.iov, m.total);
   if (files) for (const file of files) c.p.fget(file); // in flight: one reference each
   const r = sendWithFiles(c, f, fd, buf, flags, m.name as SockAddr | null | undefined, files);
-  return typeof r === "number" ? settle(c, r, files) : settleBody(c, r, files);
+  return pipeSignal(c, f, flags, typeof r === "number" ? settle(c, r, files) : settleBody(c, r, files));
 }
 
 const EMPTY = new Uint8Array(0);

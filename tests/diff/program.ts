@@ -317,6 +317,7 @@ function showName(path: string): string {
 /** Runs a program on a fresh model kernel; a thrown error (core abort) becomes a line. */
 export function runModel(p: Program): string[] {
   const k = createKernelSync();
+  k.sys.sigaction(13 /* SIGPIPE */, "ignore"); // as the oracle does (signal(SIGPIPE, SIG_IGN))
   const out: string[] = [];
   const ctx = newCtx();
   for (const o of p) {
