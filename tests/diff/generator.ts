@@ -28,7 +28,7 @@ const EPOLLEXCLUSIVE = 1 << 28, EPOLLWAKEUP = 1 << 29, EPOLLONESHOT = 1 << 30, E
 
 const w = <T>(weight: number, arbitrary: fc.Arbitrary<T>) => ({ weight, arbitrary });
 
-type Kind = "epoll" | "pr" | "pw" | "efd" | "memfd" | "sock" | "usock" | "tcp4" | "tcp6" | "udp4" | "udp6";
+type Kind = "epoll" | "pr" | "pw" | "efd" | "memfd" | "sock" | "usock" | "tcp4" | "tcp6" | "udp4" | "udp6" | "sfd";
 
 /**
  * A reference to an fd, resolved against a static simulation of the fd table when the
@@ -205,6 +205,33 @@ const sockOps = fc.oneof(
   w(2, fc.tuple(fdRefArb, goptArb).map(([fd, o]) => ({ op: "gopt" as const, fd, ...o }))),
 );
 
+/**
+ * Signals a single thread can raise and observe: SIGUSR1/2 (default: fatal), SIGPIPE (the
+ * baseline ignores it), SIGCHLD and SIGWINCH (default: ignored). concretize() keeps every
+ * program alive: no signal is sent while its disposition is a fatal default, and USR1, USR2
+ * and SIGPIPE are never set back to the default.
+ */
+const SIGS = [10, 12, 13, 17, 28];
+const sigArb = fc.oneof(w(20, fc.constantFrom(...SIGS)), w(1, fc.constantFrom(0, 65)));
+const sigSetArb: fc.Arbitrary<bigint> = fc.oneof(
+  w(10, fc.subarray(SIGS).map((xs) => xs.reduce((m, s) => m | (1n << BigInt(s - 1)), 0n))),
+  w(1, fc.constantFrom(1n << 8n, 0xffffffffffffffffn)),
+);
+const sigOps = fc.oneof(
+  w(4, fc.record({ op: fc.constant("sigact" as const), sig: fc.oneof(w(20, fc.constantFrom(...SIGS)), w(1, fc.constantFrom(0, 9, 19, 65))), mode: fc.constantFrom(0, 1, 2, 2, 3) })),
+  w(4, fc.record({ op: fc.constant("kill" as const), sig: sigArb })),
+  w(2, fc.record({ op: fc.constant("tkill" as const), sig: sigArb })),
+  w(3, fc.record({ op: fc.constant("mask" as const), how: fc.oneof(w(10, fc.constantFrom(0, 1, 2)), w(1, fc.constantFrom(3, -1))), set: sigSetArb })),
+  w(1, fc.record({ op: fc.constant("pend" as const) })),
+  w(2, fc.record({ op: fc.constant("hits" as const) })),
+  w(3, fc.record({
+    op: fc.constant("sfd" as const),
+    fd: fc.oneof(w(5, fc.constant(-1)), w(2, fdRefArb)),
+    mask: sigSetArb,
+    flags: fc.oneof(w(10, fc.constantFrom(O_NONBLOCK, O_NONBLOCK | O_CLOEXEC)), w(1, fc.constant(O_NONBLOCK | 7))),
+  })),
+);
+
 const absOpArb: fc.Arbitrary<Abs> = fc.oneof(
   w(5, creators),
   w(12, ctlArb),
@@ -214,20 +241,22 @@ const absOpArb: fc.Arbitrary<Abs> = fc.oneof(
   w(6, writeArb),
   w(5, fdOps),
   w(5, sockOps),
+  w(4, sigOps),
 );
 
 /** An abstract op: an Op whose fd fields are FdRefs (poll entries may hold a literal -1). */
 type Abs = { op: Op["op"] } & Record<string, unknown>;
 
 const INET: Kind[] = ["tcp4", "tcp6", "udp4", "udp6"];
-const ALL: Kind[] = ["epoll", "pr", "pw", "efd", "memfd", "sock", "usock", ...INET];
+const ALL: Kind[] = ["epoll", "pr", "pw", "efd", "memfd", "sock", "usock", ...INET, "sfd"];
 const SOCKS: Kind[] = ["sock", "usock", ...INET];
 const NAMED: Kind[] = ["usock", ...INET];
 const NOT_SOCKETS: Kind[] = ["epoll", "pr", "pw", "efd", "memfd"];
 const PREF: Record<string, Record<string, Kind[]>> = {
-  ctl: { epfd: ["epoll"], fd: ["pr", "pw", "efd", ...SOCKS] },
+  ctl: { epfd: ["epoll"], fd: ["pr", "pw", "efd", ...SOCKS, "sfd"] },
   wait: { epfd: ["epoll"] },
-  read: { fd: ["pr", "efd", ...SOCKS] },
+  read: { fd: ["pr", "efd", ...SOCKS, "sfd"] },
+  sfd: { fd: ["sfd"] },
   write: { fd: ["pw", "efd", ...SOCKS] },
   shut: { fd: SOCKS },
   bind: { fd: NAMED },
@@ -252,6 +281,8 @@ class Sim {
   /** Which open file each fd refers to (dup'ed fds share it). */
   ident = new Map<number, number>();
   #nextIdent = 1;
+  /** Signals whose disposition is a fatal default now (sending one would end the oracle). */
+  fatal = new Set([10, 12]);
   /** The file whose bind gave a port slot its port, and its protocol. */
   slotOwner: Record<string, number> = {};
   slotProto: Record<string, string> = {};
@@ -295,6 +326,8 @@ class Sim {
         if ((k === "usock" || k === "tcp4" || k === "tcp6") && (o.flags & ~(O_NONBLOCK | O_CLOEXEC)) === 0) add(k === "usock" ? "sock" : k);
         break;
       }
+      case "sfd": if (o.fd === -1 && (o.flags & ~(O_NONBLOCK | O_CLOEXEC)) === 0) add("sfd"); break;
+      case "sigact": if (SIGS.includes(o.sig)) this.fatal.delete(o.sig); break;
       case "isock":
         if ((o.fam === 2 || o.fam === 10) && (o.type & 0xf) <= 2 && (o.type & 0xf) >= 1 && (o.type & ~(0xf | O_NONBLOCK | O_CLOEXEC)) === 0) {
           add(`${(o.type & 0xf) === 1 ? "tcp" : "udp"}${o.fam === 2 ? 4 : 6}` as Kind);
@@ -352,6 +385,14 @@ export function concretize(abs: Abs[]): Program {
     }
     if (a.op === "poll") o.fds = (a.fds as { fd: FdRef | number; events: number }[]).map((p) => ({ fd: sim.resolve(p.fd, ALL), events: p.events }));
     const kind = typeof o.fd === "number" ? sim.open.get(o.fd) : undefined;
+    // Programs stay alive (see SIGS): no fatal default is set or sent.
+    if (a.op === "sigact" && o.mode === 0 && [10, 12, 13].includes(o.sig as number)) o.mode = 1;
+    // A kill of a signal still at its fatal default installs the counting handler instead.
+    if ((a.op === "kill" || a.op === "tkill") && sim.fatal.has(o.sig as number)) {
+      const sig = o.sig;
+      for (const key of Object.keys(o)) delete o[key];
+      Object.assign(o, { op: "sigact", sig, mode: 2 });
+    }
     // A name fits its socket: an internet one takes the socket's family ("*"); an AF_UNIX
     // socket mostly gets an AF_UNIX name and an internet socket an internet one.
     if (typeof o.name === "string" && !(a.op === "sendto" && o.name === "-")) o.name = fitName(o.name, kind);

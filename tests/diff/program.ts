@@ -3,6 +3,7 @@
 // The text form (one op per line) is what tests/native/oracle.c reads; runModel() executes
 // the same ops on a fresh model kernel through kernel.sys and prints the same result lines.
 import { createKernelSync, type Kernel, type EpollEvent, type PollFd } from "../../src/index";
+import type * as E from "../../src/index";
 
 export type Op =
   | { op: "epc"; flags: number }
@@ -51,7 +52,21 @@ export type Op =
   /** setsockopt(fd, level, name, &val, sizeof(int)) */
   | { op: "sopt"; fd: number; level: number; name: number; val: number }
   /** getsockopt(fd, level, name, &int, &len): "0 V" */
-  | { op: "gopt"; fd: number; level: number; name: number };
+  | { op: "gopt"; fd: number; level: number; name: number }
+  /** sigaction(sig, mode): 0 default, 1 ignore, 2 a counting handler, 3 the same with SA_RESTART */
+  | { op: "sigact"; sig: number; mode: number }
+  /** kill(getpid(), sig) */
+  | { op: "kill"; sig: number }
+  /** tgkill(getpid(), gettid(), sig) */
+  | { op: "tkill"; sig: number }
+  /** sigprocmask(how, set, &old): "0 OLDHEX" */
+  | { op: "mask"; how: number; set: bigint }
+  /** sigpending: "0 HEX" */
+  | { op: "pend" }
+  /** the handler's counts since the last `hits` ("sig:n,…" or "-"), then reset */
+  | { op: "hits" }
+  /** signalfd(fd, mask, flags) */
+  | { op: "sfd"; fd: number; mask: bigint; flags: number };
 
 export type Program = Op[];
 
@@ -97,6 +112,13 @@ export function opToLine(o: Op): string {
     case "isock": return `isock ${o.fam} ${hex(o.type)}`;
     case "sopt": return `sopt ${o.fd} ${o.level} ${o.name} ${o.val}`;
     case "gopt": return `gopt ${o.fd} ${o.level} ${o.name}`;
+    case "sigact": return `sigact ${o.sig} ${o.mode}`;
+    case "kill": return `kill ${o.sig}`;
+    case "tkill": return `tkill ${o.sig}`;
+    case "mask": return `mask ${o.how} ${hex(o.set)}`;
+    case "pend": return "pend";
+    case "hits": return "hits";
+    case "sfd": return `sfd ${o.fd} ${hex(o.mask)} ${hex(o.flags)}`;
   }
 }
 
@@ -143,6 +165,13 @@ export function lineToOp(line: string): Op {
     case "isock": return { op: "isock", fam: n(1), type: n(2) };
     case "sopt": return { op: "sopt", fd: n(1), level: n(2), name: n(3), val: n(4) };
     case "gopt": return { op: "gopt", fd: n(1), level: n(2), name: n(3) };
+    case "sigact": return { op: "sigact", sig: n(1), mode: n(2) };
+    case "kill": return { op: "kill", sig: n(1) };
+    case "tkill": return { op: "tkill", sig: n(1) };
+    case "mask": return { op: "mask", how: n(1), set: BigInt(w[2]) };
+    case "pend": return { op: "pend" };
+    case "hits": return { op: "hits" };
+    case "sfd": return { op: "sfd", fd: n(1), mask: BigInt(w[2]), flags: n(3) };
     default: throw new Error(`unknown op line: ${line}`);
   }
 }
@@ -170,8 +199,10 @@ function writeBuf(n: number, val: bigint): Uint8Array {
  */
 export interface Ctx {
   slots: Record<string, number>;
+  /** How often the counting handler ran, per signal, since the last `hits`. */
+  hits: Map<number, number>;
 }
-export const newCtx = (): Ctx => ({ slots: {} });
+export const newCtx = (): Ctx => ({ slots: {}, hits: new Map() });
 
 /** Executes one op on the model; returns the oracle's result line for it. */
 export function runOp(k: Kernel, o: Op, ctx: Ctx = newCtx()): string {
@@ -207,6 +238,7 @@ export function runOp(k: Kernel, o: Op, ctx: Ctx = newCtx()): string {
     case "read": {
       const buf = new Uint8Array(Math.max(o.n, 0));
       const r = s.read(o.fd, buf, o.n);
+      if (r > 0 && k.fds().find((x) => x.fd === o.fd)?.kind === "signalfd") return `${r} ${siginfos(buf, r)}`;
       let line = String(r);
       if (r > 0) line += ` h=${fnv(buf, r)}`;
       if (r === 8) line += ` v=${new DataView(buf.buffer).getBigUint64(0, true)}`;
@@ -278,6 +310,29 @@ export function runOp(k: Kernel, o: Op, ctx: Ctx = newCtx()): string {
       const r = s.recvmsg(o.fd, msg, o.flags);
       return r < 0 ? String(r) : `${r} fds=${(msg.rights ?? []).join(",")} flags=${hex((msg.flags ?? 0) & 0x28)}`;
     }
+    case "sigact": {
+      const count = (sig: number) => ctx.hits.set(sig, (ctx.hits.get(sig) ?? 0) + 1);
+      const mode = o.mode === 0 ? "default" : o.mode === 1 ? "ignore" : { handler: count, flags: o.mode === 3 ? 0x10000000 : 0 };
+      return String(s.sigaction(o.sig, mode as E.Disposition));
+    }
+    case "kill": return String(s.kill(s.getpid(), o.sig));
+    case "tkill": return String(s.tgkill(s.getpid(), s.gettid(), o.sig));
+    case "mask": {
+      const old = [0n];
+      const r = s.sigprocmask(o.how, BigInt.asUintN(64, o.set), old);
+      return r < 0 ? String(r) : `0 ${hex(old[0] as bigint)}`;
+    }
+    case "pend": {
+      const p = [0n];
+      const r = s.sigpending(p);
+      return r < 0 ? String(r) : `0 ${hex(p[0] as bigint)}`;
+    }
+    case "hits": {
+      const line = [...ctx.hits].sort((a, b) => a[0] - b[0]).map(([sig, n]) => `${sig}:${n}`).join(",") || "-";
+      ctx.hits.clear();
+      return line;
+    }
+    case "sfd": return String(s.signalfd(o.fd, BigInt.asUintN(64, o.mask), o.flags));
     case "isock": return String(s.socket(o.fam, o.type, 0));
     case "sopt": return String(s.setsockopt(o.fd, o.level, o.name, o.val));
     case "gopt": {
@@ -286,6 +341,14 @@ export function runOp(k: Kernel, o: Op, ctx: Ctx = newCtx()): string {
       return r < 0 ? String(r) : `0 ${v[0]}`;
     }
   }
+}
+
+/** signalfd records as the oracle prints them: "signo:code" each (the pid differs). */
+function siginfos(buf: Uint8Array, n: number): string {
+  const dv = new DataView(buf.buffer, buf.byteOffset);
+  const out: string[] = [];
+  for (let i = 0; i + 128 <= n; i += 128) out.push(`${dv.getUint32(i, true)}:${dv.getInt32(i + 8, true)}`);
+  return `sfd=${out.join(",")}`;
 }
 
 /** An internet name of the text form: family 4/6, host l/w/m/x, slot a/b/0. */

@@ -32,6 +32,15 @@
  *   isock FAM TYPE            socket(FAM, TYPE, 0): AF_INET / AF_INET6, TYPE with its flags
  *   sopt FD LEVEL NAME VAL    setsockopt of an int
  *   gopt FD LEVEL NAME        getsockopt of an int -> "0 V" or -errno
+ *   sigact SIG MODE           sigaction: 0 SIG_DFL, 1 SIG_IGN, 2 a counting handler, 3 the same + SA_RESTART
+ *   kill SIG | tkill SIG      kill(getpid(), SIG) / tgkill(getpid(), gettid(), SIG)
+ *   mask HOW SET              rt_sigprocmask(HOW, SET, &old, 8) -> "0 OLD" (hex) or -errno
+ *   pend                      rt_sigpending -> "0 SET" (hex)
+ *   hits                      the handler's counts since the last hits: "SIG:N,..." or "-"
+ *   sfd FD MASK FLAGS         signalfd4(FD, MASK, 8, FLAGS)
+ * A read of a signalfd prints "N sfd=SIGNO:CODE,..." (the records; the pid is left out).
+ * Before each program the signals the ops use are reset: SIG_DFL, SIGPIPE SIG_IGN, no
+ * mask, nothing pending, counts 0.
  * NAME "^" is an AF_UNSPEC address (a datagram socket's disconnect).
  * NAME "FHS" is an internet address: F family 4 or 6; H host l (127.0.0.1 / ::1), w (0.0.0.0
  * / ::), m (::ffff:127.0.0.1; as 4: 127.0.0.1), x (127.0.0.2; as 6: ::1); S the port slot a
@@ -168,6 +177,30 @@ static void showany(char *o, const struct sockaddr_storage *ss, socklen_t len) {
   sprintf(o, "%s:%s", host, slot);
 }
 
+static volatile sig_atomic_t hits[65];
+static void count_hit(int sig) { hits[sig]++; }
+
+/* The signals programs use, back to the oracle's baseline (pending ones are discarded by
+ * SIG_IGN first). */
+static void reset_signals(void) {
+  static const int sigs[] = { 10, 12, 13, 17, 28 };
+  uint64_t none = 0;
+  for (unsigned i = 0; i < sizeof sigs / sizeof *sigs; i++) signal(sigs[i], SIG_IGN);
+  for (unsigned i = 0; i < sizeof sigs / sizeof *sigs; i++) signal(sigs[i], sigs[i] == SIGPIPE ? SIG_IGN : SIG_DFL);
+  syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, 8);
+  for (int i = 0; i < 65; i++) hits[i] = 0;
+}
+
+/* Whether fd is a signalfd (its records hold our pid: printed without it). */
+static int is_signalfd(int fd) {
+  char path[64], link[64];
+  snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+  ssize_t n = readlink(path, link, sizeof link - 1);
+  if (n < 0) return 0;
+  link[n] = 0;
+  return strcmp(link, "anon_inode:[signalfd]") == 0;
+}
+
 static uint32_t fnv(const unsigned char *p, long n) {
   uint32_t h = 2166136261u;
   for (long i = 0; i < n; i++) { h ^= p[i]; h *= 16777619u; }
@@ -233,6 +266,17 @@ static void run_op(int argc, char **argv) {
     if (n < 0 || n > BUFSZ) n = BUFSZ;
     long r = ret(read((int)num(argv[1]), buf, (size_t)n));
     o += sprintf(o, "%ld", r);
+    if (r > 0 && is_signalfd((int)num(argv[1]))) {
+      o += sprintf(o, " sfd=");
+      for (long i = 0; i + 128 <= r; i += 128) {
+        uint32_t signo;
+        int32_t code;
+        memcpy(&signo, buf + i, 4);
+        memcpy(&code, buf + i + 8, 4);
+        o += sprintf(o, i ? ",%u:%d" : "%u:%d", signo, code);
+      }
+      r = 0; /* no hash or value */
+    }
     if (r > 0) o += sprintf(o, " h=%08x", fnv(buf, r));
     if (r == 8) {
       uint64_t v;
@@ -369,6 +413,39 @@ static void run_op(int argc, char **argv) {
       }
       sprintf(o, " flags=0x%x", (unsigned)(m.msg_flags & (MSG_TRUNC | MSG_CTRUNC)));
     }
+  } else if (!strcmp(op, "sigact") && argc == 3) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    int mode = (int)num(argv[2]);
+    sa.sa_handler = mode == 0 ? SIG_DFL : mode == 1 ? SIG_IGN : count_hit;
+    sa.sa_flags = mode == 3 ? SA_RESTART : 0;
+    sprintf(o, "%ld", ret(sigaction((int)num(argv[1]), &sa, NULL)));
+  } else if (!strcmp(op, "kill") && argc == 2) {
+    sprintf(o, "%ld", ret(kill(getpid(), (int)num(argv[1]))));
+  } else if (!strcmp(op, "tkill") && argc == 2) {
+    sprintf(o, "%ld", ret(syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid), (int)num(argv[1]))));
+  } else if (!strcmp(op, "mask") && argc == 3) {
+    uint64_t set = unum(argv[2]), old = 0;
+    long r = ret(syscall(SYS_rt_sigprocmask, (int)num(argv[1]), &set, &old, 8));
+    if (r < 0) sprintf(o, "%ld", r);
+    else sprintf(o, "0 0x%llx", (unsigned long long)old);
+  } else if (!strcmp(op, "pend") && argc == 1) {
+    uint64_t set = 0;
+    long r = ret(syscall(SYS_rt_sigpending, &set, 8));
+    if (r < 0) sprintf(o, "%ld", r);
+    else sprintf(o, "0 0x%llx", (unsigned long long)set);
+  } else if (!strcmp(op, "hits") && argc == 1) {
+    int any = 0;
+    for (int i = 1; i < 65; i++) {
+      if (!hits[i]) continue;
+      o += sprintf(o, any ? ",%d:%d" : "%d:%d", i, (int)hits[i]);
+      any = 1;
+      hits[i] = 0;
+    }
+    if (!any) strcpy(o, "-");
+  } else if (!strcmp(op, "sfd") && argc == 4) {
+    uint64_t mask = unum(argv[2]);
+    sprintf(o, "%ld", ret(syscall(SYS_signalfd4, (int)num(argv[1]), &mask, 8, (int)num(argv[3]))));
   } else if (!strcmp(op, "isock") && argc == 3) {
     sprintf(o, "%ld", ret(socket((int)num(argv[1]), (int)num(argv[2]), 0)));
   } else if (!strcmp(op, "sopt") && argc == 5) {
@@ -406,10 +483,11 @@ int main(void) {
   int started = 0;
   char *save = NULL;
   for (char *line = strtok_r(in, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-    if (!started) { close_all(); started = 1; }
+    if (!started) { close_all(); reset_signals(); started = 1; }
     if (!strcmp(line, "---")) {
       fputs("---\n", stdout);
       close_all();
+      reset_signals();
       sprintf(prefix, "ewo%010d.%010d.", (int)getpid(), ++program_no);
       slot_port[0] = slot_port[1] = 0;
       continue;
