@@ -3,7 +3,7 @@
 // epoll_wait family, poll, read and write on blocking fds, nanosleep, and those that take
 // ep->mtx) run the same bodies as kernel.sys (src/syscalls/) with a ThreadCaller, which
 // suspends the thread where the body pauses: waking on wait queues, on the call's own timer,
-// or with -EINTR on a signal (never restarted).
+// or on a signal (then -EINTR, or a restart as Linux decides: src/kernel/signals.ts).
 import type { Process } from "./kernel/process.js";
 import type { Thread } from "./kernel/sched.js";
 import { Sys } from "./sys.js";
