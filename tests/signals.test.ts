@@ -354,3 +354,80 @@ describe("SIGPIPE", () => {
     expect(k.now()).toBe(1000000n);
   });
 });
+
+describe("threads scenarios", () => {
+  test("epoll_pwait racing a signal sent by another thread, 200 seeds: the signal is handled in the wait, or stays pending — never lost", async () => {
+    const outcomes = new Set<string>();
+    for (let seed = 0; seed < 200; seed++) {
+      const k = newKernel({ seed }, { sigusr1: "default" });
+      let handled = 0;
+      expect(k.sys.sigaction(SIGUSR1, { handler: () => handled++ })).toBe(0);
+      expect(k.sys.sigprocmask(SIG_BLOCK, bit(SIGUSR1), null)).toBe(0); // the main thread never takes it
+      const ep = k.sys.epoll_create1(0);
+      const efd = k.sys.eventfd(0, E.EFD_NONBLOCK);
+      expect(k.sys.epoll_ctl(ep, E.EPOLL_CTL_ADD, efd, { events: E.EPOLLIN, data: 1 })).toBe(0);
+      const sendSignal = seed % 3 !== 0, writeEvent = seed % 3 !== 1;
+      const waiter = k.spawn(async (ts) => {
+        expect(await ts.sigprocmask(SIG_BLOCK, bit(SIGUSR1), null)).toBe(0);
+        const r = await ts.epoll_pwait(ep, [], 1, 50, []); // USR1 unblocked only during the wait
+        const p = [0n];
+        expect(await ts.sigpending(p)).toBe(0);
+        const m = [0n];
+        expect(await ts.sigprocmask(SIG_BLOCK, null, m)).toBe(0);
+        expect(m[0]).toBe(bit(SIGUSR1)); // the mask is back
+        return { r, pending: p[0] !== 0n };
+      }, "waiter");
+      k.spawn(async (ts) => {
+        if (seed % 2) await ts.usleep(seed % 5);
+        if (sendSignal) expect(await ts.tgkill(await ts.getpid(), waiter.tid, SIGUSR1)).toBe(0);
+        if (writeEvent) expect(await ts.write(efd, new Uint8Array([1, 0, 0, 0, 0, 0, 0, 0]), 8)).toBe(8);
+      }, "sender");
+      await k.run();
+      const { r, pending } = (await waiter.join()) as { r: number; pending: boolean };
+      if (sendSignal) expect(handled + (pending ? 1 : 0)).toBe(1); // exactly once, or still pending
+      else expect([handled, pending]).toEqual([0, false]);
+      if (r === -E.EINTR) expect(handled).toBe(1);
+      if (!sendSignal) expect(r).toBe(writeEvent ? 1 : 0);
+      outcomes.add(`${sendSignal ? "sig" : "-"} ${writeEvent ? "ev" : "-"} -> ${r} handled=${handled} pending=${pending}`);
+    }
+    // Both races happen across the seeds: the signal before the wait ends, and after.
+    expect([...outcomes].some((o) => o.includes("-> -4 handled=1"))).toBe(true);
+    expect([...outcomes].some((o) => o.startsWith("sig ev -> 1"))).toBe(true);
+  });
+
+  test("a signal sent while a thread is mid-transfer in ep_send_events: the transfer completes, then the handler runs", async () => {
+    const k = newKernel({ seed: 7 }, { sigusr1: "default" });
+    const order: string[] = [];
+    expect(k.sys.sigaction(SIGUSR2, { handler: () => order.push("handler") })).toBe(0);
+    expect(k.sys.sigprocmask(SIG_BLOCK, bit(SIGUSR2), null)).toBe(0);
+    const ep = k.sys.epoll_create1(0);
+    for (let i = 0; i < 20; i++) {
+      const efd = k.sys.eventfd(1, E.EFD_NONBLOCK);
+      expect(k.sys.epoll_ctl(ep, E.EPOLL_CTL_ADD, efd, { events: E.EPOLLIN, data: i })).toBe(0);
+    }
+    let sent = false;
+    const waiter = k.spawn(async (ts) => {
+      const evs: E.EpollEvent[] = [];
+      const n = await ts.epoll_wait(ep, evs, 64, -1);
+      order.push(`returned ${n}`);
+      return n;
+    }, "waiter");
+    k.spawn(async (ts) => {
+      // Wait (each call is a scheduling point) until the waiter is into its transfer — it has
+      // taken a few steps, each after an item's re-poll — then signal it there.
+      while (k.sched.trace.filter((n) => n === "waiter").length < 5) await ts.getpid();
+      sent = (await ts.tgkill(await ts.getpid(), waiter.tid, SIGUSR2)) === 0;
+    }, "sender");
+    await k.run();
+    expect(sent).toBe(true);
+    expect(await waiter.join()).toBe(20);
+    // The handler runs as epoll_wait returns, before the thread's code goes on.
+    expect(order).toEqual(["handler", "returned 20"]);
+    // The signal went while the transfer was under way: waiter steps on both sides of it.
+    const trace = k.sched.trace;
+    const lastSender = trace.lastIndexOf("sender");
+    expect(trace.slice(0, lastSender).filter((n) => n === "waiter").length).toBeGreaterThanOrEqual(5);
+    expect(trace.slice(lastSender).includes("waiter")).toBe(true);
+    expect(waiter.delivered).toEqual([SIGUSR2]);
+  });
+});
