@@ -177,6 +177,40 @@ export class EventFdHandle extends FileHandle {
   }
 }
 
+/** A signalfd (kernel.signalFd()): `take()` reads the pending signals of its mask. */
+export class SignalFdHandle extends FileHandle {
+  /**
+   * The pending signals of its mask, lowest first (read(2) of struct signalfd_siginfo
+   * records): `{ signo, code, pid }` each — `code` is SI_USER (0) for kill, SI_TKILL (-6) for
+   * tgkill. Throws EpollError EAGAIN when none is pending (a non-blocking signalfd).
+   */
+  take(max = 16): { signo: number; code: number; pid: number }[] {
+    if (!Number.isInteger(max) || max < 1) throw new TypeError("SignalFdHandle.take: max must be a positive integer");
+    const b = new Uint8Array(128 * max);
+    const n = check(this.kernel.sys.read(this.fd, b, b.length), "read");
+    const dv = new DataView(b.buffer);
+    const out: { signo: number; code: number; pid: number }[] = [];
+    for (let i = 0; i < n; i += 128) out.push({ signo: dv.getUint32(i, true), code: dv.getInt32(i + 8, true), pid: dv.getUint32(i + 12, true) });
+    return out;
+  }
+
+  /** signalfd(fd, mask): report these signals from now on (numbers). */
+  setMask(signals: number[]): void {
+    check(this.kernel.sys.signalfd(this.fd, maskOf(signals, "SignalFdHandle.setMask"), 0), "signalfd");
+  }
+}
+
+/** A bigint signal set (bit sig - 1) from signal numbers 1…64. */
+export function maskOf(signals: unknown, what: string): bigint {
+  if (!Array.isArray(signals)) throw new TypeError(`${what}: signals must be an array of signal numbers`);
+  let m = 0n;
+  for (const s of signals) {
+    if (!Number.isInteger(s) || s < 1 || s > 64) throw new TypeError(`${what}: ${String(s)} is not a signal number (1-64)`);
+    m |= 1n << BigInt(s - 1);
+  }
+  return m;
+}
+
 /** A timerfd on CLOCK_MONOTONIC or CLOCK_REALTIME; times in milliseconds. */
 export class TimerFdHandle extends FileHandle {
   /** Arm: first expiry after `afterMs` (or at `atMs` on the timer's clock), then every `intervalMs`. 0 disarms. */

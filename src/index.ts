@@ -7,7 +7,7 @@ export { CoreAbortError, type CoreKind } from "./core/loader.js";
 export { ThreadSys } from "./thread-sys.js";
 export { Epoll, type WaitOptions } from "./epoll.js";
 export { EpollError } from "./errors.js";
-export { FileHandle, SocketHandle, ListenerHandle, EventFdHandle, TimerFdHandle } from "./handles.js";
+export { FileHandle, SocketHandle, ListenerHandle, EventFdHandle, TimerFdHandle, SignalFdHandle } from "./handles.js";
 export type { EpollState, ItemState, FdState } from "./kernel/inspect.js";
 export { Thread, DeadlockError, ThreadFailure, type WakeReason } from "./kernel/sched.js";
 export { ProcessExited, type Disposition, type SigHandler, type ExitStatus } from "./kernel/signals.js";

@@ -431,3 +431,76 @@ describe("threads scenarios", () => {
     expect(waiter.delivered).toEqual([SIGUSR2]);
   });
 });
+
+test("the idiomatic API: kernel.onSignal / ignoreSignal / resetSignal and kernel.signalFd, with epoll", async () => {
+  const k = fresh();
+  const got: number[] = [];
+  k.onSignal(SIGUSR2, (s) => got.push(s));
+  expect(k.sys.kill(k.sys.getpid(), SIGUSR2)).toBe(0);
+  expect(got).toEqual([SIGUSR2]);
+  const old: unknown[] = [];
+  k.sys.sigaction(SIGUSR2, null, old);
+  expect((old[0] as E.SigHandler).flags).toBe(E.SA_RESTART); // as signal(3) installs it
+  k.ignoreSignal(SIGUSR2);
+  expect(k.sys.kill(k.sys.getpid(), SIGUSR2)).toBe(0);
+  expect(got).toEqual([SIGUSR2]);
+  const sfd = k.signalFd([SIGUSR1, SIGTERM], { nonblock: true }); // blocks them, then reads them
+  const ep = k.epoll();
+  ep.add(sfd, E.EPOLLIN);
+  expect(await ep.wait({ timeout: 0 })).toEqual([]);
+  expect(k.sys.kill(k.sys.getpid(), SIGTERM)).toBe(0); // blocked: no end of the process
+  expect(k.sys.tgkill(k.sys.getpid(), k.sys.gettid(), SIGUSR1)).toBe(0);
+  expect((await ep.wait({ timeout: 0 })).map((e) => e.events)).toEqual([E.EPOLLIN]);
+  expect(sfd.take()).toEqual([
+    { signo: SIGUSR1, code: -6, pid: 1000 },
+    { signo: SIGTERM, code: 0, pid: 1000 },
+  ]);
+  expect(() => sfd.take()).toThrow(expect.objectContaining({ code: "EAGAIN" }));
+  expect(k.exitStatus).toBe(null);
+  k.resetSignal(SIGUSR2);
+  expect(() => k.signalFd([0])).toThrow(TypeError);
+  expect(() => k.onSignal(SIGKILL, () => {})).toThrow(expect.objectContaining({ code: "EINVAL" }));
+  ep.close();
+});
+
+test("a signalfd flooded with signals from several threads while another waits on it with epoll: every wakeup finds records, nothing hangs", async () => {
+  const k = newKernel({ seed: 11 }, { sigusr1: "default" });
+  const mask = bit(SIGUSR1) | bit(SIGUSR2) | bit(SIGCHLD);
+  expect(k.sys.sigprocmask(SIG_BLOCK, mask, null)).toBe(0);
+  const sfd = k.sys.signalfd(-1, mask, E.SFD_NONBLOCK);
+  let read = 0, sent = 0, done = 0;
+  const reader = k.spawn(async (ts) => {
+    expect(await ts.sigprocmask(SIG_BLOCK, mask, null)).toBe(0);
+    const ep = await ts.epoll_create1(0);
+    expect(await ts.epoll_ctl(ep, E.EPOLL_CTL_ADD, sfd, { events: E.EPOLLIN | E.EPOLLET })).toBe(0);
+    const buf = new Uint8Array(128 * 8);
+    for (;;) {
+      const n = await ts.epoll_wait(ep, [], 1, 20);
+      if (n === 0 && done === 3) break;
+      for (let r; (r = await ts.read(sfd, buf, buf.length)) > 0; ) read += r / 128;
+    }
+    await ts.close(ep);
+    return read;
+  }, "reader");
+  for (const [i, sig] of [SIGUSR1, SIGUSR2, SIGCHLD].entries()) {
+    k.spawn(async (ts) => {
+      expect(await ts.sigprocmask(SIG_BLOCK, mask, null)).toBe(0);
+      for (let j = 0; j < 50; j++) {
+        expect(await ts.kill(await ts.getpid(), sig)).toBe(0);
+        sent++;
+        if (j % 7 === i) await ts.usleep(1);
+      }
+      done++;
+    }, `flood-${sig}`);
+  }
+  await k.run();
+  expect(sent).toBe(150);
+  // Standard signals do not queue: each read takes what is pending then, at least one per
+  // burst and never more than were sent; nothing is left pending at the end.
+  const n = await reader.join();
+  expect(n).toBeGreaterThan(3);
+  expect(n).toBeLessThanOrEqual(150);
+  const p = [0n];
+  expect(k.sys.sigpending(p)).toBe(0);
+  expect(p[0]).toBe(0n);
+});

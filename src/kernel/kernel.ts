@@ -7,16 +7,16 @@ import { inspectEpoll, inspectFds, type EpollState, type FdState } from "./inspe
 import { Sys } from "../sys.js";
 import { ThreadSys } from "../thread-sys.js";
 import { Epoll } from "../epoll.js";
-import { FileHandle, SocketHandle, ListenerHandle, EventFdHandle, TimerFdHandle, checkOptions as checkApiOptions } from "../handles.js";
+import { FileHandle, SocketHandle, ListenerHandle, EventFdHandle, TimerFdHandle, SignalFdHandle, maskOf, checkOptions as checkApiOptions } from "../handles.js";
 import { check } from "../errors.js";
 import type { KernelApi } from "../kernel-api.js";
 import {
   AF_INET, AF_INET6, AF_UNIX, CLOCK_MONOTONIC, CLOCK_REALTIME, EFD_CLOEXEC, EFD_NONBLOCK, EFD_SEMAPHORE, EINPROGRESS, EINVAL,
   O_CLOEXEC, O_DIRECT, O_NONBLOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, SO_REUSEPORT,
-  TFD_CLOEXEC, TFD_NONBLOCK,
+  TFD_CLOEXEC, TFD_NONBLOCK, SIG_BLOCK, SA_RESTART,
 } from "../uapi.js";
 import type { SockAddr } from "../syscalls/args.js";
-import type { ExitStatus } from "./signals.js";
+import type { Disposition, ExitStatus } from "./signals.js";
 
 export { EP_ITEM_COST, type KernelOptions } from "./process.js";
 
@@ -154,6 +154,44 @@ export class Kernel extends Process implements KernelApi {
     const clock = options.clock === "realtime" ? CLOCK_REALTIME : CLOCK_MONOTONIC;
     const flags = (options.nonblock ? TFD_NONBLOCK : 0) | (options.cloexec ? TFD_CLOEXEC : 0);
     return new TimerFdHandle(this, check(this.sys.timerfd_create(clock, flags), "timerfd_create"));
+  }
+
+  /**
+   * A signalfd for `signals` (numbers): readable (epoll, poll) while one of them is pending.
+   * `block` (default true) first blocks them in the calling thread, as signalfd users do, so
+   * they are read from it rather than delivered.
+   */
+  signalFd(signals: number[], options: { nonblock?: boolean; cloexec?: boolean; block?: boolean } = {}): SignalFdHandle {
+    const mask = maskOf(signals, "kernel.signalFd");
+    checkApiOptions(options, "kernel.signalFd", ["nonblock", "cloexec", "block"]);
+    if (options.block !== false) check(this.sys.sigprocmask(SIG_BLOCK, mask, null), "sigprocmask");
+    const flags = (options.nonblock ? O_NONBLOCK : 0) | (options.cloexec ? O_CLOEXEC : 0);
+    return new SignalFdHandle(this, check(this.sys.signalfd(-1, mask, flags), "signalfd"));
+  }
+
+  /**
+   * A handler for `sig` (sigaction; with SA_RESTART unless `restart: false`, as signal(3)
+   * installs one): it runs on the thread that takes the signal, as that thread's call returns.
+   */
+  onSignal(sig: number, handler: (sig: number) => void, options: { restart?: boolean } = {}): void {
+    if (typeof handler !== "function") throw new TypeError("kernel.onSignal: handler must be a function");
+    checkApiOptions(options, "kernel.onSignal", ["restart"]);
+    this.#disposition(sig, { handler, flags: options.restart === false ? 0 : SA_RESTART }, "onSignal");
+  }
+
+  /** Ignore `sig` (sigaction SIG_IGN); a pending one is discarded. */
+  ignoreSignal(sig: number): void {
+    this.#disposition(sig, "ignore", "ignoreSignal");
+  }
+
+  /** Back to `sig`'s default action (sigaction SIG_DFL). */
+  resetSignal(sig: number): void {
+    this.#disposition(sig, "default", "resetSignal");
+  }
+
+  #disposition(sig: number, d: Disposition, what: string): void {
+    if (!Number.isInteger(sig)) throw new TypeError(`kernel.${what}: sig must be a signal number`);
+    check(this.sys.sigaction(sig, d), "sigaction");
   }
 
   /** A snapshot of an epoll set's core state (null if epfd is not an epoll fd). */
