@@ -455,3 +455,20 @@ test("the accept-herd scenario: a connection wakes the non-exclusive set and exa
   expect(lines.some((l) => l.includes('client: connect(') && l.endsWith("= 0"))).toBe(true);
   expect(pageErrors).toEqual([]);
 });
+
+test("the signals scenario: a blocked signal is pending on its thread, then handled there when unblocked", async () => {
+  const p = page!;
+  await p.selectOption("#scenario", "signals");
+  await p.fill("#scenario-delay", "0");
+  await p.click("#op-play");
+  await p.evaluate(() => (window as unknown as { __epoll: { idle(): Promise<void> } }).__epoll.idle());
+  const lines = await p.$$eval("#log li", (lis) => lis.map((li) => li.textContent ?? ""));
+  const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+  expect(at(/sender: tgkill\(\d+, SIGUSR1\) = 0/)).toBeGreaterThan(-1);
+  expect(at(/worker: nanosleep\(20 ms\) = 0/)).toBeGreaterThan(at(/sender: tgkill/)); // not interrupted
+  expect(at(/handler for signal 10 runs on worker/)).toBeGreaterThan(at(/worker: nanosleep/));
+  expect(at(/handler for signal 10 runs on worker/)).toBeLessThan(at(/worker: sigprocmask\(SIG_UNBLOCK/));
+  const worker = await p.$eval('#threads li[data-thread="worker"]', (li) => li.textContent ?? "");
+  expect(worker).toContain("handled [10]");
+  expect(pageErrors).toEqual([]);
+});

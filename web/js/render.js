@@ -147,9 +147,21 @@ export function renderThreads() {
   $("threads").replaceChildren(...threads.map((rec) => {
     const t = rec.t;
     const detail = t.state === "blocked" ? ` — blocked on ${t.waitingOn}` : t.state === "done" ? ` — returned ${t.failed ? String(t.error) : JSON.stringify(rec.results)}` : "";
-    return h("li", { "data-thread": t.name, "data-state": t.state, class: `st-${t.state}${sched.next === t.name && sched.pending ? " next" : ""}` },
-      h("b", null, t.name), ` ${rec.desc}: `, h("span", { class: "tstate" }, t.state), detail);
+    // Its signals: pending (its own), blocked (its mask), handled so far.
+    const pending = sigList(t.pending), blocked = sigList(t.sigmask);
+    const sigs = pending.length || blocked.length || t.delivered.length
+      ? ` — signals pending [${pending.join(", ")}], blocked [${blocked.join(", ")}], handled [${t.delivered.join(", ")}]`
+      : "";
+    return h("li", { "data-thread": t.name, "data-state": t.state, "data-pending": pending.join(","), class: `st-${t.state}${sched.next === t.name && sched.pending ? " next" : ""}` },
+      h("b", null, t.name), ` ${rec.desc}: `, h("span", { class: "tstate" }, t.state), detail, h("span", { class: "tsigs" }, sigs));
   }));
+}
+
+/** The signal numbers of a sigset (bit sig - 1). */
+function sigList(set) {
+  const out = [];
+  for (let sig = 1; sig <= 64; sig++) if (set & (1n << BigInt(sig - 1))) out.push(sig);
+  return out;
 }
 
 export let renderedSeq = 0;

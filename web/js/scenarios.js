@@ -132,7 +132,7 @@ export const scenarios = [
       const l = sys("socket", E.AF_INET, E.SOCK_STREAM | E.SOCK_NONBLOCK, 0);
       sys("bind", l, { family: E.AF_INET, addr: "127.0.0.1", port: 8080 });
       sys("listen", l, 8);
-      notes.set(l, "listening on /herd");
+      notes.set(l, "listening on 127.0.0.1:8080");
       const sets = ["A", "B", "C"].map((name, i) => {
         const ep = createEpoll();
         notes.set(ep, `set ${name}`);
@@ -159,12 +159,12 @@ export const scenarios = [
         threads.push(rec);
         addLog("thread", `spawn ${name}: ${rec.desc}`, { by: name });
       });
-      const rec = { desc: "sleep 10 ms, then connect to /herd", results: [] };
+      const rec = { desc: "sleep 10 ms, then connect to 127.0.0.1:8080", results: [] };
       rec.t = kernel.spawn(async (ts) => {
         await ts.usleep(10_000);
         const c = await ts.socket(E.AF_INET, E.SOCK_STREAM, 0);
         const r = await ts.connect(c, { family: E.AF_INET, addr: "127.0.0.1", port: 8080 });
-        addLog("thread", `client: connect(${c}, "/herd") = ${r}`, { by: "client", ret: r, call: "connect" });
+        addLog("thread", `client: connect(${c}, 127.0.0.1:8080) = ${r}`, { by: "client", ret: r, call: "connect" });
         rec.results.push(r);
         return rec.results;
       }, "client");
@@ -174,6 +174,38 @@ export const scenarios = [
       await ctx.run();
       await p();
       addLog("scenario", `one connection, woken: C and one exclusive set; accepted by ${accepted.join(", ") || "nobody"}`);
+    },
+  },
+  {
+    id: "signals",
+    title: "a blocked signal stays pending, then its handler runs",
+    desc: "SIGUSR1 has a handler. The worker blocks SIGUSR1 and sleeps 20 ms; the sender signals it (tgkill) at 5 ms: the signal stays pending on the worker (shown on its line) instead of interrupting the sleep. When the worker unblocks it, the handler runs as sigprocmask returns, on the worker's thread.",
+    async play(p, ctx) {
+      sys("sigaction", E.SIGUSR1, { handler: (sig) => addLog("thread", `handler for signal ${sig} runs on ${kernel.sched.current?.name ?? "main"}`, { call: "handler" }) });
+      const worker = { desc: "block SIGUSR1, sleep 20 ms, unblock", results: [] };
+      worker.t = kernel.spawn(async (ts) => {
+        worker.results.push(await ts.sigprocmask(E.SIG_BLOCK, 1n << 9n, null));
+        addLog("thread", "worker: sigprocmask(SIG_BLOCK, {SIGUSR1}) = 0", { by: "worker", call: "sigprocmask" });
+        worker.results.push(await ts.nanosleep({ tv_sec: 0, tv_nsec: 20_000_000 }));
+        addLog("thread", `worker: nanosleep(20 ms) = ${worker.results[1]} (not interrupted)`, { by: "worker", call: "nanosleep" });
+        worker.results.push(await ts.sigprocmask(E.SIG_UNBLOCK, 1n << 9n, null));
+        addLog("thread", "worker: sigprocmask(SIG_UNBLOCK, {SIGUSR1}) = 0", { by: "worker", call: "sigprocmask" });
+        return worker.results;
+      }, "worker");
+      threads.push(worker);
+      const sender = { desc: "at 5 ms: tgkill(worker, SIGUSR1)", results: [] };
+      sender.t = kernel.spawn(async (ts) => {
+        await ts.usleep(5000);
+        const r = await ts.tgkill(await ts.getpid(), worker.t.tid, E.SIGUSR1);
+        addLog("thread", `sender: tgkill(${worker.t.tid}, SIGUSR1) = ${r}`, { by: "sender", ret: r, call: "tgkill" });
+        sender.results.push(r);
+        return sender.results;
+      }, "sender");
+      threads.push(sender);
+      await p("the worker will block SIGUSR1; press step to watch it become pending");
+      await ctx.run();
+      await p();
+      addLog("scenario", "the signal waited on the worker while blocked; its handler ran when it was unblocked");
     },
   },
   {
