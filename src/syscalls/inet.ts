@@ -123,7 +123,11 @@ export function connect(c: Caller, f: InetSocketFile, addr: SockAddr): number | 
     if (sk.state !== TCP_CLOSE) return -U.EISCONN;
     const a = target(sk, addr, false);
     if (typeof a === "number") return a;
-    if (sk.everListened) return -U.EINVAL;
+    if (sk.everListened) {
+      // tcp_v4_connect's failure path closes the socket: a port bind() did not fix goes back.
+      if (!sk.bindLocked) sk.unhash();
+      return -U.EINVAL;
+    }
     const dst = connectTarget(a.ip, sk.localIp);
     if (!isLocal(dst) || (sk.v6only && isV4(dst))) return -U.ENETUNREACH;
     if (mappedSourceToV6(sk.family, sk.localIp, dst)) return -U.EAFNOSUPPORT;
