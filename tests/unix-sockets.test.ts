@@ -155,6 +155,16 @@ test("errnos of the socket calls, in Linux's order", () => {
   expect(s.setsockopt(sv[0], E.SOL_SOCKET, E.SO_SNDBUF, 1000)).toBe(0);
   expect(s.getsockopt(sv[0], E.SOL_SOCKET, E.SO_SNDBUF, o)).toBe(0);
   expect(o).toEqual([4608]); // SOCK_MIN_SNDBUF
+  // Capped at 2 × net.core.wmem_max (4194304 on this machine): C on Linux 6.18 gives
+  // 300000 → 600000 and 10000000 → 8388608, for SO_RCVBUF too.
+  for (const [set, got] of [[300000, 600000], [10000000, 8388608]]) {
+    expect(s.setsockopt(sv[1], E.SOL_SOCKET, E.SO_SNDBUF, set)).toBe(0);
+    expect(s.setsockopt(sv[1], E.SOL_SOCKET, E.SO_RCVBUF, set)).toBe(0);
+    expect(s.getsockopt(sv[1], E.SOL_SOCKET, E.SO_SNDBUF, o)).toBe(0);
+    expect(o).toEqual([got]);
+    expect(s.getsockopt(sv[1], E.SOL_SOCKET, E.SO_RCVBUF, o)).toBe(0);
+    expect(o).toEqual([got]);
+  }
   expect(s.getsockopt(sv[0], E.SOL_SOCKET, E.SO_RCVBUF, o)).toBe(0);
   expect(o).toEqual([212992]);
   expect(s.getsockopt(sv[0], E.SOL_SOCKET, E.SO_TYPE, o)).toBe(0);

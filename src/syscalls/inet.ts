@@ -8,12 +8,12 @@ import { UdpSock } from "../files/udp.js";
 import { connectTarget, isAny, isLocal, isV4, mappedSourceToV6, sourceFor, V4_ANY, type Ip } from "../files/inet-addr.js";
 import { isCInt, readInetAddr, storeInetAddr, type SockAddr } from "./args.js";
 import { blockingIo, sendRest, sleepOn } from "./io.js";
+import { RMEM_MAX, SOCK_MIN_RCVBUF, SOCK_MIN_SNDBUF, WMEM_MAX } from "./sockbuf.js";
 import type { Body, Caller } from "./pause.js";
 
 const INT_MAX = 0x7fffffff;
-/** 2 × net.core.wmem_max and rmem_max on Linux 6.18 here (4194304). */
-const SNDBUF_MAX = 8388608, RCVBUF_MAX = 8388608;
-const SOCK_MIN_SNDBUF = 4608, SOCK_MIN_RCVBUF = 2304;
+/** 2 × net.core.wmem_max and rmem_max (socket.ts). */
+const SNDBUF_MAX = 2 * WMEM_MAX, RCVBUF_MAX = 2 * RMEM_MAX;
 /** tcp_rmem[2] / 2: the most SO_RCVLOWAT keeps on TCP (tcp_set_rcvlowat). */
 const TCP_RCVLOWAT_MAX = 16777216;
 const RCV_SHUTDOWN = 1, SEND_SHUTDOWN = 2;

@@ -19,9 +19,8 @@ import { blockingIo, brokenPipe, checkBuffer, dgramSendWait, sendRest, sigpipeAf
 import type { Body, Caller } from "./pause.js";
 
 const AF_MAX = 46, SOCK_MAX = 11, SOCK_TYPE_MASK = 0xf, SOCK_RAW = 3, AF_UNSPEC = 0;
-/** SOCK_MIN_SNDBUF and SOCK_MIN_RCVBUF on x86-64 (2 × (2048 + skb) and 2048 + skb). */
-const SOCK_MIN_SNDBUF = 4608, SOCK_MIN_RCVBUF = 2304;
-const WMEM_MAX = 212992, RMEM_MAX = 212992, INT_MAX = 0x7fffffff;
+import { RMEM_MAX, SOCK_MIN_RCVBUF, SOCK_MIN_SNDBUF, WMEM_MAX } from "./sockbuf.js";
+const INT_MAX = 0x7fffffff;
 
 /** sockfd_lookup: the socket behind `fd` (AF_UNIX or internet), or -EBADF / -ENOTSOCK. */
 function sockFile(c: Caller, fd: number): SocketFile | InetSocketFile | number {
