@@ -515,3 +515,22 @@ test("a signalfd flooded with signals from several threads while another waits o
   expect(k.sys.sigpending(p)).toBe(0);
   expect(p[0]).toBe(0n);
 });
+
+// C (Linux 6.18): a thread writes 100000 bytes to a pipe whose reader another thread closes
+// 100 ms later: write = 65536, the SIGPIPE handler ran once.
+test("SIGPIPE after a partial pipe write: the write returns its count and the handler still runs (pipe_write)", async () => {
+  const k = fresh();
+  const got: number[] = [];
+  expect(k.sys.sigaction(E.SIGPIPE, { handler: (s) => got.push(s) })).toBe(0);
+  const p: number[] = [];
+  expect(k.sys.pipe(p)).toBe(0);
+  const w = k.spawn(async (ts) => ts.write(p[1], new Uint8Array(100000), 100000), "writer"); // more than 65536 fit
+  k.spawn(async (ts) => {
+    await ts.usleep(1000);
+    expect(await ts.close(p[0])).toBe(0); // the reader goes while the writer sleeps
+  }, "closer");
+  await k.run();
+  expect(await w.join()).toBe(65536);
+  expect(got).toEqual([E.SIGPIPE]);
+  expect(w.delivered).toEqual([E.SIGPIPE]);
+});

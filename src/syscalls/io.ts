@@ -67,7 +67,13 @@ function dgramWrite(c: Caller, f: SocketFile, buf: Uint8Array, count: number): B
 }
 
 function blockingWrite(c: Caller, f: OpenFile, fd: number, buf: Uint8Array, count: number, done: number): Body {
-  return sendRest(c, f, fd, count, done, (at, n) => f.write(buf.subarray(at), n));
+  return sendRest(c, f, fd, count, done, (at, n) => {
+    const r = f.write(buf.subarray(at), n);
+    // pipe_write raises SIGPIPE when the readers went, even after a partial write (which
+    // then returns its count); with nothing written, the -EPIPE result raises it (write()).
+    if (r === -EPIPE && at > 0 && f instanceof PipeFile) raiseSigpipe(c);
+    return r;
+  });
 }
 
 /**
