@@ -534,3 +534,25 @@ test("SIGPIPE after a partial pipe write: the write returns its count and the ha
   expect(got).toEqual([E.SIGPIPE]);
   expect(w.delivered).toEqual([E.SIGPIPE]);
 });
+
+// C (Linux 6.18): SIGTERM handled; a worker thread sleeps, a second thread calls
+// kill(getpid(), SIGTERM), the main thread waits in pthread_join: "handled by main" (3 of 3).
+test("kill(getpid()) from a thread: the thread complete_signal chose takes it (the main thread), not the sender", async () => {
+  const k = fresh();
+  const ran: string[] = [];
+  k.onSignal(SIGTERM, () => ran.push(k.sched.current?.name ?? "main"));
+  const ep = k.sys.epoll_create1(0);
+  const worker = k.spawn(async (ts) => ts.epoll_wait(ep, [], 1, 20), "worker");
+  k.spawn(async (ts) => {
+    await ts.usleep(1000);
+    expect(await ts.kill(await ts.getpid(), SIGTERM)).toBe(0);
+    ran.push("after kill");
+  }, "killer");
+  await k.run();
+  expect(await worker.join()).toBe(0); // not interrupted: its timeout
+  expect(ran).toEqual(["after kill"]); // pending for the main thread…
+  const p = [0n];
+  expect(k.sys.sigpending(p)).toBe(0); // …which handles it as its next kernel.sys call returns
+  expect(ran).toEqual(["after kill", "main"]);
+  k.sys.close(ep);
+});

@@ -146,7 +146,7 @@ export class Process {
       () => this.sched.stopAll()
     );
     this.sched.sendSignal = (t, sig) => this.signals.sendToTask(t, sig);
-    this.sched.sharedPending = () => this.signals.shared;
+    this.sched.sharedPending = (t) => this.signals.sharedFor(t);
     const nul = new NullFile();
     for (let i = 0; i < 3; i++) this.fdt.install(this.track(nul), false);
   }

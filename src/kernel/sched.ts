@@ -102,7 +102,7 @@ export class Thread<T = unknown> {
 
   /** signal_pending(): a signal it does not block is pending (its own or the process's), or an abort. */
   signalPending(): boolean {
-    return this.aborting || ((this.pending | this.sched.sharedPending()) & ~this.sigmask) !== 0n;
+    return this.aborting || ((this.pending | this.sched.sharedPending(this)) & ~this.sigmask) !== 0n;
   }
 
   /**
@@ -213,7 +213,7 @@ export class Scheduler {
     if (t.state === "blocked" && t.interruptible && t.signalPending()) this.wake(t, "signal");
   };
   /** The process's pending shared signals (Process wires this to its Signals). */
-  sharedPending: () => bigint = () => 0n;
+  sharedPending: (t: Thread) => bigint = () => 0n;
 
   /**
    * The process ended: every thread stops (join() resolves with undefined). A thread that

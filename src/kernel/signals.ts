@@ -123,9 +123,29 @@ export class Signals {
     return sig === SIGKILL || (this.#actions[sig] === "default" && !DEFAULT_IGNORE.has(sig) && !DEFAULT_STOP.has(sig));
   }
 
+  /**
+   * TIF_SIGPENDING: the tasks told to look at the process's pending signals — the one
+   * complete_signal chose, or one whose mask change let a shared signal through
+   * (recalc_sigpending). Another thread returning to user space leaves a shared signal
+   * alone (checked on Linux 6.18: a thread's kill(getpid()) is handled by the main thread
+   * waiting in pthread_join, not by the sender).
+   */
+  readonly #notified = new WeakSet<SigTask>();
+
+  /** The process's pending signals `task` may take now (its TIF_SIGPENDING is set). */
+  sharedFor(task: SigTask): bigint {
+    return this.#notified.has(task) ? this.shared : 0n;
+  }
+
+  /** recalc_sigpending after `task`'s mask changed: it takes shared signals it now lets through. */
+  recalc(task: SigTask): void {
+    if (this.shared & ~task.sigmask) this.#notified.add(task);
+    this.dirty = true;
+  }
+
   /** Whether `task` has a signal it does not block pending (signal_pending). */
   pendingFor(task: SigTask): boolean {
-    return ((task.pending | this.shared) & ~task.sigmask) !== 0n;
+    return ((task.pending | this.sharedFor(task)) & ~task.sigmask) !== 0n;
   }
 
   /**
@@ -187,7 +207,10 @@ export class Signals {
     this.shared |= b;
     this.dirty = true;
     this.signalfdWq.wakeUp(0, 1);
-    if (wants) this.wakeTask(wants);
+    if (wants) {
+      this.#notified.add(wants);
+      this.wakeTask(wants);
+    }
   }
 
   /** The process ends: the status is kept, the threads stop. */
@@ -207,7 +230,7 @@ export class Signals {
     let handled = false, restart = true;
     for (;;) {
       if (this.exitStatus) throw new ProcessExited(this.exitStatus);
-      const ready = (task.pending | this.shared) & ~task.sigmask;
+      const ready = (task.pending | this.sharedFor(task)) & ~task.sigmask;
       if (!ready) break;
       let sig = 1;
       while (!(ready & bit(sig))) sig++;
@@ -230,10 +253,12 @@ export class Signals {
       try {
         d.handler(sig);
       } finally {
-        task.sigmask = saved;
+        task.sigmask = saved; // sigreturn: recalc_sigpending lets a shared signal through
+        if (this.shared & ~task.sigmask) this.#notified.add(task);
       }
     }
-    this.dirty = ((task.pending | this.shared) & ~task.sigmask) !== 0n || this.tasks().some((t) => t.pending !== 0n) || this.shared !== 0n;
+    if (!(this.shared & ~task.sigmask)) this.#notified.delete(task);
+    this.dirty = ((task.pending | this.sharedFor(task)) & ~task.sigmask) !== 0n || this.tasks().some((t) => t.pending !== 0n) || this.shared !== 0n;
     return { handled, restart };
   }
 }

@@ -162,6 +162,7 @@ export class ThreadCaller implements Caller {
   setSigmask(mask: bigint): void {
     this.#savedMask = this.thread.sigmask;
     this.thread.sigmask = mask;
+    this.p.signals.recalc(this.thread);
   }
 
   /** Runs a call to its end, suspending the thread at each pause. */
@@ -231,7 +232,7 @@ export class ThreadCaller implements Caller {
       this.#savedMask = null;
       // The restored mask lets a signal held off during the wait through: its handler
       // runs as the call returns (it does not interrupt a later call).
-      this.p.signals.dirty = true;
+      this.p.signals.recalc(t);
     }
   }
 }

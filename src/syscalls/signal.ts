@@ -109,7 +109,7 @@ export function sigprocmask(c: Caller, how: number, set: bigint | null, oldOut: 
   if (set === null || set === undefined) return 0;
   const m = set & ALL & ~UNBLOCKABLE;
   t.sigmask = how === U.SIG_BLOCK ? t.sigmask | m : how === U.SIG_UNBLOCK ? t.sigmask & ~m : m;
-  c.p.signals.dirty = true;
+  c.p.signals.recalc(t);
   return 0;
 }
 
