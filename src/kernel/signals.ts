@@ -158,7 +158,10 @@ export class Signals {
     const b = bit(sig);
     if (this.ignored(sig) && !(task.sigmask & b & ~UNBLOCKABLE)) return;
     if (this.fatal(sig) && !(task.sigmask & b & ~UNBLOCKABLE)) return this.exit({ signal: sig });
-    if (!(task.pending & b)) this.#infoOf(task).set(sig, info);
+    // legacy_queue: a standard signal already pending is not queued again — and nothing is
+    // woken (no signalfd_notify, no complete_signal).
+    if (task.pending & b) return;
+    this.#infoOf(task).set(sig, info);
     task.pending |= b;
     this.dirty = true;
     this.signalfdWq.wakeUp(0, 1);
@@ -203,7 +206,8 @@ export class Signals {
     const wants = tasks.find((t) => !(t.sigmask & b & ~UNBLOCKABLE));
     if (this.ignored(sig) && wants) return;
     if (this.fatal(sig) && wants) return this.exit({ signal: sig });
-    if (!(this.shared & b)) this.#infoOf(this.#sharedKey).set(sig, info);
+    if (this.shared & b) return; // legacy_queue, as above
+    this.#infoOf(this.#sharedKey).set(sig, info);
     this.shared |= b;
     this.dirty = true;
     this.signalfdWq.wakeUp(0, 1);
