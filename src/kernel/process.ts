@@ -140,6 +140,11 @@ export class Process {
     this.sched = new Scheduler(this.seed, this.clock, this.timers);
     this.signals = new Signals(
       () => [this.main, ...this.sched.threads.filter((t) => t.state !== "done")],
+      () => {
+        if (this.main.pending !== 0n) return true;
+        for (const t of this.sched.threads) if (t.pending !== 0n && t.state !== "done") return true;
+        return false;
+      },
       (task) => {
         if (task !== this.main) this.wakeForSignal(task as Thread);
       },

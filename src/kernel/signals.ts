@@ -33,7 +33,9 @@ const DEFAULT_STOP = new Set([19, 20, 21, 22]);
 
 export const bit = (sig: number): bigint => 1n << BigInt(sig - 1);
 /** SIGKILL and SIGSTOP: never blocked, caught or ignored. */
-const UNBLOCKABLE = bit(SIGKILL) | bit(SIGSTOP);
+export const UNBLOCKABLE = bit(SIGKILL) | bit(SIGSTOP);
+/** Every signal, 1 … 64. */
+export const ALL_SIGNALS = (1n << 64n) - 1n;
 
 /** What a task carries: its own pending signals and its mask (struct task_struct). */
 export interface SigTask {
@@ -88,6 +90,8 @@ export class Signals {
   constructor(
     /** The process's tasks: the main one first, then the threads (for complete_signal). */
     private readonly tasks: () => SigTask[],
+    /** Whether any live task has a signal of its own pending (no allocation: it runs on every delivery). */
+    private readonly anyTaskPending: () => boolean,
     /** Wake `task` if it sleeps interruptibly (signal_wake_up). */
     private readonly wakeTask: (task: SigTask) => void,
     /** The process ends: every thread stops. */
@@ -262,7 +266,8 @@ export class Signals {
       }
     }
     if (!(this.shared & ~task.sigmask)) this.#notified.delete(task);
-    this.dirty = ((task.pending | this.sharedFor(task)) & ~task.sigmask) !== 0n || this.tasks().some((t) => t.pending !== 0n) || this.shared !== 0n;
+    // Still dirty while anything is pending anywhere: another task's return must look too.
+    this.dirty = this.shared !== 0n || this.anyTaskPending();
     return { handled, restart };
   }
 }

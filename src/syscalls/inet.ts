@@ -37,7 +37,7 @@ export function inetSocket(c: Caller, domain: number, type: number, protocol: nu
 
 /**
  * The address of a bind or connect: { ip, port }, or -errno. An IPv4 socket takes AF_UNSPEC
- * only with 0.0.0.0 (inet_bind's compatibility rule) — `unspecOk`.
+ * only with 0.0.0.0 (inet_bind's compatibility rule) — when `unspecAny`.
  */
 function target(sk: TcpSock | UdpSock, addr: SockAddr, unspecAny: boolean): { ip: Ip; port: number } | number {
   const a = readInetAddr(addr, sk.family);

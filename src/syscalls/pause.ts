@@ -165,48 +165,42 @@ export class ThreadCaller implements Caller {
     this.p.signals.recalc(this.thread);
   }
 
-  /** Runs a call to its end, suspending the thread at each pause. */
+  /**
+   * Runs a call to its end, suspending the thread at each pause, then returns to user space
+   * (signals). If the process ends meanwhile, the thread stops here for good.
+   */
   async run(r: number | Body): Promise<number> {
-    if (typeof r === "number") {
-      if (!this.p.signals.dirty) return r;
-      try {
-        this.returnToUser();
-      } catch (e) {
-        if (e instanceof ProcessExited) return this.p.sched.abandon(this.thread);
-        throw e;
-      }
-      return r;
-    }
-    this.#expired = false;
-    let input: { ok: true; v: Woke | undefined } | { ok: false; e: unknown } = { ok: true, v: undefined };
-    let result: number;
     try {
-      try {
-        for (;;) {
-          const step: IteratorResult<Pause, number> = input.ok ? r.next(input.v) : r.throw(input.e);
-          if (step.done) {
-            result = step.value;
-            break;
-          }
-          try {
-            input = { ok: true, v: await this.#answer(step.value) };
-          } catch (e) {
-            input = { ok: false, e };
-          }
-          if (this.p.sched.exiting) {
-            r.return(-EINTR); // unwind the call (its finally blocks let go of what it holds)
-            throw new ProcessExited(this.p.signals.exitStatus!);
-          }
-        }
-      } finally {
-        this.#end();
-      }
+      const result = typeof r === "number" ? r : await this.#drive(r);
       this.returnToUser();
+      return result;
     } catch (e) {
       if (e instanceof ProcessExited) return this.p.sched.abandon(this.thread);
       throw e;
     }
-    return result;
+  }
+
+  /** The body's pauses answered one by one; its result. */
+  async #drive(r: Body): Promise<number> {
+    this.#expired = false;
+    let input: { ok: true; v: Woke | undefined } | { ok: false; e: unknown } = { ok: true, v: undefined };
+    try {
+      for (;;) {
+        const step: IteratorResult<Pause, number> = input.ok ? r.next(input.v) : r.throw(input.e);
+        if (step.done) return step.value;
+        try {
+          input = { ok: true, v: await this.#answer(step.value) };
+        } catch (e) {
+          input = { ok: false, e };
+        }
+        if (this.p.sched.exiting) {
+          r.return(-EINTR); // unwind the call (its finally blocks let go of what it holds)
+          throw new ProcessExited(this.p.signals.exitStatus!);
+        }
+      }
+    } finally {
+      this.#end();
+    }
   }
 
   /** The return to user space: the thread's deliverable signals are handled. */

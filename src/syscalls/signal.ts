@@ -2,16 +2,15 @@
 // gettid, kill, tgkill, sigaction, sigprocmask, sigpending, and exit. The caller's task is
 // its thread, or the main thread for kernel.sys (src/kernel/signals.ts).
 import * as U from "../uapi.js";
-import { SA_NODEFER, SA_RESETHAND, SA_RESTART, bit, type Disposition, type SigTask } from "../kernel/signals.js";
+import { ALL_SIGNALS, SA_NODEFER, SA_RESETHAND, SA_RESTART, UNBLOCKABLE, type Disposition, type SigTask } from "../kernel/signals.js";
 import { writableArray } from "../usermem.js";
-import { isCInt } from "./args.js";
+import { isCInt, isCUint } from "./args.js";
 import type { Caller } from "./pause.js";
 import { SignalFdFile } from "../files/signalfd.js";
 
 const task = (c: Caller): SigTask => c.thread ?? c.p.main;
 const validSig = (sig: unknown): sig is number => isCInt(sig) && sig >= 1 && sig <= 64;
-const UNBLOCKABLE = bit(U.SIGKILL) | bit(U.SIGSTOP);
-const ALL = (1n << 64n) - 1n;
+const ALL = ALL_SIGNALS;
 
 /** getpid(2): the process id (MODEL: always 1000; threads are 1001, 1002, …). */
 export function getpid(c: Caller): number {
@@ -67,7 +66,7 @@ export function sigaction(c: Caller, sig: number, action: Disposition | null, ol
         return -U.EFAULT;
       }
       if (typeof handler !== "function") return -U.EINVAL;
-      if (flags !== undefined && !isCInt(flags) && !(Number.isInteger(flags) && (flags as number) >= 0 && (flags as number) <= 0xffffffff)) return -U.EINVAL;
+      if (flags !== undefined && !isCUint(flags)) return -U.EINVAL;
       if (mask !== undefined && typeof mask !== "bigint") return -U.EINVAL;
       d = { handler: handler as (s: number) => void, flags: ((flags as number | undefined) ?? 0) & (SA_RESTART | SA_NODEFER | SA_RESETHAND), mask: ((mask as bigint | undefined) ?? 0n) & ALL };
     } else return -U.EINVAL;
