@@ -14,7 +14,7 @@ import {
 import { rb_first, rb_next } from "./rbtree";
 import { lh } from "./list";
 import { slab_allocs } from "./slab";
-import { from_handle, handle_of, set_memory_limit as _set_memory_limit, memory_bytes as _memory_bytes } from "./slab";
+import { from_handle, handle_of, set_memory_limit as _set_memory_limit, memory_bytes as _memory_bytes, set_failslab as _set_failslab } from "./slab";
 import { check_invariants } from "./invariants";
 import {
   WQ_EP, WQ_POLL, CACHE_EVENTPOLL, CACHE_EPITEM, CACHE_EPPOLL_ENTRY, CACHE_EPITEMS_HEAD, CACHE_WAKEUP_SOURCE,
@@ -197,6 +197,11 @@ export function set_memory_limit(bytes: u32): i32 {
 
 export function memory_bytes(): u32 {
   return <u32>_memory_bytes();
+}
+
+/** The next `n` slab allocations fail (failslab; the testing toolkit's ENOMEM); returns how many were still due. */
+export function set_failslab(n: u32): u32 {
+  return _set_failslab(n);
 }
 
 /** Core allocations so far: slab objects handed out (see slab.ts). */

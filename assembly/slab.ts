@@ -96,8 +96,26 @@ export function kmem_cache_create(objsize: u32): KmemCache {
 /** Objects handed out by every cache since the core started (the event path must not move it). */
 export let slab_allocs: u32 = 0;
 
+/**
+ * How many of the next kmem_cache_alloc calls fail, as Linux's failslab fault injection makes
+ * them: the testing toolkit's ENOMEM fault. Each caller already turns 0 into -ENOMEM with
+ * nothing changed (the same path as running out of the memory budget).
+ */
+let failslab: u32 = 0;
+
+/** Make the next `n` object allocations fail (0 ends it); returns how many were still due. */
+export function set_failslab(n: u32): u32 {
+  const left = failslab;
+  failslab = n;
+  return left;
+}
+
 /** Allocate a zeroed object; returns its address (header set to LIVE|handle) or 0 (ENOMEM). */
 export function kmem_cache_alloc(c: KmemCache): usize {
+  if (failslab != 0) {
+    failslab--;
+    return 0;
+  }
   slab_allocs++;
   let index = c.free;
   let p: usize;

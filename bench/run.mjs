@@ -1,7 +1,8 @@
 // npm run bench [-- --json] [--quick] [--only ring,ctl,...] [--save | --no-save]
 // Runs every workload on the model ("wasm"), through the model's poll() ("poll") where it
 // applies, and on this machine's kernel through bench/native/bench.c ("linux", built here
-// with the system compiler). Progress goes to stderr; stdout gets a Markdown table, or with
+// with the system compiler); explore (the testing toolkit's schedules per second) runs on the
+// model only. Progress goes to stderr; stdout gets a Markdown table, or with
 // --json one JSON document { results: [...] }. Files under bench/results/ (latest.json,
 // latest.md, scaling.svg) are written only by a full run (no --json, --quick or --only) or
 // with --save; --no-save never writes.
@@ -17,15 +18,16 @@ const USAGE = `usage: npm run bench [-- options]
 
   --json           print one JSON document { machine, results: [...] } instead of the table
   --quick          small sizes and one repetition (about 30 s)
-  --only a,b       only these workloads: ring, pipetest, ctl, harvest, footprint, http
+  --only a,b       only these workloads: ring, pipetest, ctl, harvest, footprint, http, explore
   --save           write bench/results/ (latest.json, latest.md, scaling.svg) from this run
   --no-save        never write bench/results/ (a full run without --json writes it by default)
   --help           this text
 
 Every workload runs on the model and, with a C compiler on Linux, on this machine's kernel in
-the same invocation; compare the ratio column, not absolute times between machines.
+the same invocation (explore, the testing toolkit's speed, has no kernel counterpart); compare
+the ratio column, not absolute times between machines.
 `;
-const WORKLOADS = ["ring", "scaling", "pipetest", "ctl", "harvest", "footprint", "http"];
+const WORKLOADS = ["ring", "scaling", "pipetest", "ctl", "harvest", "footprint", "http", "explore"];
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
 let json = false, quick = false, saveFlag = null, only = null;
@@ -106,6 +108,16 @@ function best(fn, key) {
   return top;
 }
 
+/** best() for a workload that returns a Promise. */
+async function bestAsync(fn, key) {
+  let top;
+  for (let i = 0; i < REPS; i++) {
+    const r = await fn();
+    if (!top || r[key] < top[key]) top = r;
+  }
+  return top;
+}
+
 // ---- the plan ---------------------------------------------------------------------------
 
 const plan = [];
@@ -179,6 +191,26 @@ if (want("footprint")) {
   plan.push(["footprint wasm", () => results.push({ name: "footprint", impl: "wasm", params, ...W.footprint(params) })]);
   plan.push(["footprint linux", () => linux("footprint", params).forEach((r) => results.push(r))]);
 }
+if (want("explore")) {
+  // The testing toolkit (epoll-wasm/testing): schedules explored per second of a 2-thread,
+  // 20-call scenario (bench/workloads.mjs pingPong), each on a fresh kernel. Model only: Linux
+  // has no counterpart. Exhaustive stops at maxPreemptions 2 or the runs cap, whichever first.
+  const runs = quick ? 100 : 500;
+  // Warmed just before it is measured: the first ~1000 runs (each a fresh kernel) are several
+  // times slower than the rest, and the other workloads leave the JIT and the heap elsewhere.
+  const warm = async () => {
+    for (let i = 0; i < 2; i++) for (const p of [{ strategy: "random", runs: 500 }, { strategy: "pct", runs: 200 }, { strategy: "exhaustive", runs: 1000, maxPreemptions: 2 }]) await W.explore(p);
+  };
+  for (const strategy of ["random", "pct"]) {
+    const params = { strategy, threads: 2, calls: 20, runs };
+    plan.push([`explore ${strategy} wasm`, async () => {
+      if (strategy === "random") await warm();
+      results.push({ name: "explore", impl: "wasm", params, ...(await bestAsync(() => W.explore(params), "ns_per_op")) });
+    }]);
+  }
+  const xparams = { strategy: "exhaustive", threads: 2, calls: 20, runs: quick ? 1000 : 10000, maxPreemptions: 2 };
+  plan.push(["explore exhaustive wasm", async () => results.push({ name: "explore", impl: "wasm", params: xparams, ...(await bestAsync(() => W.explore(xparams), "ns_per_op")) })]);
+}
 
 // ---- run ---------------------------------------------------------------------------------
 
@@ -188,7 +220,7 @@ const started = Date.now();
 if (want("ring") || want("pipetest")) for (let i = 0; i < 3; i++) W.ring({ pipes: 100, active: 10, writes: 50000 });
 for (const [label, run] of plan) {
   bar(label);
-  run();
+  await run();
 }
 log(`${tty ? "\r" : ""}done: ${total} steps in ${((Date.now() - started) / 1000).toFixed(1)} s`.padEnd(tty ? 90 : 0) + "\n");
 
@@ -219,13 +251,15 @@ function table() {
     const impl = r.name === "ring_poll" || r.name === "http_poll" ? "linux poll" : r.impl;
     rows.get(k).cells[impl] = r;
   }
-  const unit = (n) => (n === "footprint" ? "bytes/watch" : n === "ctl" ? "ns/op" : n === "http" ? "ns/request" : "ns/event");
+  const unit = (n) => (n === "footprint" ? "bytes/watch" : n === "ctl" ? "ns/op" : n === "http" ? "ns/request" : n === "explore" ? "ns/schedule" : "ns/event");
+  // explore: what the run found, after its params (exhaustive: distinct schedules, covered or not).
+  const found = (r) => (!r || r.name !== "explore" ? "" : ` (${fmt(r.schedules_per_s)} schedules/s${r.schedules === undefined ? "" : `; ${r.runs} runs, ${r.schedules} schedules, ${r.complete ? "complete" : "not complete"}`})`);
   const lines = [
     `| workload | params | unit | wasm | poll (model) | linux | linux poll | wasm / linux |`,
     `| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |`,
   ];
   for (const { name, params, cells } of rows.values()) {
-    const p = Object.entries(params).filter(([k]) => !["reps", "mode", "writes", "pipes_used", "watches_used", "fds_used", "op"].includes(k) || (k === "writes" && name !== "ring")).map(([k, v]) => `${k}=${v}`).join(" ") + (params.op ? ` ${params.op}` : "");
+    const p = Object.entries(params).filter(([k]) => !["reps", "mode", "writes", "pipes_used", "watches_used", "fds_used", "op"].includes(k) || (k === "writes" && name !== "ring")).map(([k, v]) => `${k}=${v}`).join(" ") + (params.op ? ` ${params.op}` : "") + found(cells.wasm);
     const w = cells.wasm;
     const l = cells.linux;
     const val = (r) => (r ? (r.ns_per_event ?? r.ns_per_op ?? r.ns_per_request ?? r.bytes_per_watch) : undefined);
@@ -239,7 +273,7 @@ const md = `Machine: ${machine.cpu} × ${machine.cpus}, Linux ${machine.kernel},
   `Command: \`npm run bench${quick ? " -- --quick" : ""}\`. Best of ${REPS} runs each; lower is better. ` +
   `ring runs ${writes} writes (poll rows fewer, as their cost per event grows with N); Linux is limited to 9995 pipes by this machine's 20000 open files.\n\n${table()}\n\n` +
   `"wasm / linux" is the model's figure divided by the kernel's from this same run (below 1: the model is cheaper). ` +
-  `A blank cell is a measurement that does not apply (no poll variant of that workload, or no ratio without both figures); ` +
+  `A blank cell is a measurement that does not apply (no poll variant of that workload, no kernel counterpart (explore), or no ratio without both figures); ` +
   `"unavailable" says why the kernel could not run it here. The kernel's own figures vary several-fold between machines: ` +
   `compare ratios from one run, never absolute times across machines.\n`;
 if (save) {

@@ -1,9 +1,10 @@
 // The benchmark workloads on the model, through kernel.sys (epoll) or its poll().
-// Each returns { ns_per_event | ns_per_op | bytes_per_watch, ...counts }.
+// Each returns { ns_per_event | ns_per_op | bytes_per_watch, ...counts } (explore: a Promise of it).
 import {
   createKernelSync, EPOLLIN, EPOLL_CTL_ADD, EPOLL_CTL_MOD, EPOLL_CTL_DEL, O_NONBLOCK, EFD_NONBLOCK, POLLIN,
-  AF_INET, SOCK_STREAM, SOCK_NONBLOCK, EINPROGRESS, IPPROTO_TCP, TCP_NODELAY,
+  AF_INET, SOCK_STREAM, SOCK_NONBLOCK, EINPROGRESS, IPPROTO_TCP, TCP_NODELAY, EAGAIN,
 } from "epoll-wasm";
+import { explore as exploreSchedules } from "epoll-wasm/testing";
 
 const now = () => process.hrtime.bigint();
 const nsSince = (t0) => Number(now() - t0);
@@ -203,4 +204,60 @@ export function http({ active: C, dead: D, requests }, mode = "epoll") {
   const elapsed = nsSince(t0);
   k.fdt.closeAll();
   return { ns_per_request: elapsed / done, requests: done };
+}
+
+/**
+ * Two threads, two nonblocking pipes, each thread exactly 10 calls (20 in all) and none that can
+ * block: thread a writes pipe 1 and reads pipe 2, b the reverse; each has its own epoll set
+ * watching the read end it reads. A thread: 3 × (write 1 byte, epoll_wait timeout 0, read 1 byte,
+ * which may find nothing: -EAGAIN), then a last epoll_wait timeout 0.
+ */
+function pingPong(k) {
+  const s = k.sys;
+  const p = [];
+  const pipe = () => {
+    if (s.pipe2(p, O_NONBLOCK) !== 0) throw new Error("pipe2 failed");
+    return [p[0], p[1]];
+  };
+  const [r1, w1] = pipe();
+  const [r2, w2] = pipe();
+  const side = (name, wr, rd) => {
+    const ep = s.epoll_create1(0);
+    if (s.epoll_ctl(ep, EPOLL_CTL_ADD, rd, { events: EPOLLIN, data: rd }) !== 0) throw new Error("ctl");
+    k.spawn(async (sys) => {
+      const one = new Uint8Array([1]);
+      const b = new Uint8Array(1);
+      const evs = [];
+      for (let i = 0; i < 3; i++) {
+        if ((await sys.write(wr, one, 1)) !== 1) throw new Error(`${name}: write`);
+        const n = await sys.epoll_wait(ep, evs, 1, 0);
+        if (n !== 0 && n !== 1) throw new Error(`${name}: epoll_wait returned ${n}`);
+        const got = await sys.read(rd, b, 1);
+        if (got !== 1 && got !== -EAGAIN) throw new Error(`${name}: read returned ${got}`);
+      }
+      if ((await sys.epoll_wait(ep, evs, 1, 0)) < 0) throw new Error(`${name}: epoll_wait`);
+    }, name);
+  };
+  side("a", w1, r2);
+  side("b", w2, r1);
+}
+
+/**
+ * Exploration speed of the testing toolkit (epoll-wasm/testing): explore() of the 2-thread,
+ * 20-call pingPong scenario; ns per run (one schedule, on a fresh kernel). Exhaustive: `runs`
+ * caps the search; runs counts those cut short by pruning, schedules the distinct ones finished.
+ */
+export async function explore({ strategy, runs, maxPreemptions }) {
+  const options = { strategy, runs, seed: 1, kernel: { core: "release" }, ...(maxPreemptions === undefined ? {} : { maxPreemptions }) };
+  const t0 = now();
+  const r = await exploreSchedules(pingPong, options);
+  const elapsed = nsSince(t0);
+  if (r.failures.length) throw new Error(`explore ${strategy}: a failing schedule in a scenario that cannot fail: ${r.failures[0].error}`);
+  const ns = elapsed / r.runs;
+  return {
+    ns_per_op: ns,
+    schedules_per_s: 1e9 / ns,
+    runs: r.runs,
+    ...(r.schedules === undefined ? {} : { schedules: r.schedules, complete: r.complete }),
+  };
 }

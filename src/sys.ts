@@ -56,6 +56,7 @@ export class Sys {
         value: function (this: Sys, a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown): unknown {
           const k = this.#k;
           k.guard();
+          if (k.hooks !== null) return this.#traced(name, call, [a, b, c, d, e, f].slice(0, call.length));
           const r = call.call(this, a, b, c, d, e, f);
           k.rethrow();
           // The return to user space of the main thread: its deliverable signals are handled
@@ -67,6 +68,27 @@ export class Sys {
         configurable: true,
       });
     }
+  }
+
+  /** Calls nested inside a call (pipe calls pipe2): only the outermost is traced. */
+  #depth = 0;
+
+  /** A call under the testing toolkit: its footprint and its trace entry (outermost call only). */
+  #traced(name: string, call: (...a: unknown[]) => unknown, args: unknown[]): unknown {
+    const k = this.#k;
+    const h = k.hooks!;
+    if (this.#depth === 0) h.fp?.touch(`call:${name}`, true);
+    this.#depth++;
+    let r: unknown;
+    try {
+      r = call.apply(this, args);
+    } finally {
+      this.#depth--;
+    }
+    k.rethrow();
+    if (k.signals.dirty && k.sched.current === null) k.deliverMain();
+    if (this.#depth === 0) h.called(k.sched.current, name, args, r);
+    return r;
   }
 
   /** Made by the Kernel: use `kernel.sys`. */
@@ -94,8 +116,13 @@ export class Sys {
   }
 
   #do_epoll_create(flags: number): number {
-    if (this.#k.fdt.findFree() < 0) return -U.EMFILE;
-    const f = this.#k.newEpoll();
+    const k = this.#k;
+    if (k.fdt.findFree() < 0) return -U.EMFILE;
+    // The testing toolkit's ENOMEM: ep_alloc's allocation fails (failslab).
+    const failslab = k.hooks !== null && k.hooks.fault("enomem", k.sched.current, "epoll_create", 0) !== 0;
+    if (failslab) k.core.set_failslab(1);
+    const f = k.newEpoll();
+    if (failslab) k.core.set_failslab(0);
     if (typeof f === "number") return f;
     return this.#k.fdt.install(f, (flags & U.EPOLL_CLOEXEC) !== 0);
   }

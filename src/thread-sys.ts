@@ -48,15 +48,21 @@ export class ThreadSys {
       Object.defineProperty(ThreadSys.prototype, name, { value, writable: true, configurable: true });
     for (const name of PASS_THROUGH) {
       define(name, async function (...args) {
-        await this.#enter();
-        return (this.#sys[name] as (...a: unknown[]) => unknown)(...args);
+        await this.#enter(name);
+        const w = this.thread.wakes;
+        const r = (this.#sys[name] as (...a: unknown[]) => unknown)(...args); // traced by Sys
+        await this.#afterWakeups(w);
+        return r;
       });
     }
     for (const [name, entry] of Object.entries(SLEEPING) as [string, (c: Caller, ...a: unknown[]) => number | Body][]) {
       define(name, async function (...args) {
-        await this.#enter();
+        await this.#enter(name);
+        const w = this.thread.wakes;
         const r = await this.#c.run(entry(this.#c, ...args));
         this.#k.rethrow();
+        this.#k.hooks?.called(this.thread, name, args, r);
+        await this.#afterWakeups(w);
         return r;
       });
     }
@@ -75,10 +81,20 @@ export class ThreadSys {
   }
 
   /** The entry of every call: a scheduling point. */
-  async #enter(): Promise<void> {
+  async #enter(name: string): Promise<void> {
     this.#k.guard();
     await this.#k.sched.yield(this.thread);
     if (this.#k.sched.exiting) await this.#k.sched.abandon(this.thread); // the process ended meanwhile
     this.#k.guard();
+    this.#k.hooks?.fp?.touch(`call:${name}`, true);
+  }
+
+  /**
+   * The testing toolkit's option: a call that woke another thread is a scheduling point before
+   * it returns (try_to_wake_up may preempt the waker), so the woken thread can run first.
+   */
+  async #afterWakeups(before: number): Promise<void> {
+    const h = this.#k.hooks;
+    if (h !== null && h.preemptWakeups && this.thread.wakes !== before && !this.#k.sched.exiting) await this.#k.sched.yield(this.thread);
   }
 }

@@ -464,8 +464,10 @@ export class Fuzzer {
         if (this.chance(0.6)) {
           this.ops.push({ raw: true, name: "set_memory_limit", args: [DEFAULT_MEMORY_LIMIT | 0] });
           this.ops.push({ raw: true, name: "set_max_user_watches", args: [DEFAULT_MAX_USER_WATCHES] });
+          this.ops.push({ raw: true, name: "set_failslab", args: [0] });
           this.results.push(this.k.core.set_memory_limit(DEFAULT_MEMORY_LIMIT) ?? 0);
           this.results.push(this.k.core.set_max_user_watches(DEFAULT_MAX_USER_WATCHES) ?? 0);
+          this.results.push(this.k.core.set_failslab(0) ?? 0);
         }
       }
       const op = this.chance(sysRatio) ? this.sysOp() : this.rawOp();
@@ -498,6 +500,7 @@ const WEIGHT: Record<string, number> = {
   eventpoll_release_file: 0.3,
   set_memory_limit: 0.3,
   set_max_user_watches: 0.3,
+  set_failslab: 0.3,
   epoll_create: 0.5,
   epoll_ctl: 5,
   poll_callback: 2,
@@ -553,6 +556,8 @@ const ARGS: Record<string, (f: Fuzzer) => number[]> = {
     const have = f.k.core.memory_bytes();
     return [f.pick([0, have, have + 65536, have + 3 * 65536, have - 1, DEFAULT_MEMORY_LIMIT | 0, -1, f.i32()])];
   },
+  // Allocation failures (failslab): every caller must answer -ENOMEM and change nothing.
+  set_failslab: (f) => [f.chance(0.7) ? f.int(3) : f.special()],
   memory_bytes: () => [],
   user_watches: () => [],
   core_allocs: () => [],
@@ -580,7 +585,7 @@ const ARGS: Record<string, (f: Fuzzer) => number[]> = {
  * every fd closed leaves no core object). Raw calls legitimately leave state the host does
  * not know about, and this undoes exactly that:
  *  - the limits go back to the kernel's defaults (a fuzzed set_memory_limit(0) or
- *    set_max_user_watches(0) is not an error, but the final closes should run unrestricted);
+ *    set_max_user_watches(0) or set_failslab(n) is not an error, but the final closes should run unrestricted);
  *  - a transfer a raw epoll_send_begin left open holds the set's ep->mtx: the host defers
  *    the release of files such a set watches (Kernel.lastRef), so end those transfers and
  *    run the deferred releases;
@@ -600,6 +605,7 @@ export function cleanup(k: Kernel, fz: { allEps: Set<number>; rawEps: Set<number
   };
   run("set_memory_limit", [DEFAULT_MEMORY_LIMIT | 0]);
   run("set_max_user_watches", [DEFAULT_MAX_USER_WATCHES]);
+  run("set_failslab", [0]);
   // End every transfer a raw epoll_send_begin left open — on the host's sets and on the
   // raw ones (a raw set in mid-transfer that watches a host set keeps that set's release
   // deferred, as a thread's transfer would).

@@ -4,6 +4,8 @@
 // their rb-tree nodes and [data-list] chips, the fd table, the clock, the log's call and
 // event items) must equal, exactly, the same operations run here in Node through
 // kernel.sys: fds, return values and errnos, event masks, data, ready-list order.
+// The testing toolkit (dist/testing/) runs in the page too: explore() and replay() there
+// must find, and repeat, the failure that explore() in Node reports, call for call.
 //
 // Runs in both jest projects. The page always loads dist/ and so the release core (no
 // `process` in a browser); Node replays on this project's core, so the "release" project
@@ -22,6 +24,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import * as E from "../src/index";
+import { explore, type Scenario, type TraceEntry } from "../src/testing";
 import { newKernel } from "./helpers";
 
 const root = join(__dirname, "..");
@@ -470,5 +473,104 @@ test("the signals scenario: a blocked signal is pending on its thread, then hand
   expect(at(/handler for signal 10 runs on worker/)).toBeLessThan(at(/worker: sigprocmask\(SIG_UNBLOCK/));
   const worker = await p.$eval('#threads li[data-thread="worker"]', (li) => li.textContent ?? "");
   expect(worker).toContain("handled [10]");
+  expect(pageErrors).toEqual([]);
+});
+
+// ---------------------------------------------------------------------------------------
+// epoll-wasm/testing in the browser: explore() and replay() from the served dist/testing/
+
+/**
+ * The scenario's source, shared by the page and Node: two workers share a level-triggered set
+ * without EPOLLONESHOT on a non-blocking pipe holding 2 bytes; both can be told the fd is
+ * readable and the loser's read gets EAGAIN. It closes over nothing but its argument (the
+ * package's constants), so the page can rebuild it from `toString()`.
+ */
+function sharedLtScenario(C: typeof E): Scenario {
+  return async (kernel) => {
+    const fds: number[] = [];
+    if (kernel.sys.pipe2(fds, C.O_NONBLOCK) !== 0) throw new Error("pipe2 failed");
+    const [r, w] = fds;
+    const ep = kernel.sys.epoll_create1(0);
+    if (kernel.sys.epoll_ctl(ep, C.EPOLL_CTL_ADD, r, { events: C.EPOLLIN, data: BigInt(r) }) !== 0) throw new Error("epoll_ctl failed");
+    if (kernel.sys.write(w, new Uint8Array([1, 2]), 2) !== 2) throw new Error("write failed");
+    let handled = 0;
+    for (const name of ["worker-a", "worker-b"]) {
+      kernel.spawn(async (sys) => {
+        const evs: E.EpollEvent[] = [];
+        const buf = new Uint8Array(1);
+        while (handled < 2) {
+          const n = await sys.epoll_wait(ep, evs, 1, 5);
+          if (n === 0) continue;
+          const got = await sys.read(r, buf, 1);
+          if (got !== 1) throw new Error("read returned " + got);
+          handled++;
+        }
+      }, name);
+    }
+  };
+}
+
+/** What one explore() + replay() gives back, as plain data. */
+interface Explored {
+  runs: number;
+  failures: number;
+  error: string;
+  trace: string;
+  replayed: string;
+  replayFailed: boolean;
+  schedule: string;
+  seed: string;
+}
+
+test("epoll-wasm/testing runs in the page: explore finds the shared-LT race, replay repeats it, Node gives the same trace", async () => {
+  const p = page!;
+  const strategies = [{ strategy: "exhaustive" as const }, { strategy: "pct" as const, runs: 20 }];
+  const inPage = await p.evaluate(async ({ base, src, strategies }) => {
+    // A script-context import(): ts-jest compiles this file to CommonJS, which would turn a
+    // literal import() into require().
+    const load = new Function("u", "return import(u)") as (u: string) => Promise<any>;
+    const C = await load(new URL("dist/index.js", base).href);
+    const T = await load(new URL("dist/testing/index.js", base).href);
+    const scenario = new Function(`return (${src})`)()(C);
+    const msg = (e: any) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+    const out = [];
+    for (const opts of strategies) {
+      const report = await T.explore(scenario, opts);
+      const f = report.failures[0];
+      const again = f ? await T.replay(scenario, f.seed, opts) : null;
+      out.push({
+        runs: report.runs,
+        failures: report.failures.length,
+        error: f ? msg(f.error) : "",
+        trace: f ? JSON.stringify(f.trace) : "",
+        replayed: again ? JSON.stringify(again.trace) : "",
+        replayFailed: again ? again.failed : false,
+        schedule: f ? f.schedule : "",
+        seed: f ? String(f.seed) : "",
+      });
+    }
+    return out;
+  }, { base: baseUrl, src: sharedLtScenario.toString(), strategies });
+
+  expect(inPage).toHaveLength(2);
+  for (const r of inPage as Explored[]) {
+    expect(r.failures).toBe(1);
+    expect(r.error).toContain("read returned -11");
+    expect(r.replayFailed).toBe(true);
+    expect(r.replayed).toBe(r.trace);
+    expect(r.schedule).toMatch(/^v1:/);
+    const trace = JSON.parse(r.trace) as TraceEntry[];
+    expect(trace.some((e) => e.kind === "call" && e.text.startsWith("read(") && e.result === "-EAGAIN")).toBe(true);
+  }
+
+  // The same scenario and options in Node (this project's core): the same failure, call by call.
+  for (const [i, opts] of strategies.entries()) {
+    const report = await explore(sharedLtScenario(E), opts);
+    expect(report.failures).toHaveLength(1);
+    const f = report.failures[0];
+    expect(JSON.stringify(f.trace)).toBe(inPage[i].trace);
+    expect(f.schedule).toBe(inPage[i].schedule);
+    expect(String(f.seed)).toBe(inPage[i].seed);
+  }
   expect(pageErrors).toEqual([]);
 });

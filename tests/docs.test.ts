@@ -164,3 +164,17 @@ test("every public symbol (dist/index.d.ts and its re-exports) has a TSDoc comme
     throw new Error(`${report.undocumented.length} of ${report.checked.length} public declarations have no /** doc comment:\n  ${report.undocumented.join("\n  ")}`);
   }
 });
+
+test("every public symbol of epoll-wasm/testing (dist/testing/index.d.ts) has a TSDoc comment", () => {
+  const index = join(dist, "testing", "index.d.ts");
+  expect(existsSync(index)).toBe(true);
+  const report: Report = { checked: [], undocumented: [], unresolved: [] };
+  collect(index, "*", report, new Set());
+  expect(report.unresolved).toEqual([]);
+  for (const k of ["testing/explore.d.ts: explore", "testing/explore.d.ts: Failure.seed", "testing/run.d.ts: ExploreContext.produce", "testing/trace.d.ts: TraceEntry.timeMs"]) {
+    expect(report.checked).toContain(k);
+  }
+  if (report.undocumented.length) {
+    throw new Error(`${report.undocumented.length} of ${report.checked.length} public declarations have no /** doc comment:\n  ${report.undocumented.join("\n  ")}`);
+  }
+});

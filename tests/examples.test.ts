@@ -1,7 +1,7 @@
 // The examples in examples/ really run: each is executed with Node against the built
 // package (self-referenced as "epoll-wasm") and must print exactly this transcript. The
 // virtual clock and the seeded scheduler make every transcript deterministic, on both cores.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -141,4 +141,16 @@ test("every example in examples/ has a transcript here and one paragraph in exam
 
 test.each(Object.keys(transcripts))("examples/%s.mjs prints its transcript", (name) => {
   expect(run(name)).toBe(transcripts[name].join("\n") + "\n");
+});
+
+test("examples/jest: the jest file a user would copy passes under jest with ES modules", () => {
+  // As its header says: jest with --experimental-vm-modules and the example's own config.
+  const jest = require.resolve("jest/bin/jest");
+  const out = spawnSync(process.execPath, ["--experimental-vm-modules", jest, "--ci", "--config", "examples/jest/jest.config.mjs", "--rootDir", "examples/jest"], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, EPOLL_WASM_CORE: process.env.EPOLL_WASM_CORE },
+  });
+  expect(out.stderr).toMatch(/Tests: +3 passed, 3 total/);
+  expect(out.status).toBe(0);
 });

@@ -25,6 +25,7 @@ export interface CoreExports {
   set_waitqueue_active(ep: number, which: number, active: number): number;
   set_max_user_watches(n: number): void;
   set_memory_limit(bytes: number): number;
+  set_failslab(n: number): number;
   memory_bytes(): number;
   user_watches(): number;
   core_allocs(): number;

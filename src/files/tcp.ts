@@ -403,6 +403,11 @@ export class TcpSock implements PortHolder {
     return copied || (this.err ? -this.takeError() : -EAGAIN);
   }
 
+  /** Whether a send of `len` bytes would be taken whole now (connected, no error, room in the send buffer). */
+  takesWhole(len: number): boolean {
+    return (this.state === TCP_ESTABLISHED || this.state === TCP_CLOSE_WAIT) && !this.err && !(this.shutdown & SEND_SHUTDOWN) && this.peer !== null && this.sndbuf - this.sqBytes >= len;
+  }
+
   /** tcp_sendmsg's checks before any byte: 0 when the socket can send, else -errno. */
   sendCheck(): number {
     if (this.state !== TCP_ESTABLISHED && this.state !== TCP_CLOSE_WAIT) {

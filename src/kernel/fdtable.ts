@@ -4,6 +4,7 @@
 // number; RLIMIT_NOFILE caps them (EMFILE).
 import { EBADF, EINVAL, EMFILE } from "../uapi.js";
 import type { OpenFile } from "./file.js";
+import type { FootprintSink } from "./hooks.js";
 
 export class FdTable {
   private readonly slots: (OpenFile | undefined)[] = [];
@@ -12,9 +13,17 @@ export class FdTable {
 
   constructor(public maxFds: number, private readonly onLastRef: (f: OpenFile) => void) {}
 
+  /** Where an explorer records which slots and files a step used (null: not recording). */
+  fp: FootprintSink | null = null;
+
   get(fd: unknown): OpenFile | undefined {
     if (typeof fd !== "number" || !Number.isInteger(fd) || fd < 0) return undefined;
-    return this.slots[fd];
+    const f = this.slots[fd];
+    if (this.fp) {
+      this.fp.touch(`fd${fd}`, false);
+      if (f) this.fp.touch(f, true);
+    }
+    return f;
   }
   getCloexec(fd: number): boolean {
     return this.cloexec.has(fd);
@@ -54,6 +63,7 @@ export class FdTable {
   }
 
   private installAt(fd: number, file: OpenFile, cloexec: boolean): void {
+    if (this.fp) this.slotChanged(fd);
     file.refs++;
     this.slots[fd] = file;
     if (cloexec) this.cloexec.add(fd);
@@ -67,11 +77,18 @@ export class FdTable {
   close(fd: number): number {
     const f = this.get(fd);
     if (!f) return -EBADF;
+    if (this.fp) this.slotChanged(fd);
     this.slots[fd] = undefined;
     this.cloexec.delete(fd);
     if (fd < this.lowestFree) this.lowestFree = fd;
     this.put(f);
     return 0;
+  }
+
+  /** A slot changed: it, and which fd is lowest free. */
+  private slotChanged(fd: number): void {
+    this.fp!.touch(`fd${fd}`, true);
+    this.fp!.touch("fdalloc", true);
   }
 
   /** Drop one reference to a file (fput); the last one releases it. */

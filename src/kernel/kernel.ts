@@ -44,6 +44,7 @@ export class Kernel extends Process implements KernelApi {
     this.guard();
     if (typeof fn !== "function") throw new TypeError("kernel.spawn: fn must be a function");
     let t: Thread<T> | undefined;
+    this.fdt.fp?.touch("spawn", true); // thread ids and names follow spawn order
     t = this.sched.spawn(() => fn(new ThreadSys(this, t!, this.sys)), name);
     // pthread_create: the new thread starts with its creator's signal mask.
     t.sigmask = (this.sched.current ?? this.main).sigmask;

@@ -17,6 +17,7 @@ import { InetNet } from "../files/inet-net.js";
 import { ProcessExited, Signals, type SigTask } from "./signals.js";
 import { InodeAllocator } from "./inode.js";
 import { Scheduler, type Thread } from "./sched.js";
+import type { KernelHooks } from "./hooks.js";
 
 /** Options of createKernel() and createKernelSync() (docs/API.md, Loading). */
 export interface KernelOptions {
@@ -97,6 +98,21 @@ export class Process {
   readonly main: SigTask = { tid: 1000, pending: 0n, sigmask: 0n, delivered: [] };
   /** Dispositions, pending signals, delivery, and the process's end (kernel/signals.ts). */
   readonly signals: Signals;
+  /** The testing toolkit's hooks (src/kernel/hooks.ts), or null: set with attachHooks(). */
+  get hooks(): KernelHooks | null {
+    return this.#hooks;
+  }
+  #hooks: KernelHooks | null = null;
+  /** The set an epoll_ctl ADD is inserting into (its wait entries name it in footprints). */
+  inserting: OpenFile | null = null;
+
+  /** Plug the testing toolkit in (before any thread runs or item exists): scheduling, faults, footprints. */
+  attachHooks(h: KernelHooks): void {
+    this.#hooks = h;
+    this.sched.hooks = h;
+    this.fdt.fp = h.fp;
+  }
+
   /** Files whose last reference went while a set watching them was in mid-transfer. */
   private readonly deferred: OpenFile[] = [];
   /** The eventpoll core instance's exports (WebAssembly). */
@@ -368,6 +384,7 @@ export class Process {
       vfs_poll: (fileId, epi, events, depth) => {
         const f = this.files[fileId];
         if (!f) return 0;
+        this.fdt.fp?.touch(f, true);
         try {
           return f.poll(epi ? this.queueTable(epi, events) : null, depth, events) >>> 0;
         } catch (e) {
@@ -417,7 +434,11 @@ export class Process {
     const core = this.core;
     const pwq = core.ptable_queue_proc(epi);
     if (pwq <= 0) return; // ENOMEM: ep_insert notices and fails
-    const entry = new EpollWaitEntry(core.poll_callback, pwq, (events & EPOLLEXCLUSIVE) !== 0);
+    const fp = this.fdt.fp;
+    const ep = this.inserting;
+    // An explorer records that a wakeup reached the set (ep_poll_callback changes its ready list).
+    const callback = fp && ep ? (pwq: number, key: number) => (fp.touch(ep, true), core.poll_callback(pwq, key)) : core.poll_callback;
+    const entry = new EpollWaitEntry(callback, pwq, (events & EPOLLEXCLUSIVE) !== 0);
     head.add(entry);
     this.pwqEntries[pwq & SLOT_MASK] = entry;
   }

@@ -11,6 +11,7 @@
 import { EINVAL, ESRCH } from "../uapi.js";
 import type { TimerQueue } from "./timers.js";
 import type { Clock } from "./clock.js";
+import type { KernelHooks } from "./hooks.js";
 
 /** Why a blocked thread was made runnable. */
 export type WakeReason = "woken" | "timeout" | "signal";
@@ -75,12 +76,27 @@ export class Thread<T = unknown> {
    */
   observed = false;
 
-  /** thread.join(): resolves with fn's result or rejects with its error. */
+  /**
+   * thread.join(): resolves with fn's result or rejects with its error. Called from another
+   * thread (pthread_join), the caller sleeps in the scheduler until this one ends; a thread
+   * joining itself gets an Error with code "EDEADLK", as pthread_join returns EDEADLK.
+   */
   join(): Promise<T> {
     this.observed = true;
     if (this.state === "done") return this.failed ? Promise.reject(this.error) : Promise.resolve(this.result as T);
-    return new Promise<T>((resolve, reject) => this.waiters.push({ resolve: resolve as (v: unknown) => void, reject }));
+    const caller = this.sched.current;
+    if (caller === this) return Promise.reject(Object.assign(new Error(`EDEADLK: thread ${this.name} joins itself`), { code: "EDEADLK" }));
+    const outcome = new Promise<T>((resolve, reject) => this.waiters.push({ resolve: resolve as (v: unknown) => void, reject }));
+    if (caller === null || caller.state !== "running") return outcome;
+    // The caller sleeps until this thread ends; its outcome is read once the caller runs again
+    // (an error settled meanwhile is not an unhandled rejection: the caller will take it).
+    outcome.catch(() => {});
+    this.joiners.push(caller);
+    return this.sched.block(caller, `join(${this.name})`, false).then(() => outcome);
   }
+
+  /** Threads asleep in join() on this one. */
+  private readonly joiners: Thread[] = [];
 
   /** The thread id (gettid): the process id plus the spawn number. */
   get tid(): number {
@@ -102,7 +118,7 @@ export class Thread<T = unknown> {
 
   /** signal_pending(): a signal it does not block is pending (its own or the process's), or an abort. */
   signalPending(): boolean {
-    return this.aborting || ((this.pending | this.sched.sharedPending(this)) & ~this.sigmask) !== 0n;
+    return this.aborting || this.injectedSignal !== 0 || ((this.pending | this.sched.sharedPending(this)) & ~this.sigmask) !== 0n;
   }
 
   /**
@@ -118,6 +134,15 @@ export class Thread<T = unknown> {
   /** abort() was called and no call has returned -EINTR for it yet. */
   aborting = false;
 
+  /**
+   * The testing toolkit's EINTR fault: a signal whose handler the program does not see has
+   * arrived (0 none, 1 its handler lacks SA_RESTART, 2 has it). It interrupts the sleep it
+   * arrived in, and is gone when the call returns (its handler ran).
+   */
+  injectedSignal = 0;
+  /** Threads this one woke while running (the testing toolkit's preemptWakeups option). */
+  wakes = 0;
+
   /** Record fn's outcome and settle every join() (the scheduler calls this). */
   finish(ok: boolean, value: unknown): void {
     this.state = "done";
@@ -128,6 +153,7 @@ export class Thread<T = unknown> {
       if (ok) w.resolve(value);
       else w.reject(value);
     }
+    for (const j of this.joiners.splice(0)) this.sched.wake(j, "woken");
   }
 }
 
@@ -193,6 +219,10 @@ export class Scheduler {
    * to run, so a UI can pause between steps — including between the items of a transfer.
    */
   stepHook: ((next: Thread) => Promise<void>) | null = null;
+  /** The testing toolkit's hooks (src/kernel/hooks.ts): it picks the threads instead of the seed. */
+  hooks: KernelHooks | null = null;
+  /** Threads made runnable by wake() so far (a call that moved it woke someone). */
+  wakeups = 0;
 
   constructor(seed: number, private readonly clock: Clock, private readonly timers: TimerQueue) {
     this.rng = new Rng(seed);
@@ -278,7 +308,7 @@ export class Scheduler {
           }
           continue;
         }
-        const next = ready.length === 1 ? ready[0] : ready[this.rng.next() % ready.length];
+        const next = this.hooks ? this.hooks.pick(ready) : ready.length === 1 ? ready[0] : ready[this.rng.next() % ready.length];
         if (this.stepHook) await this.stepHook(next);
         await this.switchTo(next);
       }
@@ -339,6 +369,7 @@ export class Scheduler {
     if (next === undefined) return false;
     this.clock.advanceTo(next);
     this.timers.runDue(this.clock.now());
+    this.hooks?.timeAdvanced();
     return true;
   }
 
@@ -421,6 +452,8 @@ export class Scheduler {
     if (t.state !== "blocked") return;
     t.state = "ready";
     t.wakeReason = reason;
+    this.wakeups++;
+    if (this.current !== null) this.current.wakes++;
     this.kick?.();
   }
 

@@ -5,7 +5,7 @@
 // own timer; a waiter removed from the queue by a wakeup harvests even if its timeout expired
 // meanwhile; ep->mtx is held across ep_send_events, which lets other threads run after each
 // item's re-poll (where Linux drops ep->lock), and across epoll_ctl.
-import { EAGAIN, EBADF, EBUSY, EFAULT, EINVAL } from "../uapi.js";
+import { EAGAIN, EBADF, EBUSY, EFAULT, EINVAL, EPOLL_CTL_ADD } from "../uapi.js";
 import { TF_CAN_POLL, TF_HAS_EVENT, TF_IS_EPOLL, TF_NO_WAKEUP_CAP, TF_SAME_FILE, TF_VALID } from "../abi.js";
 import type { OpenFile } from "../kernel/file.js";
 import { WaitEntry } from "../kernel/waitqueue.js";
@@ -59,8 +59,14 @@ function ctlResolved(c: Caller, epf: OpenFile | undefined, op: number, tf: OpenF
     }
   }
   const ep = !epf ? -EBADF : epf instanceof EpollFile ? epf.ep : 0;
+  // The testing toolkit's ENOMEM: ep_insert's first allocation fails (failslab).
+  const failslab = p.hooks !== null && opv === EPOLL_CTL_ADD && ep > 0 && p.hooks.fault("enomem", c.thread, `epoll_ctl(ADD fd ${fd})`, 0) !== 0;
+  if (failslab) p.core.set_failslab(1);
+  p.inserting = epf ?? null;
   const r = p.core.epoll_ctl(ep, opv, tf ? tf.id : 0, isCInt(fd) ? fd : -1, tflags, tep, tf ? tf.epHead : 0,
     ev ? ev.events : 0, ev ? ev.lo : 0, ev ? ev.hi : 0);
+  p.inserting = null;
+  if (failslab && p.core.set_failslab(0) !== 0) p.hooks!.faultUnused("enomem"); // refused before allocating
   p.rethrow();
   return r;
 }

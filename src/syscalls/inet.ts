@@ -10,6 +10,7 @@ import { isCInt, readInetAddr, storeInetAddr, type SockAddr } from "./args.js";
 import { blockingIo, sendRest, sleepOn } from "./io.js";
 import { RMEM_MAX, SOCK_MIN_RCVBUF, SOCK_MIN_SNDBUF, WMEM_MAX } from "./sockbuf.js";
 import type { Body, Caller } from "./pause.js";
+import { splitSend } from "./tcp-split.js";
 
 const INT_MAX = 0x7fffffff;
 /** 2 × net.core.wmem_max and rmem_max (socket.ts). */
@@ -274,6 +275,8 @@ export function send(c: Caller, f: InetSocketFile, fd: number, buf: Uint8Array, 
   // MODEL: urgent data (MSG_OOB) is not modelled.
   if (flags & U.MSG_OOB) return -U.EOPNOTSUPP;
   const len = buf.byteLength;
+  const split = splitSend(c, f, fd, buf, len, f.nonblock || (flags & U.MSG_DONTWAIT) !== 0, (done) => sendRest(c, f, fd, len, done, (at, n) => sk.send(buf.subarray(at), n)));
+  if (split) return split;
   const r = sk.send(buf, len);
   if (f.nonblock || flags & U.MSG_DONTWAIT || (r < 0 && r !== -U.EAGAIN) || r === len) return r;
   return sendRest(c, f, fd, len, Math.max(r, 0), (at, n) => sk.send(buf.subarray(at), n));

@@ -14,6 +14,7 @@ import { sendWait } from "../files/unix-dgram.js";
 import { isU8 } from "../usermem.js";
 import { isInt } from "./args.js";
 import { sleep, type Body, type Caller } from "./pause.js";
+import { splitSend } from "./tcp-split.js";
 
 const EMPTY = new Uint8Array(0);
 
@@ -30,6 +31,10 @@ export function read(c: Caller, fd: number, buf: Uint8Array, count: number): num
 export function write(c: Caller, fd: number, buf: Uint8Array, count: number): number | Body {
   const f = rwFile(c, fd, buf, count, "write");
   if (typeof f === "number") return f;
+  if (f instanceof InetSocketFile && c.p.hooks !== null) {
+    const split = splitSend(c, f, fd, buf, count, f.nonblock, (done) => blockingWrite(c, f, fd, buf, count, done));
+    if (split) return sigpipeAfter(c, f, split);
+  }
   const r = f.write(buf ?? EMPTY, count);
   if (r === -EPIPE) return brokenPipe(c, f, r);
   if (f.nonblock || r < 0 && r !== -EAGAIN || r === count) return r;

@@ -124,6 +124,8 @@ export class ThreadCaller implements Caller {
   #timer: Timer | null = null;
   #expired = false;
   #savedMask: bigint | null = null;
+  /** The testing toolkit interrupted this call once already (a restarted call is not interrupted again: no livelock). */
+  #faulted = false;
 
   constructor(
     readonly p: Process,
@@ -147,12 +149,18 @@ export class ThreadCaller implements Caller {
   }
 
   interrupted(restartable = false): number {
-    if (this.thread.aborting) {
-      this.thread.aborting = false;
+    const t = this.thread;
+    if (t.aborting) {
+      t.aborting = false;
       return -EINTR;
     }
-    const r = this.p.signals.deliver(this.thread);
-    return restartable && (!r.handled || r.restart) ? 0 : -EINTR;
+    // The testing toolkit's signal (its handler the program does not see) and any real ones:
+    // the call restarts only if every handler that ran has SA_RESTART.
+    const injected = t.injectedSignal;
+    t.injectedSignal = 0;
+    const r = this.p.signals.deliver(t);
+    const restart = (!r.handled || r.restart) && injected !== 1;
+    return restartable && restart ? 0 : -EINTR;
   }
 
   unlock(mtx: Mutex): void {
@@ -183,6 +191,7 @@ export class ThreadCaller implements Caller {
   /** The body's pauses answered one by one; its result. */
   async #drive(r: Body): Promise<number> {
     this.#expired = false;
+    this.#faulted = false;
     let input: { ok: true; v: Woke | undefined } | { ok: false; e: unknown } = { ok: true, v: undefined };
     try {
       for (;;) {
@@ -205,6 +214,7 @@ export class ThreadCaller implements Caller {
 
   /** The return to user space: the thread's deliverable signals are handled. */
   returnToUser(): void {
+    this.thread.injectedSignal = 0; // an injected signal not consumed by the call: its handler ran now
     if (this.p.signals.dirty) this.p.signals.deliver(this.thread);
   }
 
@@ -212,7 +222,20 @@ export class ThreadCaller implements Caller {
     const { sched } = this.p;
     if (pause.kind === "preempt") return sched.yield(this.thread).then(() => undefined);
     if (pause.kind === "lock") return pause.mtx.lock(sched, this.thread).then(() => undefined);
-    if (!this.#expired) await sched.block(this.thread, pause.what, true);
+    if (!this.#expired) {
+      // The testing toolkit's EINTR: a signal arrives while the thread sleeps (others may run
+      // first); the body finds it pending and answers as Linux does (-EINTR, a restart under
+      // SA_RESTART, or the count of bytes already moved).
+      const h = this.p.hooks;
+      const sig = h !== null && !this.#faulted && !this.thread.signalPending() ? h.fault("eintr", this.thread, pause.what, 0) : 0;
+      if (sig !== 0) {
+        this.#faulted = true;
+        this.thread.injectedSignal = sig;
+        await sched.yield(this.thread);
+        return "woken";
+      }
+      await sched.block(this.thread, pause.what, true);
+    }
     return this.#expired ? "timeout" : "woken";
   }
 
