@@ -44,6 +44,11 @@ test("npm pack → install into an empty folder → the README example runs", ()
       "const t: Thread<number> = kernel.spawn(async (ts) => ts.epoll_wait(ep.fd, [] as EpollEvent[], 1, 0));",
       "await kernel.run();",
       "const n: number = await t.join();",
+      // The testing toolkit, from its own entry point.
+      'import { explore, replay, type Failure, type ExploreContext } from "epoll-wasm/testing";',
+      "const report = await explore(async (k, ctx: ExploreContext) => { ctx.produce(1); k.spawn(async () => ctx.consume(1)); }, { strategy: \"pct\", runs: 3 });",
+      "const first: Failure | undefined = report.failures[0];",
+      "if (first) await replay(async () => {}, first.seed);",
       "export { n };",
     ].join("\n"));
     const tsc = spawnSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", app], { cwd: app, encoding: "utf8" });
@@ -88,4 +93,5 @@ test("the package's runtime code imports no Node built-ins (one entry serves bro
   for (const f of js) expect([f, /from\s+["']node:|require\(/.test(readFileSync(f, "utf8"))]).toEqual([f, false]);
   const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
   expect(pkg.exports["."]).toMatchObject({ browser: "./dist/index.js", import: "./dist/index.js", types: "./dist/index.d.ts" });
+  expect(pkg.exports["./testing"]).toMatchObject({ browser: "./dist/testing/index.js", import: "./dist/testing/index.js", types: "./dist/testing/index.d.ts" });
 });
