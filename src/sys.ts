@@ -56,7 +56,7 @@ export class Sys {
         value: function (this: Sys, a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown): unknown {
           const k = this.#k;
           k.guard();
-          if (k.hooks !== null) return this.#traced(name, call, [a, b, c, d, e, f].slice(0, call.length));
+          if (k.hooks !== null) return this.#traced(name, call, [a, b, c, d, e, f]);
           const r = call.call(this, a, b, c, d, e, f);
           k.rethrow();
           // The return to user space of the main thread: its deliverable signals are handled
@@ -73,7 +73,11 @@ export class Sys {
   /** Calls nested inside a call (pipe calls pipe2): only the outermost is traced. */
   #depth = 0;
 
-  /** A call under the testing toolkit: its footprint and its trace entry (outermost call only). */
+  /**
+   * A call under the testing toolkit: its footprint and its trace entry (outermost call only).
+   * The call gets every argument given (optional ones too); the trace shows them up to the
+   * last one given.
+   */
   #traced(name: string, call: (...a: unknown[]) => unknown, args: unknown[]): unknown {
     const k = this.#k;
     const h = k.hooks!;
@@ -87,7 +91,11 @@ export class Sys {
     }
     k.rethrow();
     if (k.signals.dirty && k.sched.current === null) k.deliverMain();
-    if (this.#depth === 0) h.called(k.sched.current, name, args, r);
+    if (this.#depth === 0) {
+      let n = args.length;
+      while (n > 0 && args[n - 1] === undefined) n--;
+      h.called(k.sched.current, name, args.slice(0, n), r);
+    }
     return r;
   }
 

@@ -416,3 +416,22 @@ test("a thread joining another waits for it (pthread_join); joining itself is ED
   expect(await joiner.join()).toBe("done at 5 us, pid 1000");
   await expect(self.join()).rejects.toMatchObject({ code: "EDEADLK", message: "EDEADLK: thread self joins itself" });
 });
+
+test("calls under explore get every argument given, optional ones too (the trace shows them)", async () => {
+  const body = (k: Kernel, log: unknown[]) => {
+    const old: unknown[] = [];
+    k.sys.sigaction(E.SIGUSR1, { handler: () => {} }, null);
+    k.sys.sigaction(E.SIGUSR1, "ignore", old as never);
+    const om: bigint[] = [];
+    k.sys.sigprocmask(E.SIG_BLOCK, 1n << 3n, null);
+    k.sys.sigprocmask(E.SIG_BLOCK, 0n, om);
+    log.push(typeof old[0], om[0]);
+  };
+  const direct: unknown[] = [];
+  body(await createKernel(), direct);
+  const explored: unknown[] = [];
+  const r = await replay(async (k) => body(k, explored), 1);
+  expect(direct).toEqual(["object", 8n]);
+  expect(explored).toEqual(direct);
+  expect(r.trace.map((e) => e.text)).toContain("sigprocmask(0, 0, [8])");
+});
