@@ -51,7 +51,7 @@ export class ThreadSys {
         await this.#enter(name);
         const w = this.thread.wakes;
         const r = (this.#sys[name] as (...a: unknown[]) => unknown)(...args); // traced by Sys
-        await this.#afterWakeups(w);
+        if (this.#k.hooks?.preemptWakeups) await this.#afterWakeups(w);
         return r;
       });
     }
@@ -62,7 +62,7 @@ export class ThreadSys {
         const r = await this.#c.run(entry(this.#c, ...args));
         this.#k.rethrow();
         this.#k.hooks?.called(this.thread, name, args, r);
-        await this.#afterWakeups(w);
+        if (this.#k.hooks?.preemptWakeups) await this.#afterWakeups(w);
         return r;
       });
     }

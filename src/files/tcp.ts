@@ -222,7 +222,7 @@ export class TcpSock implements PortHolder {
         this.receiveReset();
         return;
       }
-      let room = to.rcvbuf - to.rqBytes;
+      let room = this.held ? Math.min(this.movable, to.rcvbuf - to.rqBytes) : to.rcvbuf - to.rqBytes;
       let moved = 0;
       while (room > 0 && this.sq.length) {
         const b = this.sq[0];
@@ -234,6 +234,7 @@ export class TcpSock implements PortHolder {
         moved += n;
       }
       if (!moved) return;
+      if (this.held) this.movable -= moved;
       this.sqBytes -= moved;
       to.rqBytes += moved;
       // tcp_data_ready: readers are woken once SO_RCVLOWAT bytes wait.
@@ -402,6 +403,14 @@ export class TcpSock implements PortHolder {
     }
     return copied || (this.err ? -this.takeError() : -EAGAIN);
   }
+
+  /**
+   * The testing toolkit's split fault: while set, only the first `movable` bytes of the send
+   * queue may reach the peer (the rest of a send is still in flight; bytes queued behind it
+   * wait too, so the stream keeps its order).
+   */
+  held = false;
+  movable = 0;
 
   /** Whether a send of `len` bytes would be taken whole now (connected, no error, room in the send buffer). */
   takesWhole(len: number): boolean {

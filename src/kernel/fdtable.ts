@@ -42,6 +42,7 @@ export class FdTable {
 
   /** The lowest free fd >= min, or -EMFILE. */
   findFree(min = 0): number {
+    this.fp?.touch("fdalloc", false);
     let fd = Math.max(min, this.lowestFree); // every fd below lowestFree is in use
     while (this.slots[fd]) fd++;
     return fd >= this.maxFds ? -EMFILE : fd;
@@ -49,6 +50,7 @@ export class FdTable {
 
   /** How many fds are free below the limit, counting no further than `upTo`. */
   freeCount(upTo: number): number {
+    this.fp?.touch("fdalloc", false);
     let n = 0;
     for (let fd = this.lowestFree; fd < this.maxFds && n < upTo; fd++) if (!this.slots[fd]) n++;
     return n;

@@ -164,7 +164,10 @@ export class Process {
       (task) => {
         if (task !== this.main) this.wakeForSignal(task as Thread);
       },
-      () => this.sched.stopAll()
+      () => {
+        this.fdt.fp?.touch("global", true); // the process's end reaches every thread
+        this.sched.stopAll();
+      }
     );
     this.sched.sendSignal = (t, sig) => this.signals.sendToTask(t, sig);
     this.sched.sharedPending = (t) => this.signals.sharedFor(t);
@@ -243,6 +246,12 @@ export class Process {
 
   /** __fput(): eventpoll_release() first (drop every epoll item on this file), then release. */
   private lastRef(f: OpenFile): void {
+    // An explorer: the release changes every set that watches the file, and the watch count.
+    const fp = this.fdt.fp;
+    if (fp && (f.epHead || f instanceof EpollFile)) {
+      for (const e of this.watchers(f).eps) fp.touch(e, true);
+      fp.touch("watches", true);
+    }
     // MODEL: Linux's eventpoll_release would sleep on the ep->mtx of a set in mid-transfer;
     // the release completes when that transfer ends instead.
     if ((f.epHead || f instanceof EpollFile) && this.watchers(f).busy) {
@@ -289,6 +298,7 @@ export class Process {
 
   /** The main thread's return to user space (kernel.sys): its deliverable signals are handled. */
   deliverMain(): void {
+    this.fdt.fp?.touch("signals", true);
     this.signals.deliver(this.main);
   }
 

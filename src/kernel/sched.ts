@@ -403,6 +403,7 @@ export class Scheduler {
   }
 
   private exit(t: Thread, ok: boolean, v: unknown): void {
+    this.hooks?.fp?.touch("signals", true); // a thread's end is seen by tgkill (ESRCH)
     t.finish(ok, v);
     if (!ok) this.failed.push(t);
     this.handBack();

@@ -144,7 +144,7 @@ function* ep_poll(c: Caller, f: EpollFile, epfd: number, out: EpollEvent[] | Uin
       eavail = core.events_available(f.ep) === 1;
       if (!eavail) {
         if (entry) f.wq.add(entry);
-        const woke = yield sleep(deadline, `epoll_wait(epfd ${epfd})`, () => core.events_available(f.ep) === 1);
+        const woke = yield sleep(deadline, `epoll_wait(epfd ${epfd})`, () => core.events_available(f.ep) === 1, true);
         if (typeof woke === "number") return woke;
         timedOut = woke === "timeout";
       }

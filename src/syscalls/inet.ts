@@ -275,7 +275,7 @@ export function send(c: Caller, f: InetSocketFile, fd: number, buf: Uint8Array, 
   // MODEL: urgent data (MSG_OOB) is not modelled.
   if (flags & U.MSG_OOB) return -U.EOPNOTSUPP;
   const len = buf.byteLength;
-  const split = splitSend(c, f, fd, buf, len, f.nonblock || (flags & U.MSG_DONTWAIT) !== 0, (done) => sendRest(c, f, fd, len, done, (at, n) => sk.send(buf.subarray(at), n)));
+  const split = c.p.hooks !== null ? splitSend(c, f, fd, buf, len) : null;
   if (split) return split;
   const r = sk.send(buf, len);
   if (f.nonblock || flags & U.MSG_DONTWAIT || (r < 0 && r !== -U.EAGAIN) || r === len) return r;

@@ -32,7 +32,7 @@ export function write(c: Caller, fd: number, buf: Uint8Array, count: number): nu
   const f = rwFile(c, fd, buf, count, "write");
   if (typeof f === "number") return f;
   if (f instanceof InetSocketFile && c.p.hooks !== null) {
-    const split = splitSend(c, f, fd, buf, count, f.nonblock, (done) => blockingWrite(c, f, fd, buf, count, done));
+    const split = splitSend(c, f, fd, buf, count);
     if (split) return sigpipeAfter(c, f, split);
   }
   const r = f.write(buf ?? EMPTY, count);

@@ -21,7 +21,10 @@ import type { Process } from "../kernel/process.js";
 import type { Thread } from "../kernel/sched.js";
 import type { Mutex } from "../kernel/mutex.js";
 import { Timer } from "../kernel/timers.js";
-import { ProcessExited } from "../kernel/signals.js";
+import { ALL_SIGNALS, ProcessExited, UNBLOCKABLE } from "../kernel/signals.js";
+
+/** Signals a handler can catch (all but SIGKILL and SIGSTOP). */
+const CATCHABLE = ALL_SIGNALS & ~UNBLOCKABLE;
 
 /** A scheduling point (Linux may switch tasks here: a lock dropped, a cond_resched). */
 export const PREEMPT = { kind: "preempt" } as const;
@@ -41,6 +44,11 @@ export interface SleepPause {
   readonly deadline: bigint;
   readonly what: string;
   readonly ready: (() => boolean) | null;
+  /**
+   * The epoll_wait family: it returns EINTR after a stop and SIGCONT even with every signal
+   * blocked (signal(7)), so the testing toolkit may interrupt it whatever the mask.
+   */
+  readonly stopCont?: boolean;
 }
 export type Pause = typeof PREEMPT | LockPause | SleepPause;
 
@@ -55,7 +63,7 @@ export type Woke = "woken" | "timeout" | number;
 export type Body = Generator<Pause, number, Woke | undefined>;
 
 export const lock = (mtx: Mutex): LockPause => ({ kind: "lock", mtx });
-export const sleep = (deadline: bigint, what: string, ready: (() => boolean) | null): SleepPause => ({ kind: "sleep", deadline, what, ready });
+export const sleep = (deadline: bigint, what: string, ready: (() => boolean) | null, stopCont = false): SleepPause => ({ kind: "sleep", deadline, what, ready, stopCont });
 
 /** Who is making the call: the process, and the thread (null for kernel.sys). */
 export interface Caller {
@@ -215,6 +223,8 @@ export class ThreadCaller implements Caller {
   /** The return to user space: the thread's deliverable signals are handled. */
   returnToUser(): void {
     this.thread.injectedSignal = 0; // an injected signal not consumed by the call: its handler ran now
+    // An explorer: every return reads the pending signals (a signal sent before it would run here).
+    this.p.fdt.fp?.touch("signals", this.p.signals.dirty);
     if (this.p.signals.dirty) this.p.signals.deliver(this.thread);
   }
 
@@ -227,7 +237,12 @@ export class ThreadCaller implements Caller {
       // first); the body finds it pending and answers as Linux does (-EINTR, a restart under
       // SA_RESTART, or the count of bytes already moved).
       const h = this.p.hooks;
-      const sig = h !== null && !this.#faulted && !this.thread.signalPending() ? h.fault("eintr", this.thread, pause.what, 0) : 0;
+      // Only where a signal could interrupt: one its mask lets through (a handler the program
+      // does not see), or a stop and SIGCONT for the epoll_wait family.
+      const t = this.thread;
+      const can = h !== null && !this.#faulted && !t.signalPending() && (pause.stopCont === true || (~t.sigmask & CATCHABLE) !== 0n);
+      const what = (~t.sigmask & CATCHABLE) === 0n ? `${pause.what}, stopped and continued (SIGSTOP, SIGCONT)` : pause.what;
+      const sig = can ? h.fault("eintr", t, what, 0) : 0;
       if (sig !== 0) {
         this.#faulted = true;
         this.thread.injectedSignal = sig;

@@ -154,6 +154,7 @@ export function signalfd(c: Caller, fd: number, mask: bigint, flags: number): nu
  * its handler runs, or its default action ends the process, before the call returns -EPIPE.
  */
 export function raiseSigpipe(c: Caller): void {
+  c.p.fdt.fp?.touch("signals", true);
   c.p.signals.sendToTask(task(c), U.SIGPIPE, { code: 0 /* SI_USER */, pid: c.p.main.tid });
 }
 

@@ -46,6 +46,8 @@ export class Nondeterminism extends Error {
 }
 
 export class DfsPolicy implements Policy {
+  /** What ended this run early (set before it is thrown, whatever the scenario does with it). */
+  stopped: Pruned | Nondeterminism | null = null;
   private readonly stack: Node[] = [];
   /** Position in the stack during a run. */
   private i = 0;
@@ -63,6 +65,7 @@ export class DfsPolicy implements Policy {
 
   /** Before each run. */
   beginRun(): void {
+    this.stopped = null;
     this.i = 0;
     this.lastT = -1;
     this.timeJumped = false;
@@ -71,17 +74,18 @@ export class DfsPolicy implements Policy {
   }
 
   pick(ready: readonly Thread[], prev: Thread | null, lastStep: Footprint | null): Thread {
+    if (this.stopped) throw this.stopped; // the scenario caught it and ran on: the run is over all the same
     this.recordStep(lastStep);
     const opts = ready.map((t) => t.id);
     const prevId = prev && opts.includes(prev.id) ? prev.id : 0;
     let node = this.stack[this.i];
     if (node) {
-      if (node.k !== "t" || node.options.join() !== opts.join()) throw new Nondeterminism(`found threads [${opts}] where it had found ${node.k === "t" ? `threads [${node.options}]` : "a fault point"}`);
+      if (node.k !== "t" || node.options.join() !== opts.join()) throw this.stop(new Nondeterminism(`found threads [${opts}] where it had found ${node.k === "t" ? `threads [${node.options}]` : "a fault point"}`));
     } else {
       const sleep = this.inheritedSleep();
       node = { k: "t", options: opts, chosen: 0, done: new Set(), prev: prevId, preBefore: this.preemptions, faultsBefore: this.faults, sleep, fps: new Map() };
       const first = opts.find((o) => !sleep.has(o) && this.allowed(node!, o));
-      if (first === undefined) throw new Pruned();
+      if (first === undefined) throw this.stop(new Pruned());
       node.chosen = first;
       this.stack.push(node);
     }
@@ -92,11 +96,12 @@ export class DfsPolicy implements Policy {
   }
 
   fault(kind: FaultKind, n: number): number | null {
+    if (this.stopped) return 0;
     if (!this.rates || !(this.rates[kind] > 0)) return null;
     const k = FAULT_LETTER[kind];
     let node = this.stack[this.i];
     if (node) {
-      if (node.k !== k) throw new Nondeterminism(`found a ${kind} fault point where it had found ${node.k === "t" ? "a scheduling point" : "another fault point"}`);
+      if (node.k !== k) throw this.stop(new Nondeterminism(`found a ${kind} fault point where it had found ${node.k === "t" ? "a scheduling point" : "another fault point"}`));
     } else {
       // The values a fault can take here: none, and each kind's cases (a split: the data
       // still in flight, or cut in half).
@@ -111,6 +116,11 @@ export class DfsPolicy implements Policy {
 
   timeAdvanced(): void {
     this.timeJumped = true;
+  }
+
+  private stop<E extends Pruned | Nondeterminism>(e: E): E {
+    this.stopped ??= e;
+    return e;
   }
 
   runEnded(lastStep: Footprint | null): void {
@@ -143,7 +153,9 @@ export class DfsPolicy implements Policy {
   /** A new node's sleep set: the parent's sleepers and explored siblings whose step commutes with the step just run. */
   private inheritedSleep(): Map<number, Footprint> {
     const out = new Map<number, Footprint>();
-    if (!this.prune || this.rates || this.timeJumped || this.lastT < 0 || this.lastT !== this.i - 1) return out;
+    // Sleep sets are sound only for a full search: a preemption bound cuts the subtree a
+    // sleeping thread stands for (so does fault injection's bound).
+    if (!this.prune || this.rates || this.maxPreemptions !== Infinity || this.timeJumped || this.lastT < 0 || this.lastT !== this.i - 1) return out;
     const parent = this.stack[this.lastT];
     const ran = parent.fps.get(parent.chosen);
     if (!ran) return out;

@@ -47,6 +47,8 @@ export interface ExploreOptions {
   maxPreemptions?: number;
   /** A scheduling point after each call that woke a thread, before it returns. Default false. */
   preemptWakeups?: boolean;
+  /** Scheduling steps after which a run fails as a livelock. Default 10,000. */
+  maxSteps?: number;
 }
 
 /** A failing run, as reported. */
@@ -116,9 +118,10 @@ interface Resolved {
   prune: boolean;
   maxPreemptions: number;
   preemptWakeups: boolean;
+  maxSteps: number;
 }
 
-const KNOWN = ["runs", "seed", "strategy", "depth", "steps", "faults", "kernel", "maxFailures", "shrink", "prune", "maxPreemptions", "preemptWakeups"];
+const KNOWN = ["runs", "seed", "strategy", "depth", "steps", "faults", "kernel", "maxFailures", "shrink", "prune", "maxPreemptions", "preemptWakeups", "maxSteps"];
 const DEFAULT_RATES: FaultRates = { eintr: 0.1, enomem: 0.1, split: 0.2, restart: false, max: Infinity };
 /** exhaustive's default bound on faults per schedule: each fault point doubles the tree, and a retried call makes new points. */
 const EXHAUSTIVE_MAX_FAULTS = 2;
@@ -167,6 +170,7 @@ function resolve(o: ExploreOptions | undefined, who: string): Resolved {
     prune: bool("prune", true),
     maxPreemptions: maxPre,
     preemptWakeups: bool("preemptWakeups", false),
+    maxSteps: int("maxSteps", 1, 10_000),
   };
 }
 
@@ -226,7 +230,7 @@ function policyFor(o: Resolved, seed: number, steps: number): Policy {
 }
 
 function runWith(scenario: Scenario, o: Resolved, policy: Policy, seed: number, run: number, footprints = false): Promise<RunOutcome> {
-  return runOnce(scenario, { policy, kernel: o.kernel, seed, run, footprints, preemptWakeups: o.preemptWakeups });
+  return runOnce(scenario, { policy, kernel: o.kernel, seed, run, footprints, preemptWakeups: o.preemptWakeups, maxSteps: o.maxSteps });
 }
 
 /** pct's k: the scheduling steps of one run at the base seed without preemption or faults (deterministic for a scenario). */
@@ -286,6 +290,7 @@ function replayLine(seed: number | string, o: Resolved, steps: number): string {
   }
   if (Object.keys(o.kernel).length) opts.kernel = o.kernel;
   if (o.preemptWakeups) opts.preemptWakeups = true;
+  if (o.maxSteps !== 10_000) opts.maxSteps = o.maxSteps;
   const rest = Object.keys(opts).length ? `, ${JSON.stringify(opts)}` : "";
   return `await replay(scenario, ${JSON.stringify(seed)}${rest})`;
 }
@@ -297,6 +302,12 @@ function cost(r: RunOutcome): [number, number] {
 function better(a: RunOutcome, b: RunOutcome): boolean {
   const [x, y] = [cost(a), cost(b)];
   return x[0] < y[0] || (x[0] === y[0] && x[1] < y[1]);
+}
+
+/** Whether two errors are the same kind of failure (a shrunk run must fail as the original did). */
+function sameKind(a: unknown, b: unknown): boolean {
+  const kind = (e: unknown) => (e instanceof Error ? `${e.name}/${(e as { code?: unknown }).code ?? ""}` : typeof e);
+  return kind(a) === kind(b);
 }
 
 /** At most this many runs are spent shrinking one failure. */
@@ -313,7 +324,7 @@ async function shrink(scenario: Scenario, o: Resolved, failing: RunOutcome): Pro
   const tryRun = async (ds: Decision[]): Promise<boolean> => {
     if (budget-- <= 0) return false;
     const out = await runWith(scenario, o, new GuidedPolicy(ds), failing.seed, 0);
-    if (out.failed && better(out, best)) {
+    if (out.failed && sameKind(out.error, failing.error) && better(out, best)) {
       best = out;
       return true;
     }

@@ -10,7 +10,10 @@
 //     fd takes the lowest free number, which depends on every slot);
 //   - for the objects a file shares with others, one key for the whole: both ends of a
 //     pipe are its pipe; every socket is "net" (peers, ports, names); timerfds share
-//     "timers"; signalfds, and every signal call, share "signals";
+//     "timers"; signalfds, every signal call, a signal's delivery, SIGPIPE and a thread's
+//     end share "signals"; every epoll set is "epoll" (a set's poll reads nested sets in
+//     the core); epoll_ctl, epoll_create and a watched file's release share "watches"
+//     (max_user_watches, the core's memory); the process's end is "global";
 //   - a call this module does not know touches "global", which conflicts with everything;
 //   - everything the thread's call in progress has touched since it began, again at each
 //     of its later steps (a call that slept resumes with the files it had resolved).
@@ -24,6 +27,7 @@ import { SocketFile } from "../files/socket.js";
 import { InetSocketFile } from "../files/inet-sock.js";
 import { TimerFdFile } from "../files/timerfd.js";
 import { SignalFdFile } from "../files/signalfd.js";
+import { EpollFile } from "../files/epoll.js";
 
 /** Object key → true when written. */
 export type Footprint = Map<string, boolean>;
@@ -43,6 +47,8 @@ const SHARED_CALLS: Record<string, string> = {
   kill: "signals", tgkill: "signals", tkill: "signals", sigaction: "signals", rt_sigaction: "signals", sigprocmask: "signals",
   rt_sigprocmask: "signals", sigpending: "signals", signalfd: "signals", signalfd4: "signals", epoll_pwait: "signals",
   epoll_pwait2: "signals",
+  // The watch count (max_user_watches) and the core's memory budget are shared by every set.
+  epoll_ctl: "watches", epoll_create: "watches", epoll_create1: "watches",
 };
 
 export class FootprintRecorder implements FootprintSink {
@@ -62,6 +68,9 @@ export class FootprintRecorder implements FootprintSink {
     if (what instanceof PipeFile) return this.add(`pipe${this.idOf(what.pipe)}`, true);
     if (what instanceof SocketFile || what instanceof InetSocketFile) return this.add("net", true);
     if (what instanceof SignalFdFile) return this.add("signals", true);
+    // One key for every epoll set: a set's poll reads the sets nested in it inside the core,
+    // where no footprint is taken.
+    if (what instanceof EpollFile) return this.add("epoll", true);
     if (what instanceof TimerFdFile) this.add("timers", true);
     this.add(`file${this.idOf(what)}`, true);
   }

@@ -34,6 +34,8 @@ export interface Policy {
   timeAdvanced(): void;
   /** The run is over; `lastStep` was its final step. */
   runEnded(lastStep: Footprint | null): void;
+  /** Set when the policy ended the run early (exhaustive search: pruned, or not deterministic). */
+  readonly stopped?: Error | null;
 }
 
 const U32 = 0x100000000;

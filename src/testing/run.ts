@@ -77,6 +77,8 @@ export interface RunPlan {
   run: number;
   footprints: boolean;
   preemptWakeups: boolean;
+  /** Scheduling steps after which the run is a livelock failure. */
+  maxSteps: number;
 }
 
 class Context implements ExploreContext {
@@ -134,11 +136,15 @@ export class Recorder implements KernelHooks {
   private prev: Thread | null = null;
   readonly fp: FootprintRecorder | null;
 
+  /** Set when the run went past maxSteps (the scenario may catch what pick() throws). */
+  livelock: LivenessError | null = null;
+
   constructor(
     private readonly kernel: Kernel,
     private readonly policy: Policy,
     footprints: boolean,
     readonly preemptWakeups: boolean,
+    private readonly maxSteps: number,
   ) {
     this.fp = footprints ? new FootprintRecorder() : null;
   }
@@ -148,6 +154,10 @@ export class Recorder implements KernelHooks {
   }
 
   pick<T extends HookThread>(ready: readonly T[]): T {
+    if (this.steps >= this.maxSteps) {
+      this.livelock ??= new LivenessError(`livelock: more than ${this.maxSteps} scheduling steps (a thread that only goes on once another runs spins under a schedule that never lets it; maxSteps raises the bound)`);
+      throw this.livelock;
+    }
     const last = this.fp ? this.fp.endStep() : null;
     // The kernel's scheduler hands its own threads (kernel/sched.ts's Thread).
     const t = this.policy.pick(ready as unknown as readonly Thread[], this.prev, last) as unknown as T;
@@ -209,7 +219,7 @@ export class Recorder implements KernelHooks {
 /** Run the scenario once under `plan`. */
 export async function runOnce(scenario: Scenario, plan: RunPlan): Promise<RunOutcome> {
   const kernel = await createKernel({ ...plan.kernel, seed: plan.seed });
-  const rec = new Recorder(kernel, plan.policy, plan.footprints, plan.preemptWakeups);
+  const rec = new Recorder(kernel, plan.policy, plan.footprints, plan.preemptWakeups, plan.maxSteps);
   kernel.attachHooks(rec);
   const ctx = new Context(plan.run, plan.seed, rec);
   let failed = false;
@@ -228,5 +238,16 @@ export async function runOnce(scenario: Scenario, plan: RunPlan): Promise<RunOut
     }
   }
   rec.end();
+  // What ended the run early decides, whatever the scenario did with the error it saw.
+  const stopped = plan.policy.stopped ?? null;
+  if (stopped instanceof Nondeterminism) throw stopped;
+  if (stopped instanceof Pruned) {
+    pruned = true;
+    failed = false;
+    error = undefined;
+  } else if (rec.livelock) {
+    failed = true;
+    error = rec.livelock;
+  }
   return { pruned, failed, error, trace: rec.trace, decisions: rec.decisions, preemptions: rec.preemptions, faults: rec.faults, steps: rec.steps, threads: rec.ran.size, seed: plan.seed };
 }
