@@ -7,6 +7,7 @@ import * as E from "../../src/index";
 import { createKernel, type EpollEvent, type Kernel } from "../../src/index";
 import { explore, replay, assertNoFailures, formatFailure, LivenessError, type ExploreContext, type Scenario } from "../../src/testing";
 import { sharedLt } from "./bugs";
+import { tcpPair } from "./net";
 
 jest.setTimeout(60_000); // exhaustive searches on the debug core
 
@@ -230,14 +231,7 @@ describe("faults", () => {
   /** A TCP connection; the sender sends "hello world" once; the receiver reads with `read`. */
   function tcpMessage(whole: boolean): Scenario {
     return async (k: Kernel, ctx: ExploreContext) => {
-      const l = k.sys.socket(E.AF_INET, E.SOCK_STREAM, 0);
-      k.sys.bind(l, { family: E.AF_INET, addr: "127.0.0.1", port: 0 });
-      k.sys.listen(l, 1);
-      const name: E.SockAddr = { family: E.AF_INET };
-      k.sys.getsockname(l, name);
-      const c = k.sys.socket(E.AF_INET, E.SOCK_STREAM, 0);
-      expect(k.sys.connect(c, name)).toBe(0);
-      const s = k.sys.accept4(l, null, E.SOCK_NONBLOCK);
+      const { client: c, server: s } = tcpPair(k, E.SOCK_NONBLOCK);
       const ep = k.sys.epoll_create1(0);
       k.sys.epoll_ctl(ep, E.EPOLL_CTL_ADD, s, { events: E.EPOLLIN | E.EPOLLET, data: s });
       ctx.produce("hello world");

@@ -7,6 +7,7 @@
 import * as E from "../../src/index";
 import type { Kernel } from "../../src/index";
 import { explore, replay, LivenessError, type ExploreOptions, type Scenario } from "../../src/testing";
+import { tcpPair } from "./net";
 
 jest.setTimeout(60_000);
 
@@ -166,14 +167,7 @@ test("EINTR is not injected into a thread that blocks every signal (but the epol
 test("a split TCP send keeps the stream's order against another sender on the same socket", async () => {
   const texts = new Set<string>();
   const r = await explore(async (k) => {
-    const l = k.sys.socket(E.AF_INET, E.SOCK_STREAM, 0);
-    k.sys.bind(l, { family: E.AF_INET, addr: "127.0.0.1", port: 0 });
-    k.sys.listen(l, 1);
-    const name: E.SockAddr = { family: E.AF_INET };
-    k.sys.getsockname(l, name);
-    const c = k.sys.socket(E.AF_INET, E.SOCK_STREAM, 0);
-    k.sys.connect(c, name);
-    const s = k.sys.accept4(l, null, 0);
+    const { client: c, server: s } = tcpPair(k);
     const enc = (t: string) => new TextEncoder().encode(t);
     k.spawn(async (sys) => void (await sys.send(c, enc("AAAA"), 4, 0)), "a");
     k.spawn(async (sys) => void (await sys.send(c, enc("BBBB"), 4, 0)), "b");
