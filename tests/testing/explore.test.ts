@@ -405,7 +405,7 @@ test("a thread joining another waits for it (pthread_join); joining itself is ED
     const v = await worker.join();
     return `${v} at ${Number(k.now()) / 1000} us, pid ${await sys.getpid()}`;
   }, "joiner");
-  const self = k.spawn(async () => self.join(), "self");
+  const self: E.Thread<unknown> = k.spawn(async (): Promise<unknown> => self.join(), "self");
   await k.run();
   expect(await joiner.join()).toBe("done at 5 us, pid 1000");
   await expect(self.join()).rejects.toMatchObject({ code: "EDEADLK", message: "EDEADLK: thread self joins itself" });
