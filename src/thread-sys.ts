@@ -9,6 +9,7 @@ import type { Thread } from "./kernel/sched.js";
 import { Sys } from "./sys.js";
 import { ThreadCaller, type Body, type Caller } from "./syscalls/pause.js";
 import * as S from "./syscalls/index.js";
+import { ProcessExited } from "./kernel/signals.js";
 
 /**
  * Every call of `kernel.sys` as a thread makes it: the same arguments, a Promise of the same
@@ -51,6 +52,13 @@ export class ThreadSys {
         await this.#enter(name);
         const w = this.thread.wakes;
         const r = (this.#sys[name] as (...a: unknown[]) => unknown)(...args); // traced by Sys
+        // Its return to user space, as after any syscall: the thread's deliverable signals run.
+        try {
+          this.#c.returnToUser();
+        } catch (e) {
+          if (e instanceof ProcessExited) return this.#k.sched.abandon(this.thread); // a handler's default action ended it
+          throw e;
+        }
         if (this.#k.hooks?.preemptWakeups) await this.#afterWakeups(w);
         return r;
       });

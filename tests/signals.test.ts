@@ -13,6 +13,7 @@
 // kernel on random programs.
 import * as E from "../src/index";
 import { newKernel } from "./helpers";
+import { explore } from "../src/testing";
 
 const { SIGUSR1, SIGUSR2, SIGTERM, SIGKILL, SIGSTOP, SIGCHLD, SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK, SA_RESTART } = E;
 const bit = (sig: number) => 1n << BigInt(sig - 1);
@@ -555,4 +556,26 @@ test("kill(getpid()) from a thread: the thread complete_signal chose takes it (t
   expect(k.sys.sigpending(p)).toBe(0); // …which handles it as its next kernel.sys call returns
   expect(ran).toEqual(["after kill", "main"]);
   k.sys.close(ep);
+});
+
+test("a thread's signal runs its handler as any of its calls returns, one that never sleeps included (epoll_create1)", async () => {
+  // Thread B sends A a signal; A's handler runs when A next returns to user space: from
+  // whichever call that is, never later. Every schedule, each A's log once.
+  const logs = new Set<string>();
+  const r = await explore(async (k) => {
+    const log: string[] = [];
+    k.sys.sigaction(E.SIGUSR1, { handler: () => void log.push("sig") });
+    const a = k.spawn(async (sys) => {
+      log.push("a1");
+      const ep = await sys.epoll_create1(0); // no sleep in it: pipe2, eventfd, dup… alike
+      log.push(`a2 ${ep}`);
+    }, "A");
+    k.spawn(async (sys) => void (await sys.tgkill(await sys.getpid(), a.tid, E.SIGUSR1)), "B");
+    await k.run();
+    logs.add(log.join(","));
+  }, { strategy: "exhaustive", prune: false });
+  expect(r).toMatchObject({ failures: [], complete: true });
+  // Sent before epoll_create1 returned: the handler runs right then. Sent after: A never makes
+  // another call (the thread ends with it pending), or B finds A gone (ESRCH).
+  expect([...logs].sort()).toEqual(["a1,a2 3", "a1,sig,a2 3"]);
 });
