@@ -296,12 +296,20 @@ async function click(p: Page, id: string): Promise<void> {
 // ---------------------------------------------------------------------------------------
 // the tests
 
-test("the lt-vs-et scenario, played from the page, draws what kernel.sys computes", async () => {
-  const p = page!;
-  await p.selectOption("#scenario", "lt-vs-et");
+/** Plays a visualizer scenario with no delay and waits until the page is idle. */
+async function playScenario(p: Page, name: string): Promise<void> {
+  await p.selectOption("#scenario", name);
   await p.fill("#scenario-delay", "0");
   await p.click("#op-play");
   await p.evaluate(() => (window as unknown as { __epoll: { idle(): Promise<void> } }).__epoll.idle());
+}
+
+/** The text of every line of the page's log. */
+const logLines = (p: Page): Promise<string[]> => p.$$eval("#log li", (lis) => lis.map((li) => li.textContent ?? ""));
+
+test("the lt-vs-et scenario, played from the page, draws what kernel.sys computes", async () => {
+  const p = page!;
+  await playScenario(p, "lt-vs-et");
   const scenarioLog = await p.$$eval('#log li[data-kind="scenario"]', (lis) => lis.map((li) => li.textContent));
   expect(scenarioLog[0]).toBe("▶ level- vs edge-triggered");
   expect(scenarioLog[scenarioLog.length - 1]).toBe("■ level- vs edge-triggered done");
@@ -441,11 +449,8 @@ test("operations clicked in the console draw, step by step, what kernel.sys comp
 
 test("the accept-herd scenario: a connection wakes the non-exclusive set and exactly one exclusive set", async () => {
   const p = page!;
-  await p.selectOption("#scenario", "accept-herd");
-  await p.fill("#scenario-delay", "0");
-  await p.click("#op-play");
-  await p.evaluate(() => (window as unknown as { __epoll: { idle(): Promise<void> } }).__epoll.idle());
-  const lines = await p.$$eval("#log li", (lis) => lis.map((li) => li.textContent ?? ""));
+  await playScenario(p, "accept-herd");
+  const lines = await logLines(p);
   const waits = lines.filter((l) => /server-[ABC]: epoll_wait\(\d+, 1, 100\) = /.test(l));
   expect(waits.length).toBe(3);
   const woken = waits.filter((l) => l.includes("(woken)")).map((l) => l.match(/server-([ABC])/)![1]).sort();
@@ -461,11 +466,8 @@ test("the accept-herd scenario: a connection wakes the non-exclusive set and exa
 
 test("the signals scenario: a blocked signal is pending on its thread, then handled there when unblocked", async () => {
   const p = page!;
-  await p.selectOption("#scenario", "signals");
-  await p.fill("#scenario-delay", "0");
-  await p.click("#op-play");
-  await p.evaluate(() => (window as unknown as { __epoll: { idle(): Promise<void> } }).__epoll.idle());
-  const lines = await p.$$eval("#log li", (lis) => lis.map((li) => li.textContent ?? ""));
+  await playScenario(p, "signals");
+  const lines = await logLines(p);
   const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
   expect(at(/sender: tgkill\(\d+, SIGUSR1\) = 0/)).toBeGreaterThan(-1);
   expect(at(/worker: nanosleep\(20 ms\) = 0/)).toBeGreaterThan(at(/sender: tgkill/)); // not interrupted

@@ -221,8 +221,6 @@ export class Scheduler {
   stepHook: ((next: Thread) => Promise<void>) | null = null;
   /** The testing toolkit's hooks (src/kernel/hooks.ts): it picks the threads instead of the seed. */
   hooks: KernelHooks | null = null;
-  /** Threads made runnable by wake() so far (a call that moved it woke someone). */
-  wakeups = 0;
 
   constructor(seed: number, private readonly clock: Clock, private readonly timers: TimerQueue) {
     this.rng = new Rng(seed);
@@ -453,7 +451,6 @@ export class Scheduler {
     if (t.state !== "blocked") return;
     t.state = "ready";
     t.wakeReason = reason;
-    this.wakeups++;
     if (this.current !== null) this.current.wakes++;
     this.kick?.();
   }

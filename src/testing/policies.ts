@@ -119,8 +119,6 @@ export class PctPolicy implements Policy {
 
 export class GuidedPolicy implements Policy {
   private i = 0;
-  /** Decisions that did not fit the run (the schedule was edited, e.g. while shrinking). */
-  diverged = 0;
   constructor(private readonly ds: readonly Decision[]) {}
 
   pick(ready: readonly Thread[], prev: Thread | null): Thread {
@@ -131,7 +129,6 @@ export class GuidedPolicy implements Policy {
       const t = ready.find((r) => r.id === d.v);
       if (t) return t;
     }
-    if (d) this.diverged++;
     return prev && ready.includes(prev) ? prev : ready[0];
   }
   fault(kind: FaultKind, n: number): number | null {
