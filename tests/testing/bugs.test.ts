@@ -18,6 +18,9 @@ interface Case {
   error: (e: unknown) => void;
   /** Schedules of the corrected program that exhaustive search runs (sleep-set pruned). */
   schedules: number;
+  /** The pct run (seed 1, 2, …) that finds the bug, and pct's k (docs/TESTING.md quotes both). */
+  foundAt: number;
+  k: number;
 }
 
 const deadlock = (waiting: string) => (e: unknown) => {
@@ -30,11 +33,11 @@ const threadFailed = (re: RegExp) => (e: unknown) => {
 };
 
 const CASES: Case[] = [
-  { name: "edge-triggered reader that does not drain to EAGAIN", make: etReader, error: deadlock("epoll_wait(epfd 5)"), schedules: 21 },
-  { name: "two workers share an LT set without EPOLLONESHOT", make: sharedLt, error: threadFailed(/told fd 3 is readable, read returned EAGAIN/), schedules: 139 },
-  { name: "closing an fd another thread still waits on", make: closeWhileWaiting, error: deadlock("epoll_wait(epfd 5)"), schedules: 3 },
-  { name: "EPOLL_CTL_MOD racing EPOLL_CTL_DEL (2002)", make: modAfterDel, error: threadFailed(/re-arm failed: (ENOENT|EBADF)/), schedules: 13 },
-  { name: "waiters sharing one alarm queue (2017)", make: sharedAlarmQueue, error: threadFailed(/waiter asked for \d+ ms and woke after \d+ ms/), schedules: 12 },
+  { name: "edge-triggered reader that does not drain to EAGAIN", make: etReader, error: deadlock("epoll_wait(epfd 5)"), schedules: 21, foundAt: 2, k: 9 },
+  { name: "two workers share an LT set without EPOLLONESHOT", make: sharedLt, error: threadFailed(/told fd 3 is readable, read returned EAGAIN/), schedules: 139, foundAt: 2, k: 8 },
+  { name: "closing an fd another thread still waits on", make: closeWhileWaiting, error: deadlock("epoll_wait(epfd 5)"), schedules: 3, foundAt: 2, k: 8 },
+  { name: "EPOLL_CTL_MOD racing EPOLL_CTL_DEL (2002)", make: modAfterDel, error: threadFailed(/re-arm failed: (ENOENT|EBADF)/), schedules: 13, foundAt: 4, k: 8 },
+  { name: "waiters sharing one alarm queue (2017)", make: sharedAlarmQueue, error: threadFailed(/waiter asked for \d+ ms and woke after \d+ ms/), schedules: 12, foundAt: 4, k: 17 },
 ];
 
 async function expectReplays(scenario: Scenario, f: Failure): Promise<void> {
@@ -47,17 +50,18 @@ async function expectReplays(scenario: Scenario, f: Failure): Promise<void> {
   expect(bySchedule.trace).toEqual(f.trace);
 }
 
-describe.each(CASES)("$name", ({ make, error, schedules }) => {
+describe.each(CASES)("$name", ({ make, error, schedules, foundAt, k }) => {
   test(`pct finds it within ${PCT_RUNS} runs; the corrected program passes ${PCT_RUNS} runs`, async () => {
     const buggy = make(false);
     const r = await explore(buggy, { strategy: "pct", runs: PCT_RUNS });
     expect(r.failures).toHaveLength(1);
-    expect(r.runs).toBeLessThanOrEqual(PCT_RUNS);
+    expect(r.runs).toBe(foundAt);
+    expect(foundAt).toBeLessThanOrEqual(PCT_RUNS);
     const f = r.failures[0];
     error(f.error);
     expect(f.strategy).toBe("pct");
     expect(f.replay).toMatch(/^await replay\(scenario, /);
-    expect(r.pct!.bound).toBeGreaterThan(0);
+    expect(r.pct).toEqual({ depth: 3, steps: k, threads: 2, bound: 1 / (2 * k * k) });
     await expectReplays(buggy, f);
 
     const ok = await explore(make(true), { strategy: "pct", runs: PCT_RUNS });
