@@ -2,6 +2,7 @@
 export * from "./uapi.js";
 export { errnoName } from "./errno.js";
 export { createKernel, createKernelSync, Kernel, type KernelOptions } from "./kernel/kernel.js";
+export type { SpawnOptions } from "./guest/process.js";
 export { Sys, type EpollEvent, type EpollEventIn, type PollFd, type Timespec, type Itimerspec, type SockAddr, type MsgHdr } from "./sys.js";
 export { CoreAbortError, type CoreKind } from "./core/loader.js";
 export { ThreadSys } from "./thread-sys.js";

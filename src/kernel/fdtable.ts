@@ -98,6 +98,13 @@ export class FdTable {
     if (--file.refs === 0) this.onLastRef(file);
   }
 
+  /** Puts `file` at `fd` (below the limit), closing what it held: do_dup2 for a file from outside the table. */
+  installOver(fd: number, file: OpenFile): void {
+    const prev = this.slots[fd];
+    this.installAt(fd, file, false);
+    if (prev) this.put(prev);
+  }
+
   /** dup2/dup3 core (do_dup2): replace newfd atomically, closing what it held. */
   replace(oldfd: number, newfd: number, cloexec: boolean): number {
     const f = this.slots[oldfd];

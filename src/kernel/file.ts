@@ -101,7 +101,7 @@ export class NullFile extends OpenFile {
   override get canPoll(): boolean {
     return false;
   }
-  override read(): number {
+  override read(_buf: Uint8Array, _count: number): number {
     return 0;
   }
   override write(_buf: Uint8Array, count: number): number {

@@ -1,5 +1,6 @@
 // Kernel: the public front — a Process with its syscall layers (sys, threads), the factories
 // of the idiomatic API and inspect(). createKernel() and createKernelSync() make one.
+import { spawnProcess, type SpawnOptions } from "../guest/process.js";
 import { instantiateCore, instantiateCoreSync, type CoreExports, type CoreImports, CoreAbortError } from "../core/loader.js";
 import { Process, checkOptions, defaultCoreKind, type KernelOptions } from "./process.js";
 import type { Thread } from "./sched.js";
@@ -49,6 +50,14 @@ export class Kernel extends Process implements KernelApi {
     // pthread_create: the new thread starts with its creator's signal mask.
     t.sigmask = (this.sched.current ?? this.main).sigmask;
     return t;
+  }
+
+  /**
+   * Runs a C program compiled by `epoll-wasm cc` on this kernel (docs/GUEST.md): its threads
+   * are this kernel's threads, its fds this kernel's fd table. Resolves with its exit status.
+   */
+  spawnProcess(module: WebAssembly.Module | BufferSource, options?: SpawnOptions): Promise<number> {
+    return spawnProcess(this, module, options);
   }
 
   /** kernel.run(): run every thread to completion; rejects with code EDEADLK if stuck. Once the process has ended it resolves at once. */

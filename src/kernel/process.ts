@@ -175,6 +175,14 @@ export class Process {
     for (let i = 0; i < 3; i++) this.fdt.install(this.track(nul), false);
   }
 
+  /**
+   * Puts `files` at fds 0, 1, 2 in place of what is there (kernel.spawnProcess: the guest's
+   * stdio), as dup2 would: each old file is closed once its slot holds the new one.
+   */
+  installStdio(files: readonly OpenFile[]): void {
+    files.forEach((f, fd) => this.fdt.installOver(fd, this.track(f)));
+  }
+
   /** CLOCK_MONOTONIC now, in nanoseconds. */
   now(): bigint {
     return this.clock.now();

@@ -1,0 +1,42 @@
+/* epoll-wasm guest runtime: file descriptors (read, write, close, pipes, dup, fcntl, ioctl).
+ * These replace wasi-libc's members of the same names, so every fd is the kernel's. */
+#include <fcntl.h>
+#include <stdarg.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include "ew.h"
+
+EW_IMPORT(read) int ew_read(int fd, void *buf, size_t n);
+EW_IMPORT(write) int ew_write(int fd, const void *buf, size_t n);
+EW_IMPORT(close) int ew_close(int fd);
+EW_IMPORT(pipe2) int ew_pipe2(int *fds, int flags);
+EW_IMPORT(dup) int ew_dup(int fd);
+EW_IMPORT(dup2) int ew_dup2(int oldfd, int newfd);
+EW_IMPORT(dup3) int ew_dup3(int oldfd, int newfd, int flags);
+EW_IMPORT(fcntl) int ew_fcntl(int fd, int cmd, int arg);
+EW_IMPORT(ioctl) int ew_ioctl(int fd, int request, void *arg);
+
+ssize_t read(int fd, void *buf, size_t n) { return ew_ret(ew_read(fd, buf, n)); }
+ssize_t write(int fd, const void *buf, size_t n) { return ew_ret(ew_write(fd, buf, n)); }
+int close(int fd) { return (int)ew_ret(ew_close(fd)); }
+int pipe(int fds[2]) { return (int)ew_ret(ew_pipe2(fds, 0)); }
+int pipe2(int fds[2], int flags) { return (int)ew_ret(ew_pipe2(fds, flags)); }
+int dup(int fd) { return (int)ew_ret(ew_dup(fd)); }
+int dup2(int oldfd, int newfd) { return (int)ew_ret(ew_dup2(oldfd, newfd)); }
+int dup3(int oldfd, int newfd, int flags) { return (int)ew_ret(ew_dup3(oldfd, newfd, flags)); }
+
+int fcntl(int fd, int cmd, ...) {
+  va_list ap;
+  va_start(ap, cmd);
+  int arg = va_arg(ap, int); /* every command the kernel knows takes an int (or nothing) */
+  va_end(ap);
+  return (int)ew_ret(ew_fcntl(fd, cmd, arg));
+}
+
+int ioctl(int fd, int request, ...) {
+  va_list ap;
+  va_start(ap, request);
+  void *arg = va_arg(ap, void *);
+  va_end(ap);
+  return (int)ew_ret(ew_ioctl(fd, request, arg));
+}
