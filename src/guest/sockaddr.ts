@@ -46,20 +46,19 @@ export function v6Bytes(s: string): Uint8Array | null {
  */
 export function readSockAddr(m: GuestMemory, ptr: number, len: number): SockAddr | number {
   len >>>= 0;
-  if (len > 128) return -EINVAL;
+  // move_addr_to_kernel: only the length is checked here; each family checks the rest.
+  if (len > 128 || len < 2) return -EINVAL;
   if (!m.ok(ptr, len)) return -EFAULT;
-  if (len < 2) return -EINVAL;
   const family = m.u16(ptr);
   if (family === AF_UNIX) return { family, path: utf8in.decode(m.copy(ptr + 2, len - 2)) };
-  if (family === AF_INET || (family === AF_UNSPEC && len >= 16 && len < 28)) {
-    if (len < 16) return -EINVAL;
+  const port = (m.u8[ptr + 2] << 8) | m.u8[ptr + 3];
+  // Too short for its family: no port, which the kernel refuses (EINVAL) where Linux does.
+  if (family === AF_INET || family === AF_UNSPEC) {
+    if (len < 16) return family === AF_UNSPEC ? { family, path: "" } : { family };
     const b = m.copy(ptr + 4, 4);
-    return { family, port: (m.u8[ptr + 2] << 8) | m.u8[ptr + 3], addr: `${b[0]}.${b[1]}.${b[2]}.${b[3]}` };
+    return { family, port, addr: `${b[0]}.${b[1]}.${b[2]}.${b[3]}` };
   }
-  if (family === AF_INET6 || family === AF_UNSPEC) {
-    if (len < 24) return -EINVAL;
-    return { family, port: (m.u8[ptr + 2] << 8) | m.u8[ptr + 3], addr: v6Text(m.copy(ptr + 8, 16)) };
-  }
+  if (family === AF_INET6) return len < 24 ? { family } : { family, port, addr: v6Text(m.copy(ptr + 8, 16)) };
   return { family }; // another family: the kernel answers for it
 }
 
