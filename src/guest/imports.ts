@@ -9,7 +9,7 @@
 // buffer and is copied in once the call returns): the memory may grow while a call sleeps,
 // which replaces the ArrayBuffer a view would hold.
 import * as U from "../uapi.js";
-import type { Kernel } from "../kernel/kernel.js";
+import type { GuestKernel as Kernel } from "./kernel-view.js";
 import type { Sys } from "../sys.js";
 import type { ThreadSys } from "../thread-sys.js";
 import type { EpollEvent, Itimerspec, MsgHdr, PollFd, SockAddr, Timespec } from "../sys.js";

@@ -8,7 +8,7 @@
 // sets. The kernel's own main task (kernel.sys) stays, with every signal blocked, so
 // signals sent to the process are taken by the program's threads; getpid() is its id, and
 // the program's main thread has an id of its own (gettid() != getpid(), unlike Linux).
-import type { Kernel } from "../kernel/kernel.js";
+import type { GuestKernel as Kernel } from "./kernel-view.js";
 import type { Disposition } from "../kernel/signals.js";
 import { ALL_SIGNALS, UNBLOCKABLE } from "../kernel/signals.js";
 import { StdioFile } from "../files/stdio.js";

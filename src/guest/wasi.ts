@@ -4,7 +4,7 @@
 // WASI function answers ENOSYS. WASI numbers its errors its own way: the few the kernel's
 // calls return here are translated.
 import * as U from "../uapi.js";
-import type { Kernel } from "../kernel/kernel.js";
+import type { GuestKernel as Kernel } from "./kernel-view.js";
 import type { Coroutine, Coroutines } from "./coroutine.js";
 import type { GuestMemory } from "./memory.js";
 

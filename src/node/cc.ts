@@ -66,7 +66,13 @@ function run(cmd: string, args: string[], env?: NodeJS.ProcessEnv): void {
 /** binaryen's wasm-opt (a dependency), run by this Node. */
 export function wasmOpt(args: string[]): void {
   const req = createRequire(import.meta.url);
-  const bin = join(dirname(req.resolve("binaryen/package.json")), "bin", "wasm-opt");
+  let pkg: string;
+  try {
+    pkg = req.resolve("binaryen/package.json");
+  } catch {
+    throw new CcError("epoll-wasm cc: the Asyncify pass needs binaryen's wasm-opt: npm install --save-dev binaryen");
+  }
+  const bin = join(dirname(pkg), "bin", "wasm-opt");
   run(process.execPath, [bin, ...args]);
 }
 

@@ -15,6 +15,7 @@
  * Prints, per phase, the connections, messages and bytes echoed, then "ok". Event
  * counts are never printed: how edges coalesce depends on timing.
  */
+#define _GNU_SOURCE /* accept4 (and POSIX names under -std=c11) */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>

@@ -14,6 +14,7 @@
  * Prints per mode the total events harvested and waits, then "ok". With arg 4
  * "time", ns per round go to stderr (never stdout).
  */
+#define _GNU_SOURCE /* pipe2 (and POSIX names under -std=c11) */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

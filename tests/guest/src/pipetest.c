@@ -11,6 +11,7 @@
  * Prints N, M, the number of epoll_wait calls and events, where the token ended and
  * its value, then "ok". With arg 3 "time", ns per hop go to stderr (never stdout).
  */
+#define _GNU_SOURCE /* pipe2 (and POSIX names under -std=c11) */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

@@ -12,6 +12,7 @@
  * Prints the grand total consumed (always 2*N), that the eventfd is then empty
  * (EAGAIN), and "ok". Per-thread counts depend on scheduling and are never printed.
  */
+#define _GNU_SOURCE /* POSIX and Linux names under -std=c11 */
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>

@@ -14,6 +14,7 @@
  * (d) raise(SIGTERM) with the default action: the process dies by signal 15 (a shell
  *     shows exit status 143). "about to die" is flushed first.
  */
+#define _GNU_SOURCE /* pipe2 (and POSIX names under -std=c11) */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>

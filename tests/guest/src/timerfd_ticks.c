@@ -13,6 +13,7 @@
  *
  * Prints those facts; never a time value that depends on the machine.
  */
+#define _GNU_SOURCE /* POSIX and Linux names under -std=c11 */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
