@@ -71,9 +71,11 @@ extern "C" {
 
 typedef int sig_atomic_t;
 typedef void (*sighandler_t)(int);
+/* Function pointers are table indices in WebAssembly, and index 1 is a real function, so
+ * SIG_IGN cannot be 1 as on Linux: it is an index no table reaches. */
 #define SIG_ERR ((void (*)(int)) - 1)
 #define SIG_DFL ((void (*)(int))0)
-#define SIG_IGN ((void (*)(int))1)
+#define SIG_IGN ((void (*)(int)) - 2)
 
 union sigval {
   int sival_int;

@@ -178,13 +178,17 @@ int pthread_mutex_lock(pthread_mutex_t *m) {
     if (M_TYPE(m) == PTHREAD_MUTEX_RECURSIVE) return M_COUNT(m)++, 0;
     if (M_TYPE(m) == PTHREAD_MUTEX_ERRORCHECK) return EDEADLK;
   }
-  /* No switch happens between the test and the store: they are not imports. */
+  /* No switch happens between the test and the store: they are not imports. A thread that
+   * had to wait takes the lock as "locked with waiters" (2): others may still sleep on it,
+   * and its unlock must wake one. */
+  int waited = 0;
   while (M_STATE(m)) {
     M_STATE(m) = 2;
     int r = ew_futex_wait(&M_STATE(m), 2, NULL);
     if (r == -EDEADLK) return EDEADLK; /* in a signal handler, where no thread may sleep */
+    waited = 1;
   }
-  M_STATE(m) = 1;
+  M_STATE(m) = waited ? 2 : 1;
   M_OWNER(m) = me;
   M_COUNT(m) = 1;
   return 0;

@@ -34,7 +34,7 @@ export class Futexes {
       return c.signalPending() ? c.interrupted() : 0;
     } finally {
       entry.head?.remove(entry);
-      if (!head.active) this.#heads.delete(addr);
+      if (!head.active && this.#heads.get(addr) === head) this.#heads.delete(addr);
     }
   }
 

@@ -47,6 +47,8 @@ const NS = 1000000000n;
 /** sizeof(struct epoll_event) on wasm32: u32 events, 4 bytes padding, u64 data. */
 const EVENT_SIZE = 16;
 const EP_MAX_EVENTS = 178956970;
+/** SIG_IGN of the guest headers (guest/include/signal.h): -2 as an unsigned pointer; 0 is SIG_DFL. */
+const SIG_IGN = 0xfffffffe;
 
 export function makeImports(h: GuestHost): Record<string, (...a: number[]) => number> {
   const { kernel, mem: m } = h;
@@ -290,14 +292,14 @@ export function makeImports(h: GuestHost): Record<string, (...a: number[]) => nu
       let d: Disposition | null = null;
       if (act !== 0) {
         const handler = m.u32(act), flags = m.i32(act + 12), mask = m.u64(act + 4);
-        d = handler === 0 ? "default" : handler === 1 ? "ignore" : { handler: h.signalHandler(handler, flags), flags: flags >>> 0, mask };
+        d = handler === 0 ? "default" : handler === SIG_IGN ? "ignore" : { handler: h.signalHandler(handler, flags), flags: flags >>> 0, mask };
       }
       const prev: unknown[] = [];
       return then(sysOf(co).sigaction(sig, d, old === 0 ? null : prev), (r) => {
         if (r === 0 && old !== 0) {
           const p = prev[0] as Disposition;
           const g = typeof p === "object" ? h.handlerOf(p) : null;
-          m.setI32(old, p === "default" ? 0 : p === "ignore" ? 1 : (g?.handler ?? 0));
+          m.setI32(old, p === "default" ? 0 : p === "ignore" ? SIG_IGN : (g?.handler ?? 0));
           m.setU64(old + 4, typeof p === "object" ? (p.mask ?? 0n) : 0n);
           m.setI32(old + 12, typeof p === "object" ? (p.flags ?? 0) : 0);
           m.setI32(old + 16, 0);

@@ -150,6 +150,8 @@ async function run(kernel: Kernel, mod: WebAssembly.Module, o: SpawnOptions): Pr
   // The main thread: the linker's stack, the runtime's static Asyncify buffer.
   const main = new Coroutine(ex.__ew_main_thread(), ex.__stack_pointer.value as number, ex.__ew_main_abuf(), ex.__ew_abuf_size());
   byRecord.set(main.record, main);
+  // struct ew_thread's tid (offset 20): pthread_kill(pthread_self(), …) on the main thread.
+  const TID_OFFSET = 20;
   const mask = kernel.main.sigmask;
   // Signals sent to the process go to the program's threads, not to the kernel's main task.
   kernel.main.sigmask = ALL_SIGNALS & ~UNBLOCKABLE;
@@ -166,6 +168,7 @@ async function run(kernel: Kernel, mod: WebAssembly.Module, o: SpawnOptions): Pr
   }, "main");
   t.sigmask = mask;
   main.thread = t;
+  mem.setI32(main.record + TID_OFFSET, t.tid);
   try {
     await kernel.run();
   } finally {
