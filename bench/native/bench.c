@@ -37,7 +37,7 @@
 /* ------------------------------------------------------------------ */
 /* errors, clock, output                                               */
 
-static void die(const char *fmt, ...)
+static _Noreturn void die(const char *fmt, ...)
 {
 	va_list ap;
 	fputs("bench: ", stderr);
@@ -48,7 +48,7 @@ static void die(const char *fmt, ...)
 	exit(1);
 }
 
-static void die_errno(const char *what)
+static _Noreturn void die_errno(const char *what)
 {
 	die("%s: %s", what, strerror(errno));
 }

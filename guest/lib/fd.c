@@ -40,3 +40,9 @@ int ioctl(int fd, int request, ...) {
   va_end(ap);
   return (int)ew_ret(ew_ioctl(fd, request, arg));
 }
+
+/* Resource limits: RLIMIT_NOFILE is the kernel's fd limit (struct rlimit: two u64). */
+#include <sys/resource.h>
+EW_IMPORT(prlimit) int ew_prlimit(int resource, const struct rlimit *nv, struct rlimit *old);
+int getrlimit(int resource, struct rlimit *rlim) { return (int)ew_ret(ew_prlimit(resource, NULL, rlim)); }
+int setrlimit(int resource, const struct rlimit *rlim) { return (int)ew_ret(ew_prlimit(resource, rlim, NULL)); }

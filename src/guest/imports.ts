@@ -46,7 +46,9 @@ const then = (r: Result, f: (v: number) => number): Result => (typeof r === "num
 const NS = 1000000000n;
 /** sizeof(struct epoll_event) on wasm32: u32 events, 4 bytes padding, u64 data. */
 const EVENT_SIZE = 16;
-const EP_MAX_EVENTS = 178956970;
+const RLIM_INFINITY = 0xffffffffffffffffn;
+/** The most fds a kernel allows (createKernel's maxFds): RLIMIT_NOFILE's hard limit. */
+const NR_OPEN = 1n << 20n;
 /** SIG_IGN of the guest headers (guest/include/signal.h): -2 as an unsigned pointer; 0 is SIG_DFL. */
 const SIG_IGN = 0xfffffffe;
 
@@ -98,6 +100,22 @@ export function makeImports(h: GuestHost): Record<string, (...a: number[]) => nu
         m.setI32(argp, o[0] ?? 0);
         return r;
       });
+    },
+    prlimit: (co, resource, nv, old) => {
+      // MODEL: only RLIMIT_NOFILE (7) is the kernel's; the others read as unlimited and stay so.
+      if (resource < 0 || resource >= 16) return -U.EINVAL;
+      if ((nv !== 0 && !m.ok(nv, 16)) || (old !== 0 && !m.ok(old, 16))) return -U.EFAULT;
+      const nofile = resource === 7;
+      const cur = nofile ? BigInt(kernel.fdt.maxFds) : RLIM_INFINITY;
+      const max = nofile ? NR_OPEN : RLIM_INFINITY;
+      if (nv !== 0) {
+        const c = m.u64(nv), x = m.u64(nv + 8);
+        if (c > x) return -U.EINVAL;
+        if (x !== max) return x > max ? -U.EPERM : -U.EINVAL; // MODEL: the hard limit stays
+        if (nofile && kernel.fdt.setLimit(Number(c)) < 0) return -U.EINVAL;
+      }
+      if (old !== 0) m.setU64(old, cur), m.setU64(old + 8, max);
+      return 0;
     },
     close_range: (co, first, last, flags) => {
       if (flags !== 0 || first >>> 0 > last >>> 0) return -U.EINVAL;
@@ -386,9 +404,10 @@ export function makeImports(h: GuestHost): Record<string, (...a: number[]) => nu
   }
 
   function waitInto(co: Coroutine, epfd: number, evs: number, max: number, call: (s: AnySys, arr: EpollEvent[]) => Result): Result {
-    // ep_check_params order: maxevents first (EINVAL), then the buffer (EFAULT), then the fd.
-    if (max > 0 && max <= EP_MAX_EVENTS && !m.ok(evs, max * EVENT_SIZE)) return -U.EFAULT;
-    const arr: EpollEvent[] = [];
+    // A buffer outside memory is an unmapped user range: access_ok passes, and the call fails
+    // with EFAULT only when an event is to be copied (which then stays queued). The kernel
+    // does that for an array it cannot store into.
+    const arr: EpollEvent[] = m.ok(evs, max * EVENT_SIZE) ? [] : (Object.freeze([]) as unknown as EpollEvent[]);
     return then(call(sysOf(co), arr), (r) => {
       for (let i = 0; i < r; i++) {
         m.setI32(evs + i * EVENT_SIZE, arr[i].events | 0);

@@ -21,6 +21,8 @@ export const ASYNCIFY_IMPORTS = ["epoll_wasm.*", "wasi_snapshot_preview1.fd_writ
 const COMPILE = ["--target=wasm32-wasi", `-I${GUEST_INCLUDE}`];
 /** Flags of every guest link: the stack pointer exported for thread switches, a 1 MiB main stack. */
 const LINK = ["-mmutable-globals", "-Wl,--export=__stack_pointer", "-Wl,-z,stack-size=1048576"];
+/** Without -g: no DWARF (wasi-libc's own would triple the size); the function names stay for traces. */
+const NO_DEBUG = ["-Wl,--strip-debug"];
 /** The runtime's own flags (independent of the program's -W/-D options). */
 const RUNTIME = ["-O2", "-Wall", "-Werror"];
 
@@ -99,7 +101,8 @@ export function cc(args: string[]): void {
       objs.push(obj);
     }
     const linked = join(dir, "linked.wasm");
-    run(clang, [...COMPILE, ...LINK, ...rest, ...objs, "-o", linked], env);
+    const debug = rest.some((a) => /^-g/.test(a));
+    run(clang, [...COMPILE, ...LINK, ...(debug ? [] : NO_DEBUG), ...rest, ...objs, "-o", linked], env);
     wasmOpt([linked, "--asyncify", `--pass-arg=asyncify-imports@${ASYNCIFY_IMPORTS.join(",")}`, "-O2", "-o", output]);
   } finally {
     rmSync(dir, { recursive: true, force: true });

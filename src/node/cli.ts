@@ -36,6 +36,8 @@ async function runCommand(argv: string[]): Promise<number> {
     process.stderr.write(`epoll-wasm run: ${(e as Error).message}\n`);
     return 127;
   }
+  // A reader that went away (| head): end quietly, as a program killed by SIGPIPE would.
+  for (const s of [process.stdout, process.stderr]) s.on("error", (e: NodeJS.ErrnoException) => process.exit(e.code === "EPIPE" ? 141 : 74));
   const stdin = process.stdin.isTTY ? new Uint8Array(0) : readFileSync(0);
   const kernel = await createKernel({ seed, clock });
   try {
