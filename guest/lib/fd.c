@@ -46,3 +46,19 @@ int ioctl(int fd, int request, ...) {
 EW_IMPORT(prlimit) int ew_prlimit(int resource, const struct rlimit *nv, struct rlimit *old);
 int getrlimit(int resource, struct rlimit *rlim) { return (int)ew_ret(ew_prlimit(resource, NULL, rlim)); }
 int setrlimit(int resource, const struct rlimit *rlim) { return (int)ew_ret(ew_prlimit(resource, rlim, NULL)); }
+
+/* readlink of /proc/self/fd/N: what the fd is, as Linux names it ("pipe:[ino]",
+ * "anon_inode:[eventpoll]", …). There is no other file system here: any other path is ENOENT. */
+EW_IMPORT(fd_readlink) int ew_fd_readlink(int fd, char *buf, size_t len);
+/* Weak: wasi-libc defines readlink in one member with open(), opendir() and others; a program
+ * that links those gets wasi-libc's readlink (WASI paths) instead. */
+__attribute__((weak)) ssize_t readlink(const char *restrict path, char *restrict buf, size_t len) {
+  static const char prefix[] = "/proc/self/fd/";
+  const char *p = path;
+  for (const char *q = prefix; *q; q++, p++)
+    if (*p != *q) return ew_ret(-ENOENT);
+  int fd = 0, digits = 0;
+  for (; *p >= '0' && *p <= '9' && digits < 10; p++, digits++) fd = fd * 10 + (*p - '0');
+  if (!digits || *p) return ew_ret(-ENOENT);
+  return ew_ret(ew_fd_readlink(fd, buf, len));
+}

@@ -117,6 +117,17 @@ export function makeImports(h: GuestHost): Record<string, (...a: number[]) => nu
       if (old !== 0) m.setU64(old, cur), m.setU64(old + 8, max);
       return 0;
     },
+    fd_readlink: (co, fd, buf, len) => {
+      const f = kernel.fdt.get(fd);
+      if (!f) return -U.ENOENT;
+      const ino = f.inode.ino;
+      const anon = { epoll: "eventpoll", eventfd: "eventfd", timerfd: "timerfd", signalfd: "signalfd" } as Record<string, string>;
+      const text = anon[f.kind] ? `anon_inode:[${anon[f.kind]}]` : f.kind === "pipe" ? `pipe:[${ino}]` : f.kind === "socket" ? `socket:[${ino}]` : f.kind === "memfd" ? "/memfd:m (deleted)" : "/dev/null";
+      const bytes = new TextEncoder().encode(text).subarray(0, len >>> 0);
+      if (!m.ok(buf, bytes.length)) return -U.EFAULT;
+      m.set(buf, bytes);
+      return bytes.length;
+    },
     close_range: (co, first, last, flags) => {
       if (flags !== 0 || first >>> 0 > last >>> 0) return -U.EINVAL;
       for (const f of kernel.fds()) if (f.fd >= first >>> 0 && f.fd <= last >>> 0) kernel.sys.close(f.fd);
