@@ -7,7 +7,8 @@
 // latest.md, scaling.svg) are written only by a full run (no --json, --quick or --only) or
 // with --save; --no-save never writes.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createKernel } from "epoll-wasm";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import os from "node:os";
@@ -84,6 +85,24 @@ function linux(workload, params) {
   return r.stdout.trim().split("\n").map((l) => JSON.parse(l));
 }
 
+/**
+ * The same C helper (bench/native/bench.c) compiled to wasm32 by `epoll-wasm cc` (the
+ * committed fixture tests/guest/wasm/bench.wasm) and run as a guest program on the model:
+ * the cost of the guest path (Asyncify, the import layer) next to the JS-driven model. The
+ * kernel runs on the real clock, as the helper times itself with clock_gettime.
+ */
+let guestModule = null;
+async function guest(workload, params) {
+  guestModule ??= new WebAssembly.Module(readFileSync(join(root, "tests/guest/wasm/bench.wasm")));
+  const k = await createKernel({ clock: "real" });
+  let out = "", err = "";
+  const dec = new TextDecoder();
+  const argv = [workload, ...Object.entries(params).map(([k, v]) => `${k}=${v}`), `reps=${REPS}`];
+  const status = await k.spawnProcess(guestModule, { args: ["bench", ...argv], stdout: (b) => (out += dec.decode(b)), stderr: (b) => (err += dec.decode(b)) });
+  if (status !== 0) return [{ impl: "guest", params, unavailable: err.trim() || `exit ${status}` }];
+  return out.trim().split("\n").map((l) => ({ ...JSON.parse(l), impl: "guest" }));
+}
+
 // ---- progress ---------------------------------------------------------------------------
 
 let step = 0;
@@ -132,6 +151,9 @@ if (want("ring") || want("scaling")) {
       const pw = Math.max(200, Math.min(writes, Math.floor((quick ? 2e6 : 2e7) / n)));
       const pparams = { pipes: n, active, writes: pw };
       if (!(quick && n > 10000)) plan.push(["ring poll", () => results.push({ name: "ring", impl: "poll", params: pparams, ...best(() => W.ring(pparams, "poll"), "ns_per_event") })]);
+      if (n <= 10000) plan.push(["ring guest", async () => {
+        for (const r of await guest("ring", { pipes: n, active, writes, mode: "epoll" })) results.push({ ...r, name: "ring", params });
+      }]);
       plan.push(["ring linux", () => {
         if (n > LINUX_MAX_PIPES + 5) {
           results.push({ name: "ring", impl: "linux", params, unavailable: "20000 open files: at most 9995 pipes" });
@@ -151,6 +173,7 @@ if (want("pipetest")) {
   for (const tokens of [1, 16, 256]) {
     const params = { pipes: 256, tokens, passes: quick ? 20000 : 100000 };
     plan.push(["pipetest wasm", () => results.push({ name: "pipetest", impl: "wasm", params, ...best(() => W.pipetest(params), "ns_per_event") })]);
+    plan.push(["pipetest guest", async () => (await guest("pipetest", params)).forEach((r) => results.push({ ...r, params }))]);
     plan.push(["pipetest linux", () => linux("pipetest", params).forEach((r) => results.push(r))]);
   }
 }
@@ -255,16 +278,17 @@ function table() {
   // explore: what the run found, after its params (exhaustive: distinct schedules, covered or not).
   const found = (r) => (!r || r.name !== "explore" ? "" : ` (${fmt(r.schedules_per_s)} schedules/s${r.schedules === undefined ? "" : `; ${r.runs} runs, ${r.schedules} schedules, ${r.complete ? "complete" : "not complete"}`})`);
   const lines = [
-    `| workload | params | unit | wasm | poll (model) | linux | linux poll | wasm / linux |`,
-    `| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |`,
+    `| workload | params | unit | wasm | poll (model) | guest (C) | linux | linux poll | wasm / linux | guest / linux |`,
+    `| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
   ];
   for (const { name, params, cells } of rows.values()) {
     const p = Object.entries(params).filter(([k]) => !["reps", "mode", "writes", "pipes_used", "watches_used", "fds_used", "op"].includes(k) || (k === "writes" && name !== "ring")).map(([k, v]) => `${k}=${v}`).join(" ") + (params.op ? ` ${params.op}` : "") + found(cells.wasm);
     const w = cells.wasm;
     const l = cells.linux;
     const val = (r) => (r ? (r.ns_per_event ?? r.ns_per_op ?? r.ns_per_request ?? r.bytes_per_watch) : undefined);
-    const ratio = w && l && !l.unavailable && val(l) ? (val(w) / val(l)).toFixed(2) + "×" : "";
-    lines.push(`| ${name} | ${p} | ${unit(name)} | ${w ? metric(w) : ""} | ${cells.poll ? metric(cells.poll) : ""} | ${l ? metric(l) : ""} | ${cells["linux poll"] ? metric(cells["linux poll"]) : ""} | ${ratio} |`);
+    const g = cells.guest;
+    const over = (x) => (x && !x.unavailable && l && !l.unavailable && val(l) ? (val(x) / val(l)).toFixed(2) + "×" : "");
+    lines.push(`| ${name} | ${p} | ${unit(name)} | ${w ? metric(w) : ""} | ${cells.poll ? metric(cells.poll) : ""} | ${g ? metric(g) : ""} | ${l ? metric(l) : ""} | ${cells["linux poll"] ? metric(cells["linux poll"]) : ""} | ${over(w)} | ${over(g)} |`);
   }
   return lines.join("\n");
 }

@@ -34,6 +34,11 @@ void everyCallCovered;
 /** The calls of ThreadSys (defined on its prototype from SLEEPING and PASS_THROUGH). */
 export interface ThreadSys extends ThreadCalls {}
 
+/** Every call of `kernel.sys`, returning its result at once when the call did not sleep, else a Promise of it (ThreadSys.direct). */
+export type DirectCalls = { [K in keyof Sys]: Sys[K] extends (...a: infer A) => infer R ? (...a: A) => R | Promise<R> : never };
+
+const PASSING = new Set<string>(PASS_THROUGH);
+
 /**
  * The `sys` of a thread (docs/API.md, Threads): every method of Sys, returning a Promise. Each call is
  * a scheduling point; calls that block in Linux (the epoll_wait family, poll, read and write on
@@ -86,6 +91,51 @@ export class ThreadSys {
     this.#k = k;
     this.#sys = sys;
     this.#c = new ThreadCaller(k, thread);
+  }
+
+  #direct: DirectCalls | null = null;
+
+  /**
+   * The calls for a runtime that calls from synchronous code (a guest program's imports): each
+   * returns its result at once when it could run to its end without pausing, else a Promise of
+   * it. The entry's scheduling point is skipped only when no other thread is runnable and no
+   * testing hooks are attached, where the scheduler would pick this thread again without
+   * drawing from its seed: the interleaving is the same as through the ThreadSys methods.
+   */
+  get direct(): DirectCalls {
+    if (this.#direct) return this.#direct;
+    const d: Record<string, (...a: unknown[]) => unknown> = {};
+    const self = this as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+    for (const name of [...PASS_THROUGH, ...Object.keys(SLEEPING)]) d[name] = (...a) => this.#callDirect(name, a) ?? self[name](...a);
+    return (this.#direct = d as DirectCalls);
+  }
+
+  /** The call run synchronously as far as it goes (see `direct`); undefined when it must take the ThreadSys path. */
+  #callDirect(name: string, args: unknown[]): unknown {
+    const k = this.#k;
+    if (k.hooks !== null || !k.sched.aloneReady(this.thread)) return undefined;
+    k.guard();
+    let r: unknown;
+    if (PASSING.has(name)) r = (this.#sys[name as keyof Sys] as (...a: unknown[]) => unknown)(...args);
+    else {
+      const body = (SLEEPING as unknown as Record<string, (c: Caller, ...a: unknown[]) => number | Body>)[name](this.#c, ...args);
+      if (typeof body !== "number") {
+        // Up to its first pause now; a body that never pauses (epoll_wait with events ready) ends here.
+        const v = this.#c.start(body);
+        if (typeof v !== "number") return v.then((x) => (k.rethrow(), x));
+        k.rethrow();
+        return v;
+      }
+      r = body;
+    }
+    try {
+      this.#c.returnToUser();
+    } catch (e) {
+      if (e instanceof ProcessExited) return k.sched.abandon(this.thread);
+      throw e;
+    }
+    k.rethrow();
+    return r;
   }
 
   /** The entry of every call: a scheduling point. */

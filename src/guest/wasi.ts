@@ -25,7 +25,7 @@ export function makeWasi(kernel: Kernel, m: GuestMemory, co: Coroutines, o: Wasi
   const args = o.args.map((a) => enc.encode(a + "\0"));
   const env = o.env.map((a) => enc.encode(a + "\0"));
   let rnd = (o.seed ^ 0x9e3779b9) >>> 0 || 1;
-  const sysOf = (c: Coroutine) => (c.inHandler > 0 || c.sys === null ? kernel.sys : c.sys);
+  const sysOf = (c: Coroutine) => (c.inHandler > 0 || c.sys === null ? kernel.sys : c.sys.direct);
   const then = (r: number | Promise<number>, f: (v: number) => number) => (typeof r === "number" ? f(r) : r.then(f));
 
   const strings = (list: Uint8Array[]) => ({

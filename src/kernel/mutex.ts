@@ -16,6 +16,13 @@ export class Mutex {
     this.owner = t;
   }
 
+  /** Takes the lock at once if it is free (or `t` holds it): what lock() does without sleeping. */
+  tryLock(t: Thread): boolean {
+    if (this.owner !== null && this.owner !== t) return false;
+    this.owner = t;
+    return true;
+  }
+
   unlock(sched: Scheduler, t: Thread): void {
     if (this.owner !== t) throw new Error(`${this.name} unlocked by ${t.name}, which does not hold it`);
     this.owner = null;

@@ -422,6 +422,16 @@ export class Scheduler {
     });
   }
 
+  /**
+   * Whether a scheduling point of the running thread `t` would pick `t` again without a draw
+   * from the seed: no other thread is runnable, no step hook, the process has not ended.
+   */
+  aloneReady(t: Thread): boolean {
+    if (this.current !== t || this.stepHook !== null || this.exiting) return false;
+    for (const x of this.threads) if (x !== t && (x.state === "ready" || x.state === "new")) return false;
+    return true;
+  }
+
   /** A scheduling point: the thread stays runnable; another may run first. */
   yield(t: Thread): Promise<void> {
     this.check(t);

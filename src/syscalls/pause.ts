@@ -185,9 +185,9 @@ export class ThreadCaller implements Caller {
    * Runs a call to its end, suspending the thread at each pause, then returns to user space
    * (signals). If the process ends meanwhile, the thread stops here for good.
    */
-  async run(r: number | Body): Promise<number> {
+  async run(r: number | Body, first?: IteratorResult<Pause, number>): Promise<number> {
     try {
-      const result = typeof r === "number" ? r : await this.#drive(r);
+      const result = typeof r === "number" ? r : await this.#drive(r, first);
       this.returnToUser();
       return result;
     } catch (e) {
@@ -196,14 +196,50 @@ export class ThreadCaller implements Caller {
     }
   }
 
-  /** The body's pauses answered one by one; its result. */
-  async #drive(r: Body): Promise<number> {
+  /**
+   * Runs a body synchronously up to its first pause: its result (after the return to user
+   * space) when it never pauses, else a Promise of it as run() gives. For callers in
+   * synchronous code (ThreadSys.direct); the thread must be the running one.
+   */
+  start(r: Body): number | Promise<number> {
     this.#expired = false;
     this.#faulted = false;
+    let step: IteratorResult<Pause, number>;
+    try {
+      step = r.next();
+      // Pauses answered at once: a scheduling point when no other thread could run (the
+      // scheduler would pick this one again), a free lock.
+      while (!step.done && this.p.hooks === null) {
+        const pz = step.value;
+        if (pz.kind === "preempt" ? this.p.sched.aloneReady(this.thread) : pz.kind === "lock" && pz.mtx.tryLock(this.thread)) step = r.next(undefined);
+        else break;
+      }
+    } catch (e) {
+      this.#end();
+      throw e;
+    }
+    if (!step.done) return this.run(r, step);
+    this.#end();
+    try {
+      this.returnToUser();
+    } catch (e) {
+      if (e instanceof ProcessExited) return this.p.sched.abandon(this.thread);
+      throw e;
+    }
+    return step.value;
+  }
+
+  /** The body's pauses answered one by one (from `first`, when start() took the first step); its result. */
+  async #drive(r: Body, first?: IteratorResult<Pause, number>): Promise<number> {
+    if (!first) {
+      this.#expired = false;
+      this.#faulted = false;
+    }
     let input: { ok: true; v: Woke | undefined } | { ok: false; e: unknown } = { ok: true, v: undefined };
     try {
       for (;;) {
-        const step: IteratorResult<Pause, number> = input.ok ? r.next(input.v) : r.throw(input.e);
+        const step: IteratorResult<Pause, number> = first ?? (input.ok ? r.next(input.v) : r.throw(input.e));
+        first = undefined;
         if (step.done) return step.value;
         try {
           input = { ok: true, v: await this.#answer(step.value) };
