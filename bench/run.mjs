@@ -99,8 +99,10 @@ async function guest(workload, params) {
   const dec = new TextDecoder();
   const argv = [workload, ...Object.entries(params).map(([k, v]) => `${k}=${v}`), `reps=${REPS}`];
   const status = await k.spawnProcess(guestModule, { args: ["bench", ...argv], stdout: (b) => (out += dec.decode(b)), stderr: (b) => (err += dec.decode(b)) });
-  if (status !== 0) return [{ impl: "guest", params, unavailable: err.trim() || `exit ${status}` }];
-  return out.trim().split("\n").map((l) => ({ ...JSON.parse(l), impl: "guest" }));
+  // Rows of this project ("wasm", as the contract names it), marked params.runtime "guest".
+  const p = { ...params, runtime: "guest" };
+  if (status !== 0) return [{ impl: "wasm", params: p, unavailable: err.trim() || `exit ${status}` }];
+  return out.trim().split("\n").map((l) => ({ ...JSON.parse(l), impl: "wasm", params: p }));
 }
 
 // ---- progress ---------------------------------------------------------------------------
@@ -152,7 +154,7 @@ if (want("ring") || want("scaling")) {
       const pparams = { pipes: n, active, writes: pw };
       if (!(quick && n > 10000)) plan.push(["ring poll", () => results.push({ name: "ring", impl: "poll", params: pparams, ...best(() => W.ring(pparams, "poll"), "ns_per_event") })]);
       if (n <= 10000) plan.push(["ring guest", async () => {
-        for (const r of await guest("ring", { pipes: n, active, writes, mode: "epoll" })) results.push({ ...r, name: "ring", params });
+        for (const r of await guest("ring", { pipes: n, active, writes, mode: "epoll" })) results.push({ ...r, name: "ring", params: { ...params, runtime: "guest" } });
       }]);
       plan.push(["ring linux", () => {
         if (n > LINUX_MAX_PIPES + 5) {
@@ -173,7 +175,7 @@ if (want("pipetest")) {
   for (const tokens of [1, 16, 256]) {
     const params = { pipes: 256, tokens, passes: quick ? 20000 : 100000 };
     plan.push(["pipetest wasm", () => results.push({ name: "pipetest", impl: "wasm", params, ...best(() => W.pipetest(params), "ns_per_event") })]);
-    plan.push(["pipetest guest", async () => (await guest("pipetest", params)).forEach((r) => results.push({ ...r, params }))]);
+    plan.push(["pipetest guest", async () => (await guest("pipetest", params)).forEach((r) => results.push({ ...r, params: { ...params, runtime: "guest" } }))]);
     plan.push(["pipetest linux", () => linux("pipetest", params).forEach((r) => results.push(r))]);
   }
 }
@@ -264,14 +266,14 @@ const fmt = (v) => (v === undefined ? "" : v >= 100 ? v.toFixed(0) : v.toFixed(1
 const metric = (r) => (r.unavailable ? `unavailable (${r.unavailable})` : fmt(r.ns_per_event ?? r.ns_per_op ?? r.ns_per_request ?? r.bytes_per_watch));
 // Rows group the implementations of one workload and size; poll runs fewer writes (its cost
 // per event grows with N), so `writes` is not part of the key for ring.
-const key = (r) => `${r.name}|${JSON.stringify({ ...r.params, pipes_used: undefined, watches_used: undefined, fds_used: undefined, reps: undefined, mode: undefined, op: undefined, writes: r.name === "ring" ? undefined : r.params.writes, requests: undefined })}|${r.params.op ?? ""}`;
+const key = (r) => `${r.name}|${JSON.stringify({ ...r.params, runtime: undefined, pipes_used: undefined, watches_used: undefined, fds_used: undefined, reps: undefined, mode: undefined, op: undefined, writes: r.name === "ring" ? undefined : r.params.writes, requests: undefined })}|${r.params.op ?? ""}`;
 function table() {
   const rows = new Map();
   for (const r of results) {
     const name = r.name === "ring_poll" ? "ring" : r.name === "http_poll" ? "http" : r.name;
     const k = key({ ...r, name });
     if (!rows.has(k)) rows.set(k, { name, params: r.params, cells: {} });
-    const impl = r.name === "ring_poll" || r.name === "http_poll" ? "linux poll" : r.impl;
+    const impl = r.name === "ring_poll" || r.name === "http_poll" ? "linux poll" : r.params.runtime === "guest" ? "guest" : r.impl;
     rows.get(k).cells[impl] = r;
   }
   const unit = (n) => (n === "footprint" ? "bytes/watch" : n === "ctl" ? "ns/op" : n === "http" ? "ns/request" : n === "explore" ? "ns/schedule" : "ns/event");
@@ -282,7 +284,7 @@ function table() {
     `| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
   ];
   for (const { name, params, cells } of rows.values()) {
-    const p = Object.entries(params).filter(([k]) => !["reps", "mode", "writes", "pipes_used", "watches_used", "fds_used", "op"].includes(k) || (k === "writes" && name !== "ring")).map(([k, v]) => `${k}=${v}`).join(" ") + (params.op ? ` ${params.op}` : "") + found(cells.wasm);
+    const p = Object.entries(params).filter(([k]) => !["reps", "mode", "writes", "pipes_used", "watches_used", "fds_used", "op", "runtime"].includes(k) || (k === "writes" && name !== "ring")).map(([k, v]) => `${k}=${v}`).join(" ") + (params.op ? ` ${params.op}` : "") + found(cells.wasm);
     const w = cells.wasm;
     const l = cells.linux;
     const val = (r) => (r ? (r.ns_per_event ?? r.ns_per_op ?? r.ns_per_request ?? r.bytes_per_watch) : undefined);

@@ -34,10 +34,24 @@ void everyCallCovered;
 /** The calls of ThreadSys (defined on its prototype from SLEEPING and PASS_THROUGH). */
 export interface ThreadSys extends ThreadCalls {}
 
-/** Every call of `kernel.sys`, returning its result at once when the call did not sleep, else a Promise of it (ThreadSys.direct). */
+/** Every call of `kernel.sys`, returning its result at once when the call did not sleep, else a Promise of it (directCalls). */
 export type DirectCalls = { [K in keyof Sys]: Sys[K] extends (...a: infer A) => infer R ? (...a: A) => R | Promise<R> : never };
 
 const PASSING = new Set<string>(PASS_THROUGH);
+
+let directOf: (ts: ThreadSys) => DirectCalls;
+
+/**
+ * The calls of a thread for a runtime that calls from synchronous code (a guest program's
+ * imports): each returns its result at once when it could run to its end without pausing,
+ * else a Promise of it. The entry's scheduling point is skipped only when no other thread is
+ * runnable and no testing hooks are attached, where the scheduler would pick this thread
+ * again without drawing from its seed: the interleaving is the same as through the ThreadSys
+ * methods. Not a member of ThreadSys, whose members are the syscalls.
+ */
+export function directCalls(ts: ThreadSys): DirectCalls {
+  return directOf(ts);
+}
 
 /**
  * The `sys` of a thread (docs/API.md, Threads): every method of Sys, returning a Promise. Each call is
@@ -95,22 +109,19 @@ export class ThreadSys {
 
   #direct: DirectCalls | null = null;
 
-  /**
-   * The calls for a runtime that calls from synchronous code (a guest program's imports): each
-   * returns its result at once when it could run to its end without pausing, else a Promise of
-   * it. The entry's scheduling point is skipped only when no other thread is runnable and no
-   * testing hooks are attached, where the scheduler would pick this thread again without
-   * drawing from its seed: the interleaving is the same as through the ThreadSys methods.
-   */
-  get direct(): DirectCalls {
-    if (this.#direct) return this.#direct;
+  static {
+    directOf = (ts) => (ts.#direct ??= ts.#makeDirect());
+  }
+
+  /** The calls of directCalls(this). */
+  #makeDirect(): DirectCalls {
     const d: Record<string, (...a: unknown[]) => unknown> = {};
     const self = this as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
     for (const name of [...PASS_THROUGH, ...Object.keys(SLEEPING)]) d[name] = (...a) => this.#callDirect(name, a) ?? self[name](...a);
-    return (this.#direct = d as DirectCalls);
+    return d as DirectCalls;
   }
 
-  /** The call run synchronously as far as it goes (see `direct`); undefined when it must take the ThreadSys path. */
+  /** The call run synchronously as far as it goes (see directCalls); undefined when it must take the ThreadSys path. */
   #callDirect(name: string, args: unknown[]): unknown {
     const k = this.#k;
     if (k.hooks !== null || !k.sched.aloneReady(this.thread)) return undefined;

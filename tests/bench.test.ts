@@ -18,11 +18,18 @@ test("npm run bench -- --json --quick prints { results: [...] } with the contrac
   });
   const doc = JSON.parse(out);
   expect(Array.isArray(doc.results)).toBe(true);
-  const wasm = doc.results.filter((r: { impl: string }) => r.impl === "wasm");
+  const wasm = doc.results.filter((r: { impl: string; params: { runtime?: string } }) => r.impl === "wasm" && r.params.runtime === undefined);
   expect(wasm.map((r: { name: string; params: { tokens: number } }) => [r.name, r.params.tokens])).toEqual([
     ["pipetest", 1],
     ["pipetest", 16],
     ["pipetest", 256],
+  ]);
+  // The same workload as a C guest program (bench/native/bench.c compiled to wasm32) on the model.
+  const guest = doc.results.filter((r: { impl: string; params: { runtime?: string } }) => r.params.runtime === "guest");
+  expect(guest.map((r: { name: string; impl: string; params: { tokens: number; passes: number } }) => [r.name, r.impl, r.params.tokens, r.params.passes])).toEqual([
+    ["pipetest", "wasm", 1, 20000],
+    ["pipetest", "wasm", 16, 20000],
+    ["pipetest", "wasm", 256, 20000],
   ]);
   for (const r of doc.results) {
     expect(typeof r.name).toBe("string");

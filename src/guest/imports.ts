@@ -11,7 +11,7 @@
 import * as U from "../uapi.js";
 import type { GuestKernel as Kernel } from "./kernel-view.js";
 import type { Sys } from "../sys.js";
-import type { DirectCalls } from "../thread-sys.js";
+import { directCalls, type DirectCalls } from "../thread-sys.js";
 import type { EpollEvent, Itimerspec, MsgHdr, PollFd, SockAddr, Timespec } from "../sys.js";
 import type { Disposition } from "../kernel/signals.js";
 import { ThreadCaller } from "../syscalls/pause.js";
@@ -56,7 +56,7 @@ export function makeImports(h: GuestHost): Record<string, (...a: number[]) => nu
   const { kernel, mem: m } = h;
   const futexes = new Futexes();
   /** The syscall layer of the calling thread: its ThreadSys, or kernel.sys inside a handler. */
-  const sysOf = (co: Coroutine): AnySys => (co.inHandler > 0 || co.sys === null ? kernel.sys : co.sys.direct);
+  const sysOf = (co: Coroutine): AnySys => (co.inHandler > 0 || co.sys === null ? kernel.sys : directCalls(co.sys));
   const timespec = (p: number): Timespec => ({ tv_sec: Number(m.i64(p)), tv_nsec: m.i32(p + 8) });
   const storeTimespec = (p: number, t: Timespec): void => {
     m.setI64(p, BigInt(t.tv_sec));

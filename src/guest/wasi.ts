@@ -6,6 +6,7 @@
 import * as U from "../uapi.js";
 import type { GuestKernel as Kernel } from "./kernel-view.js";
 import type { Coroutine, Coroutines } from "./coroutine.js";
+import { directCalls } from "../thread-sys.js";
 import type { GuestMemory } from "./memory.js";
 
 /** WASI errno values (wasi_snapshot_preview1). */
@@ -25,7 +26,7 @@ export function makeWasi(kernel: Kernel, m: GuestMemory, co: Coroutines, o: Wasi
   const args = o.args.map((a) => enc.encode(a + "\0"));
   const env = o.env.map((a) => enc.encode(a + "\0"));
   let rnd = (o.seed ^ 0x9e3779b9) >>> 0 || 1;
-  const sysOf = (c: Coroutine) => (c.inHandler > 0 || c.sys === null ? kernel.sys : c.sys.direct);
+  const sysOf = (c: Coroutine) => (c.inHandler > 0 || c.sys === null ? kernel.sys : directCalls(c.sys));
   const then = (r: number | Promise<number>, f: (v: number) => number) => (typeof r === "number" ? f(r) : r.then(f));
 
   const strings = (list: Uint8Array[]) => ({
