@@ -49,10 +49,20 @@ test("npm pack → install into an empty folder → the README example runs", ()
       "const report = await explore(async (k, ctx: ExploreContext) => { ctx.produce(1); k.spawn(async () => ctx.consume(1)); }, { strategy: \"pct\", runs: 3 });",
       "const first: Failure | undefined = report.failures[0];",
       "if (first) await replay(async () => {}, first.seed);",
-      "export { n };",
+      // A guest program from JS: the module's bytes, the options' types.
+      'import type { SpawnOptions } from "epoll-wasm";',
+      "const opts: SpawnOptions = { args: [\"prog\"], stdin: \"\", stdout: (b: Uint8Array) => void b };",
+      "const status: number = await kernel.spawnProcess(new Uint8Array(8), opts).catch(() => -1);",
+      "export { n, status };",
     ].join("\n"));
     const tsc = spawnSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", app], { cwd: app, encoding: "utf8" });
     expect([tsc.status, tsc.stdout + tsc.stderr]).toEqual([0, ""]);
+    // The `epoll-wasm` command of the installed package runs a C program built by `epoll-wasm cc`
+    // (the committed fixture of tests/guest/src/pipetest.c), with its argv and exit status.
+    const run = spawnSync("npx", ["--offline", "epoll-wasm", "run", join(root, "tests/guest/wasm/pipetest.wasm"), "5", "9"], { cwd: app, encoding: "utf8" });
+    expect([run.status, run.stdout, run.stderr]).toEqual([0, "pipes 5 hops 9\nepoll_wait calls 9 events 9\ntoken in pipe 0 value 9\nok\n", ""]);
+    const usage = spawnSync("npx", ["--offline", "epoll-wasm", "frobnicate"], { cwd: app, encoding: "utf8" });
+    expect([usage.status, usage.stderr.split("\n")[0]]).toEqual([2, "epoll-wasm: unknown command frobnicate"]);
     // The package documents itself: it cites nothing outside it, and its source maps carry
     // their sources (the TypeScript files are not shipped).
     const pkgDir = join(app, "node_modules", "epoll-wasm");
