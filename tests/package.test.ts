@@ -60,7 +60,7 @@ test("npm pack → install into an empty folder → the README example runs", ()
     // The `epoll-wasm` command of the installed package runs a C program built by `epoll-wasm cc`
     // (the committed fixture of tests/guest/src/pipetest.c), with its argv and exit status.
     const run = spawnSync("npx", ["--offline", "epoll-wasm", "run", join(root, "tests/guest/wasm/pipetest.wasm"), "5", "9"], { cwd: app, encoding: "utf8" });
-    expect([run.status, run.stdout, run.stderr]).toEqual([0, "pipes 5 hops 9\nepoll_wait calls 9 events 9\ntoken in pipe 0 value 9\nok\n", ""]);
+    expect([run.status, run.stdout, run.stderr]).toEqual([0, "pipes 5 hops 9\nepoll_wait calls 9 events 9\ntoken in pipe 4 value 9\nok\n", ""]);
     const usage = spawnSync("npx", ["--offline", "epoll-wasm", "frobnicate"], { cwd: app, encoding: "utf8" });
     expect([usage.status, usage.stderr.split("\n")[0]]).toEqual([2, "epoll-wasm: unknown command frobnicate"]);
     // The package documents itself: it cites nothing outside it, and its source maps carry
