@@ -1,6 +1,6 @@
 // The browser visualizer: a tiny static server (node:http only). Serves web/ at / and the
 // built package (dist/, from `npm run build`) at /dist/, on 127.0.0.1 and the port in PORT
-// (0 or unset: a free port). Its first line on stdout is the URL. Stops on SIGINT/SIGTERM.
+// (0 or unset: a free port); tests/guest/wasm at /guest-wasm/ (web/guest.html). Its first line on stdout is the URL. Stops on SIGINT/SIGTERM.
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { dirname, extname, join, normalize, resolve, sep } from "node:path";
@@ -9,6 +9,8 @@ import { fileURLToPath } from "node:url";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const mounts = [
   ["/dist/", join(root, "dist")],
+  // The guest programs' wasm fixtures (web/guest.html runs them).
+  ["/guest-wasm/", join(root, "tests", "guest", "wasm")],
   ["/", join(root, "web")],
 ];
 const types = {

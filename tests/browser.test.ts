@@ -576,3 +576,29 @@ test("epoll-wasm/testing runs in the page: explore finds the shared-LT race, rep
   }
   expect(pageErrors).toEqual([]);
 });
+
+test("web/guest.html runs a C program (the pipetest fixture) in the page and draws its epoll set as it runs", async () => {
+  const p = page!;
+  await p.goto(new URL("guest.html?program=pipetest&args=3%205&seed=1&delay=0", baseUrl).href);
+  await p.waitForSelector("body[data-ready=true]");
+  await p.click("#run");
+  await p.waitForSelector("body[data-status]", { timeout: 20_000 });
+  const shown = await p.evaluate(() => ({
+    status: document.body.dataset.status,
+    out: document.getElementById("out")!.textContent,
+    maxItems: document.body.dataset.maxItems,
+    steps: Number(document.getElementById("steps")!.textContent),
+  }));
+  // The same fixture in Node, on this project's core: the same output and status.
+  const { readFileSync } = await import("node:fs");
+  const k = newKernel();
+  let out = "";
+  const status = await k.spawnProcess(readFileSync(join(root, "tests/guest/wasm/pipetest.wasm")), {
+    args: ["pipetest", "3", "5"],
+    stdout: (b) => (out += new TextDecoder().decode(b)),
+  });
+  expect(shown).toEqual({ status: String(status), out, maxItems: "3", steps: expect.any(Number) });
+  expect(out).toBe("pipes 3 hops 5\nepoll_wait calls 5 events 5\ntoken in pipe 2 value 5\nok\n");
+  expect(shown.steps).toBeGreaterThan(0);
+  expect(pageErrors).toEqual([]);
+});
