@@ -11,8 +11,9 @@ const base = {
 };
 module.exports = {
   projects: [
-    // The campaign-shard test drives `npm run fuzz:diff` (always the release core): once is enough.
-    { ...base, displayName: "debug", setupFiles: ["<rootDir>/tests/setup/debug-core.cjs"], testPathIgnorePatterns: ["/node_modules/", "/tests/diff/shard\\.test\\.ts$"] },
+    // The campaign-shard test drives `npm run fuzz:diff` (always the release core), and the guest
+    // fixtures' check runs clang: neither depends on the core, once is enough.
+    { ...base, displayName: "debug", setupFiles: ["<rootDir>/tests/setup/debug-core.cjs"], testPathIgnorePatterns: ["/node_modules/", "/tests/diff/shard\\.test\\.ts$", "/tests/guest/fixtures\\.test\\.ts$"] },
     { ...base, displayName: "release", setupFiles: ["<rootDir>/tests/setup/release-core.cjs"] },
   ],
 };
