@@ -18,8 +18,9 @@ import {
   list_splice, list_splice_init, lh,
 } from "./list";
 import {
-  RbRootCached, rb_link_node, rb_insert_color_cached, rb_erase_cached, rb_first, rb_next,
+  RbRootCached,
 } from "./rbtree";
+import { ep_index_init, ep_index_free, ep_index_find, ep_index_insert, ep_index_erase, ep_index_first, ep_index_next } from "./epindex";
 import {
   KmemCache, kmem_cache_create, kmem_cache_alloc, kmem_cache_free, handle_of, from_handle,
   alloc_bytes, free_top,
@@ -216,6 +217,10 @@ let inserting_into: usize = 0;
 export function ep_alloc(file: u32): usize {
   const ep = kmem_cache_alloc(ep_cache);
   if (ep == 0) return 0;
+  if (!ep_index_init(ep)) {
+    kmem_cache_free(ep_cache, ep);
+    return 0;
+  }
   INIT_LIST_HEAD(rdllist_of(ep));
   EP(ep).ovflist = EP_UNACTIVE_PTR;
   EP(ep).file = file;
@@ -386,7 +391,7 @@ export function ep_remove(ep: usize, epi: usize): void {
   if (EP_DEBUG) assert(EPI(epi).next == EP_UNACTIVE_PTR, "ep_remove: item chained on ovflist");
   ep_unregister_pollwait(epi);
   detach_epitem(epi);
-  rb_erase_cached(rbn_of(epi), rbr_of(ep));
+  ep_index_erase(ep, epi);
   if (ep_is_linked(epi)) list_del_init(rdllink_of(epi));
   ep_destroy_wakeup_source(epi);
   EP(ep).nitems--;
@@ -424,12 +429,10 @@ export function eventpoll_release_refs(ep: usize): void {
 /** ep_clear_and_put() + ep_free(): the epoll file's last reference is gone. */
 export function ep_free(ep: usize): void {
   // First unhook everything, so no callback can queue an item while we tear down.
-  let n = rb_first(rbr_of(ep));
-  while (n != 0) {
-    ep_unregister_pollwait(epi_of_rbn(n));
-    n = rb_next(n);
-  }
-  while ((n = rb_first(rbr_of(ep))) != 0) ep_remove(ep, epi_of_rbn(n));
+  for (let epi = ep_index_first(ep); epi != 0; epi = ep_index_next(ep, epi)) ep_unregister_pollwait(epi);
+  let epi: usize;
+  while ((epi = ep_index_first(ep)) != 0) ep_remove(ep, epi);
+  ep_index_free(ep);
   if (EP_DEBUG) assert(EP(ep).refs == 0, "ep_free: still watched by another set");
   if (EP(ep).ws != 0) kmem_cache_free(ws_cache, EP(ep).ws);
   kmem_cache_free(ep_cache, ep);
@@ -437,42 +440,9 @@ export function ep_free(ep: usize): void {
 
 // ---- lookup -------------------------------------------------------------------------
 
-/** ep_cmp_ffd(): order by file, then fd. */
-// @ts-ignore: decorator
-@inline function ep_cmp_ffd(f1: u32, fd1: i32, f2: u32, fd2: i32): i32 {
-  return f1 > f2 ? 1 : f1 < f2 ? -1 : fd1 - fd2;
-}
-
 /** ep_find(): the item for (file, fd), or 0. ep->mtx held. */
 export function ep_find(ep: usize, file: u32, fd: i32): usize {
-  let n = EP(ep).rbr_node;
-  while (n != 0) {
-    const epi = epi_of_rbn(n);
-    const k = ep_cmp_ffd(file, fd, EPI(epi).file, EPI(epi).fd);
-    if (k > 0) n = load<usize>(n, 4); // rb_right
-    else if (k < 0) n = load<usize>(n, 8); // rb_left
-    else return epi;
-  }
-  return 0;
-}
-
-function ep_rbtree_insert(ep: usize, epi: usize): void {
-  let link = ep + offsetof<EventPoll>("rbr_node");
-  let parent: usize = 0;
-  let leftmost = true;
-  while (load<usize>(link) != 0) {
-    parent = load<usize>(link);
-    const epic = epi_of_rbn(parent);
-    const k = ep_cmp_ffd(EPI(epi).file, EPI(epi).fd, EPI(epic).file, EPI(epic).fd);
-    if (k > 0) {
-      link = parent + 4;
-      leftmost = false;
-    } else {
-      link = parent + 8;
-    }
-  }
-  rb_link_node(rbn_of(epi), parent, link);
-  rb_insert_color_cached(rbn_of(epi), rbr_of(ep), leftmost);
+  return ep_index_find(ep, file, fd);
 }
 
 // ---- polling ------------------------------------------------------------------------
@@ -689,8 +659,8 @@ function ep_insert(ep: usize, events: u32, data_lo: u32, data_hi: u32, file: u32
     return -ENOMEM;
   }
   if (full_check && tep == 0) list_file(epi_ephead(epi));
-  ep_rbtree_insert(ep, epi);
   EP(ep).nitems++;
+  ep_index_insert(ep, epi);
 
   // Too many wakeup paths would lead to the files below: refuse (EINVAL, as Linux).
   if (full_check && !reverse_path_check()) {
@@ -754,9 +724,7 @@ function ep_loop_check_proc(ep: usize, depth: i32): i32 {
   if (EP(ep).gen == loop_check_gen) return EP(ep).loop_check_depth;
   EP(ep).gen = loop_check_gen;
   let result: i32 = 0;
-  let n = rb_first(rbr_of(ep));
-  while (n != 0) {
-    const epi = epi_of_rbn(n);
+  for (let epi = ep_index_first(ep); epi != 0; epi = ep_index_next(ep, epi)) {
     const tovisit = epi_tep(epi);
     if (tovisit != 0) {
       if (tovisit == inserting_into || depth > EP_MAX_NESTS) result = EP_MAX_NESTS + 1;
@@ -766,7 +734,6 @@ function ep_loop_check_proc(ep: usize, depth: i32): i32 {
       // A file a new path may reach: count its wakeup paths after the insert.
       list_file(epi_ephead(epi));
     }
-    n = rb_next(n);
   }
   EP(ep).loop_check_depth = result;
   return result;

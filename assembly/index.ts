@@ -11,9 +11,9 @@ import {
   __ep_eventpoll_poll, events_buffer, set_max_user_watches as _set_max_user_watches,
   epoll_watches, EP_MAX_EVENTS, ep_send_begin, ep_send_step, ep_send_end, events_log, ep_unsend,
 } from "./eventpoll";
-import { rb_first, rb_next } from "./rbtree";
-import { lh } from "./list";
-import { slab_allocs } from "./slab";
+import { ep_index_first, ep_index_next, set_index_hash, index_hash } from "./epindex";
+import { lh, INIT_LIST_HEAD, list_add_tail, list_del_init, list_empty } from "./list";
+import { slab_allocs, alloc_bytes } from "./slab";
 import { from_handle, handle_of, set_memory_limit as _set_memory_limit, memory_bytes as _memory_bytes, set_failslab as _set_failslab } from "./slab";
 import { check_invariants } from "./invariants";
 import {
@@ -223,19 +223,40 @@ export function cache_live(which: i32): i32 {
   return -EINVAL;
 }
 
-/** Items of a set in rb-tree order (fdinfo): the item after `epi_h` (0: the first), or 0. */
+/**
+ * Items of a set (fdinfo, kernel.inspect): the item after `epi_h` (0: the first), or 0 — in
+ * rb-tree order, or bucket order with the hash index (the host sorts those).
+ */
 export function ep_item_next(ep_h: i32, epi_h: i32): i32 {
   const ep = from_handle(ep_cache, ep_h);
   if (ep == 0) return -EBADF;
   let n: usize;
   if (epi_h == 0) {
-    n = rb_first(rbr_of(ep));
+    n = ep_index_first(ep);
   } else {
     const epi = from_handle(epi_cache, epi_h);
     if (epi == 0 || EPI(epi).ep != ep) return -EBADF;
-    n = rb_next(rbn_of(epi));
+    n = ep_index_next(ep, epi);
   }
-  return n == 0 ? 0 : handle_of(epi_of_rbn(n));
+  return n == 0 ? 0 : handle_of(n);
+}
+
+/**
+ * The index of the interest sets: 0 the rb-tree, 1 the 2002 hash table. Only before the
+ * first set exists (-EBUSY after), -EINVAL for another value.
+ */
+export function set_index(mode: i32): i32 {
+  if (mode != 0 && mode != 1) return -EINVAL;
+  if (ep_cache.top != 0) return -EBUSY;
+  set_index_hash(mode == 1);
+  return 0;
+}
+
+/** The bits of a set's hash index (0 with the rb-tree): how far its table has grown. */
+export function ep_hash_bits(ep_h: i32): i32 {
+  const ep = from_handle(ep_cache, ep_h);
+  if (ep == 0) return -EBADF;
+  return index_hash ? <i32>EP(ep).rbr_leftmost : 0;
 }
 
 /** ep_find() for introspection: the item handle for (file, fd), 0 if none. */
@@ -348,4 +369,39 @@ export function pwq_item(pwq_h: i32): i32 {
 export function debug_selftest_abort(): i32 {
   if (EP_DEBUG) assert(false, "selftest abort requested by the host");
   return -ENOSYS;
+}
+
+// ---- the in-memory floor (npm run bench: the "floor" row) ------------------------------
+
+let floor_nodes: usize = 0;
+let floor_cap: i32 = 0;
+
+/**
+ * The floor under the event path: `rounds` times, every one of `n` list nodes leaves one
+ * list and joins the tail of another (list_del_init + list_add_tail, as an item moves from
+ * a ready list to a transfer list), with no file, wait queue or host call. Returns the number
+ * of moves (the bench divides its time by it); -EINVAL past 2^30 moves, -ENOMEM if the nodes
+ * do not fit.
+ */
+export function floor_moves(n: i32, rounds: i32): i32 {
+  if (n < 1 || rounds < 1 || <i64>n * <i64>rounds > (<i64>1 << 30)) return -EINVAL;
+  if (n > floor_cap) {
+    const p = alloc_bytes(<usize>(n + 2) << 3);
+    if (p == 0) return -ENOMEM;
+    floor_nodes = p;
+    floor_cap = n;
+  }
+  const a = floor_nodes, b = floor_nodes + 8;
+  INIT_LIST_HEAD(a);
+  INIT_LIST_HEAD(b);
+  for (let i = 0; i < n; i++) list_add_tail(floor_nodes + (<usize>(i + 2) << 3), a);
+  for (let r = 0; r < rounds; r++) {
+    const from = (r & 1) == 0 ? a : b, to = (r & 1) == 0 ? b : a;
+    while (!list_empty(from)) {
+      const e = lh(from).next;
+      list_del_init(e);
+      list_add_tail(e, to);
+    }
+  }
+  return n * rounds;
 }

@@ -16,35 +16,44 @@
 //  12  the root is red
 //  13  an f_ep list (a file's EpitemsHead, or an EventPoll's refs) is broken: an item
 //      on the wrong list, a live head with no items, or items missing
+//  14  hash index: an item in a bucket other than (fd & mask)
+//  15  hash index: an item's back link (pprev) is not the link that holds it
+//  (1-3 and 12 are the rb-tree's; with the hash index, 2 and 3 do not apply.)
 
-import { rb_check_subtree, rb_is_black, rb_next } from "./rbtree";
+import { rb_check_subtree, rb_is_black } from "./rbtree";
 import { live_slot, SLAB_LIVE } from "./slab";
 import {
   ep_cache, epi_cache, pwq_cache, ephead_cache, EP, EPI, PWQ, EH, EpitemsHead, EventPoll, rdllist_of, epi_tep, epi_ephead,
-  rbr_of, epi_of_rbn, epi_of_rdllink, EP_UNACTIVE_PTR, epoll_watches,
+  rbr_of, epi_of_rdllink, EP_UNACTIVE_PTR, epoll_watches,
 } from "./eventpoll";
 import { lh } from "./list";
+import { index_hash, ep_hash_check, ep_index_first, ep_index_next } from "./epindex";
 
 function check_ep(ep: usize): i32 {
-  const root = EP(ep).rbr_node;
-  if (rb_check_subtree(root, 0) < 0) return 1;
-  if (!rb_is_black(root)) return 12;
-  // In-order walk from the cached leftmost.
-  let n = rbr_of(ep).rb_leftmost;
-  if (root == 0 && n != 0) return 3;
-  if (root != 0) {
-    let m = root;
-    while (load<usize>(m, 8) != 0) m = load<usize>(m, 8);
-    if (m != n) return 3;
+  if (index_hash) {
+    const h = ep_hash_check(ep);
+    if (h != 0) return h;
+  } else {
+    const root = EP(ep).rbr_node;
+    if (rb_check_subtree(root, 0) < 0) return 1;
+    if (!rb_is_black(root)) return 12;
+    // The cached leftmost is the minimum.
+    const n = rbr_of(ep).rb_leftmost;
+    if (root == 0 && n != 0) return 3;
+    if (root != 0) {
+      let m = root;
+      while (load<usize>(m, 8) != 0) m = load<usize>(m, 8);
+      if (m != n) return 3;
+    }
   }
   const scanning = EP(ep).scanning != 0;
   let chained: u32 = 0;
   let count: u32 = 0;
   let prev: usize = 0;
-  while (n != 0) {
-    const epi = epi_of_rbn(n);
+  // Every item, in the index's order (the tree's: strictly increasing keys).
+  for (let epi = ep_index_first(ep); epi != 0; epi = ep_index_next(ep, epi)) {
     if ((load<u32>(epi) & SLAB_LIVE) == 0 || EPI(epi).ep != ep) return 5;
-    if (prev != 0) {
+    if (!index_hash && prev != 0) {
       const pf = EPI(prev).file;
       const f = EPI(epi).file;
       if (pf > f || (pf == f && EPI(prev).fd >= EPI(epi).fd)) return 2;
@@ -59,8 +68,7 @@ function check_ep(ep: usize): i32 {
       pwq = PWQ(pwq).next;
     }
     prev = epi;
-    count++;
-    n = rb_next(n);
+    if (++count > EP(ep).nitems) return 4;
   }
   if (count != EP(ep).nitems) return 4;
   // Ready list: well linked, short enough, only our items.

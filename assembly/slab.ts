@@ -62,6 +62,32 @@ export function free_top(ptr: usize, size: usize): void {
   if (((ptr + size + 15) & ~15) == brk) brk = ptr;
 }
 
+// ---- power-of-two blocks ------------------------------------------------------------
+
+/**
+ * Free blocks of 2^k bytes: a table of 32 list heads, by k (a free block's first word links
+ * the next), allocated on first use. The hash index's bucket tables live here.
+ */
+let pow2_free: usize = 0;
+
+/** A zeroed block of 2^k bytes (k >= 2), reused from a freed one when there is one; 0 when memory runs out. */
+export function alloc_pow2(k: u32): usize {
+  if (pow2_free == 0 && (pow2_free = alloc_bytes(32 << 2)) == 0) return 0;
+  const head = pow2_free + (<usize>k << 2);
+  let p = load<usize>(head);
+  if (p != 0) store<usize>(head, load<usize>(p));
+  else p = alloc_bytes(<usize>1 << k);
+  if (p != 0) memory.fill(p, 0, <usize>1 << k);
+  return p;
+}
+
+/** Gives back a block of alloc_pow2(k). */
+export function free_pow2(p: usize, k: u32): void {
+  const head = pow2_free + (<usize>k << 2);
+  store<usize>(p, load<usize>(head));
+  store<usize>(head, p);
+}
+
 // ---- object caches ------------------------------------------------------------------
 
 @unmanaged

@@ -10,6 +10,7 @@ import type { OpenFile } from "./kernel/file.js";
 import { storeAll, writableArray } from "./usermem.js";
 import { dataOf, type EpollEvent } from "./core/transfer.js";
 import { EpollFile } from "./files/epoll.js";
+import { epItems } from "./kernel/inspect.js";
 import { createPipe } from "./files/pipe.js";
 import { EventFdFile } from "./files/eventfd.js";
 import { TimerFdFile } from "./files/timerfd.js";
@@ -491,7 +492,7 @@ export class Sys {
     let text = `pos:\t${f.pos}\nflags:\t0${flags.toString(8)}\nmnt_id:\t${ino.mntId}\nino:\t${ino.ino}\n`;
     if (f instanceof EpollFile) {
       const core = this.#k.core;
-      for (let epi = core.ep_item_next(f.ep, 0); epi > 0; epi = core.ep_item_next(f.ep, epi)) {
+      for (const epi of epItems(core, f.ep)) {
         const tfd = core.epitem_field(epi, EPI_FD);
         const events = core.epitem_field(epi, EPI_EVENTS) >>> 0;
         const data = dataOf(core.epitem_field(epi, EPI_DATA_LO), core.epitem_field(epi, EPI_DATA_HI));

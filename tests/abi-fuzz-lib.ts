@@ -501,6 +501,7 @@ const WEIGHT: Record<string, number> = {
   set_memory_limit: 0.3,
   set_max_user_watches: 0.3,
   set_failslab: 0.3,
+  floor_moves: 0.1,
   epoll_create: 0.5,
   epoll_ctl: 5,
   poll_callback: 2,
@@ -566,6 +567,11 @@ const ARGS: Record<string, (f: Fuzzer) => number[]> = {
   cache_live: (f) => [f.small()],
   invariants: () => [],
   ep_item_next: (f) => [f.handle("ep"), f.chance(0.4) ? 0 : f.handle("epi")],
+  ep_hash_bits: (f) => [f.handle("ep")],
+  // Always refused here (sets exist: -EBUSY; other modes: -EINVAL), and nothing changes.
+  set_index: (f) => [f.chance(0.8) ? f.int(2) : f.special()],
+  // The floor benchmark's list moves: its own nodes, never the sets' (bounded: -EINVAL past 2^30 moves).
+  floor_moves: (f) => [f.chance(0.8) ? 1 + f.int(64) : f.special(), f.chance(0.8) ? 1 + f.int(4) : f.special()],
   ep_find_item: (f) => [f.handle("ep"), f.file(), f.fd()],
   epitem_field: (f) => [f.handle("epi"), f.small()],
   wakeup_source_field: (f) => [f.handle("ep"), f.chance(0.4) ? 0 : f.handle("epi"), f.small()],

@@ -34,6 +34,9 @@ export interface CoreExports {
   cache_live(which: number): number;
   invariants(): number;
   ep_item_next(ep: number, epi: number): number;
+  set_index(mode: number): number;
+  floor_moves(n: number, rounds: number): number;
+  ep_hash_bits(ep: number): number;
   ep_find_item(ep: number, file: number, fd: number): number;
   epitem_field(epi: number, which: number): number;
   wakeup_source_field(ep: number, epi: number, which: number): number;

@@ -6,6 +6,24 @@ import { dataOf } from "../core/transfer.js";
 import type { Process } from "./process.js";
 import { EpollFile } from "../files/epoll.js";
 import type { OpenFile } from "./file.js";
+import type { CoreExports } from "../core/loader.js";
+
+/**
+ * A set's items (handles) in rb-tree order — by watched file, then fd — as Linux walks them
+ * (fdinfo). The core walks its index; with the hash index that is bucket order, so sort.
+ */
+export function epItems(core: CoreExports, ep: number): number[] {
+  const out: number[] = [];
+  for (let epi = core.ep_item_next(ep, 0); epi > 0; epi = core.ep_item_next(ep, epi)) out.push(epi);
+  if (core.ep_hash_bits(ep) > 0) {
+    const key = (epi: number): [number, number] => [core.epitem_field(epi, EPI_FILE) >>> 0, core.epitem_field(epi, EPI_FD)];
+    out.sort((a, b) => {
+      const [fa, da] = key(a), [fb, db] = key(b);
+      return fa - fb || da - db;
+    });
+  }
+  return out;
+}
 
 /** One watched item (struct epitem) of an EpollState. */
 export interface ItemState {
@@ -78,8 +96,7 @@ export function inspectEpoll(k: Process, epfd: number): EpollState | null {
       ready: file && !(file instanceof EpollFile) ? pollQuietly(file, events) : 0,
     };
   };
-  const items: ItemState[] = [];
-  for (let epi = core.ep_item_next(ep, 0); epi > 0; epi = core.ep_item_next(ep, epi)) items.push(itemOf(epi));
+  const items = epItems(core, ep).map(itemOf);
   const list = (which: number): number[] => {
     const out: number[] = [];
     for (let epi = core.ep_list_next(ep, which, 0); epi > 0 && out.length <= items.length; epi = core.ep_list_next(ep, which, epi)) {

@@ -33,6 +33,12 @@ export interface KernelOptions {
   maxMemoryBytes?: number;
   /** RLIMIT_NOFILE; default 1024. */
   maxFds?: number;
+  /**
+   * The interest sets' index: "rbtree" (default, Linux since 2.6) or "hash" (the 2002 patch's
+   * hash table of fds, grown by doubling). The same behaviour either way; the benchmarks
+   * compare them. The environment variable EPOLL_WASM_INDEX overrides the default.
+   */
+  index?: "rbtree" | "hash";
   /** Which core build to run: "release" (default) or "debug" (assertions, invariant walks).
    *  The environment variable EPOLL_WASM_CORE overrides the default. */
   core?: CoreKind;
@@ -49,6 +55,12 @@ export function defaultCoreKind(): CoreKind {
   return env === "debug" ? "debug" : "release";
 }
 
+/** The index when createKernel is not told: "rbtree", or EPOLL_WASM_INDEX ("hash" runs the test suites on the 2002 index). */
+export function defaultIndex(): "rbtree" | "hash" {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.EPOLL_WASM_INDEX;
+  return env === "hash" ? "hash" : "rbtree";
+}
+
 export function checkOptions(o: KernelOptions): void {
   const bad = (what: string) => {
     throw new TypeError(`createKernel: invalid option ${what}`);
@@ -61,6 +73,7 @@ export function checkOptions(o: KernelOptions): void {
   if (o.maxFds !== undefined && !(Number.isInteger(o.maxFds) && o.maxFds >= 3 && o.maxFds <= 1 << 20)) bad("maxFds");
   if (o.core !== undefined && o.core !== "debug" && o.core !== "release") bad("core");
   if (o.capBlockSuspend !== undefined && typeof o.capBlockSuspend !== "boolean") bad("capBlockSuspend");
+  if (o.index !== undefined && o.index !== "rbtree" && o.index !== "hash") bad("index");
 }
 
 /**
@@ -147,6 +160,7 @@ export class Process {
     this.net = new InetNet(this.timers, this.clock);
     this.fdt = new FdTable(options.maxFds ?? 1024, (f) => this.lastRef(f));
     (this as { core: CoreExports }).core = typeof core === "function" ? core(this.imports(), (e) => (this.#dead = e)) : core;
+    if (this.core.set_index((options.index ?? defaultIndex()) === "hash" ? 1 : 0) < 0) throw new Error("createKernel: the core's index is already chosen");
     const mem = options.maxMemoryBytes ?? WASM32_MAX_BYTES;
     if (this.core.set_memory_limit(Math.min(mem, WASM32_MAX_BYTES)) < 0) {
       throw new RangeError(`createKernel: maxMemoryBytes ${mem} is below the core's initial ${this.core.memory_bytes()} bytes`);
