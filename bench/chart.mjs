@@ -1,8 +1,12 @@
 // The scaling chart: ns per event of `ring` against the number of pipes (both axes log),
-// with one active pipe, for the model's epoll and poll and, where it can run, Linux's.
+// with one active pipe, for the model's epoll (rb-tree and 2002 hash index), its poll, the
+// C guest path and, where it can run, Linux's; the in-memory floor of the same run is a flat
+// line (list moves in the core's wasm, no files).
 export function scalingSvg(results) {
   const series = [
-    { label: "epoll-wasm epoll", color: "#1f77b4", pick: (r) => r.name === "ring" && r.impl === "wasm" },
+    { label: "epoll-wasm epoll", color: "#1f77b4", pick: (r) => r.name === "ring" && r.impl === "wasm" && !r.params.index && !r.params.runtime },
+    { label: "epoll-wasm, hash index", color: "#17becf", pick: (r) => r.name === "ring" && r.impl === "wasm" && r.params.index === "hash" },
+    { label: "C guest on the model", color: "#9467bd", pick: (r) => r.name === "ring" && r.params.runtime === "guest" },
     { label: "epoll-wasm poll", color: "#ff7f0e", pick: (r) => r.name === "ring" && r.impl === "poll" },
     { label: "Linux epoll", color: "#2ca02c", pick: (r) => r.name === "ring" && r.impl === "linux" },
     { label: "Linux poll", color: "#d62728", pick: (r) => r.name === "ring_poll" && r.impl === "linux" },
@@ -13,6 +17,13 @@ export function scalingSvg(results) {
       .map((r) => [r.params.pipes, r.ns_per_event])
       .sort((a, b) => a[0] - b[0]),
   }));
+  // The floor: one value, drawn across every N.
+  const floorRow = results.find((r) => r.name === "floor" && r.ns_per_event > 0);
+  const xs = series.flatMap((s) => s.points.map((p) => p[0]));
+  if (floorRow && xs.length) {
+    const f = floorRow.ns_per_event;
+    series.push({ label: "floor (list moves)", color: "#7f7f7f", points: [[Math.min(...xs), f], [Math.max(...xs), f]] });
+  }
   const all = series.flatMap((s) => s.points);
   if (all.length === 0) return `<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>\n`;
   const W = 680, H = 400, L = 105, R = 170, T = 30, B = 50;

@@ -19,7 +19,7 @@ const USAGE = `usage: npm run bench [-- options]
 
   --json           print one JSON document { machine, results: [...] } instead of the table
   --quick          small sizes and one repetition (about 30 s)
-  --only a,b       only these workloads: ring, pipetest, ctl, harvest, footprint, http, explore
+  --only a,b       only these workloads: ring, pipetest, ctl, harvest, footprint, http, explore, floor
   --save           write bench/results/ (latest.json, latest.md, scaling.svg) from this run
   --no-save        never write bench/results/ (a full run without --json writes it by default)
   --help           this text
@@ -28,7 +28,7 @@ Every workload runs on the model and, with a C compiler on Linux, on this machin
 the same invocation (explore, the testing toolkit's speed, has no kernel counterpart); compare
 the ratio column, not absolute times between machines.
 `;
-const WORKLOADS = ["ring", "scaling", "pipetest", "ctl", "harvest", "footprint", "http", "explore"];
+const WORKLOADS = ["ring", "scaling", "pipetest", "ctl", "harvest", "footprint", "http", "explore", "floor"];
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
 let json = false, quick = false, saveFlag = null, only = null;
@@ -149,6 +149,9 @@ if (want("ring") || want("scaling")) {
     for (const active of [...new Set([Math.min(n, 100), 1])]) {
       const params = { pipes: n, active, writes };
       plan.push(["ring wasm", () => results.push({ name: "ring", impl: "wasm", params, ...best(() => W.ring(params), "ns_per_event") })]);
+      // The same on the 2002 hash index (params.index "hash").
+      const hparams = { ...params, index: "hash" };
+      plan.push(["ring wasm hash", () => results.push({ name: "ring", impl: "wasm", params: hparams, ...best(() => W.ring(hparams), "ns_per_event") })]);
       // poll is O(N) per call: bound its run by work, not by writes.
       const pw = Math.max(200, Math.min(writes, Math.floor((quick ? 2e6 : 2e7) / n)));
       const pparams = { pipes: n, active, writes: pw };
@@ -181,16 +184,25 @@ if (want("pipetest")) {
 }
 if (want("ctl")) {
   const watches = quick ? 20000 : 100000;
-  plan.push(["ctl wasm", () => {
-    const r = best(() => W.ctl({ watches }), "add");
-    for (const op of ["add", "mod", "del"]) results.push({ name: "ctl", impl: "wasm", params: { watches, op }, ns_per_op: r[op] });
-  }]);
+  for (const index of ["rbtree", "hash"]) {
+    plan.push([`ctl wasm${index === "hash" ? " hash" : ""}`, () => {
+      const r = best(() => W.ctl({ watches, index }), "add");
+      for (const op of ["add", "mod", "del"]) results.push({ name: "ctl", impl: "wasm", params: { watches, op, ...(index === "hash" ? { index } : {}) }, ns_per_op: r[op] });
+    }]);
+  }
   plan.push(["ctl linux", () => linux("ctl", { watches }).forEach((r) => results.push(r))]);
 }
 if (want("harvest")) {
   const params = { fds: quick ? 20000 : 100000, maxevents: 64, events: quick ? 200000 : 1000000 };
   plan.push(["harvest wasm", () => results.push({ name: "harvest", impl: "wasm", params, ...best(() => W.harvest(params), "ns_per_event") })]);
+  const hparams = { ...params, index: "hash" };
+  plan.push(["harvest wasm hash", () => results.push({ name: "harvest", impl: "wasm", params: hparams, ...best(() => W.harvest(hparams), "ns_per_event") })]);
   plan.push(["harvest linux", () => linux("harvest", params).forEach((r) => results.push(r))]);
+}
+if (want("floor") || want("ring")) {
+  // The floor of the same run: list moves in the core's wasm, no files (CONTRACT: name "floor").
+  const params = { nodes: 100, moves: quick ? 2e6 : 1e7 };
+  plan.push(["floor wasm", () => results.push({ name: "floor", impl: "wasm", params, ...best(() => W.floor(params), "ns_per_event") })]);
 }
 if (want("http")) {
   // The 2002 headline: C = 100 active connections and D dead ones; epoll should stay flat in
@@ -214,6 +226,7 @@ if (want("http")) {
 if (want("footprint")) {
   const params = { watches: quick ? 100000 : 1000000 };
   plan.push(["footprint wasm", () => results.push({ name: "footprint", impl: "wasm", params, ...W.footprint(params) })]);
+  plan.push(["footprint wasm hash", () => results.push({ name: "footprint", impl: "wasm", params: { ...params, index: "hash" }, ...W.footprint({ ...params, index: "hash" }) })]);
   plan.push(["footprint linux", () => linux("footprint", params).forEach((r) => results.push(r))]);
 }
 if (want("explore")) {
@@ -266,31 +279,31 @@ const fmt = (v) => (v === undefined ? "" : v >= 100 ? v.toFixed(0) : v.toFixed(1
 const metric = (r) => (r.unavailable ? `unavailable (${r.unavailable})` : fmt(r.ns_per_event ?? r.ns_per_op ?? r.ns_per_request ?? r.bytes_per_watch));
 // Rows group the implementations of one workload and size; poll runs fewer writes (its cost
 // per event grows with N), so `writes` is not part of the key for ring.
-const key = (r) => `${r.name}|${JSON.stringify({ ...r.params, runtime: undefined, pipes_used: undefined, watches_used: undefined, fds_used: undefined, reps: undefined, mode: undefined, op: undefined, writes: r.name === "ring" ? undefined : r.params.writes, requests: undefined })}|${r.params.op ?? ""}`;
+const key = (r) => `${r.name}|${JSON.stringify({ ...r.params, runtime: undefined, index: undefined, pipes_used: undefined, watches_used: undefined, fds_used: undefined, reps: undefined, mode: undefined, op: undefined, writes: r.name === "ring" ? undefined : r.params.writes, requests: undefined })}|${r.params.op ?? ""}`;
 function table() {
   const rows = new Map();
   for (const r of results) {
     const name = r.name === "ring_poll" ? "ring" : r.name === "http_poll" ? "http" : r.name;
     const k = key({ ...r, name });
     if (!rows.has(k)) rows.set(k, { name, params: r.params, cells: {} });
-    const impl = r.name === "ring_poll" || r.name === "http_poll" ? "linux poll" : r.params.runtime === "guest" ? "guest" : r.impl;
+    const impl = r.name === "ring_poll" || r.name === "http_poll" ? "linux poll" : r.params.runtime === "guest" ? "guest" : r.params.index === "hash" ? "hash" : r.impl;
     rows.get(k).cells[impl] = r;
   }
   const unit = (n) => (n === "footprint" ? "bytes/watch" : n === "ctl" ? "ns/op" : n === "http" ? "ns/request" : n === "explore" ? "ns/schedule" : "ns/event");
   // explore: what the run found, after its params (exhaustive: distinct schedules, covered or not).
   const found = (r) => (!r || r.name !== "explore" ? "" : ` (${fmt(r.schedules_per_s)} schedules/s${r.schedules === undefined ? "" : `; ${r.runs} runs, ${r.schedules} schedules, ${r.complete ? "complete" : "not complete"}`})`);
   const lines = [
-    `| workload | params | unit | wasm | poll (model) | guest (C) | linux | linux poll | wasm / linux | guest / linux |`,
-    `| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
+    `| workload | params | unit | wasm | hash index | poll (model) | guest (C) | linux | linux poll | wasm / linux | guest / linux |`,
+    `| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
   ];
   for (const { name, params, cells } of rows.values()) {
-    const p = Object.entries(params).filter(([k]) => !["reps", "mode", "writes", "pipes_used", "watches_used", "fds_used", "op", "runtime"].includes(k) || (k === "writes" && name !== "ring")).map(([k, v]) => `${k}=${v}`).join(" ") + (params.op ? ` ${params.op}` : "") + found(cells.wasm);
+    const p = Object.entries(params).filter(([k]) => !["reps", "mode", "writes", "pipes_used", "watches_used", "fds_used", "op", "runtime", "index"].includes(k) || (k === "writes" && name !== "ring")).map(([k, v]) => `${k}=${v}`).join(" ") + (params.op ? ` ${params.op}` : "") + found(cells.wasm);
     const w = cells.wasm;
     const l = cells.linux;
     const val = (r) => (r ? (r.ns_per_event ?? r.ns_per_op ?? r.ns_per_request ?? r.bytes_per_watch) : undefined);
     const g = cells.guest;
     const over = (x) => (x && !x.unavailable && l && !l.unavailable && val(l) ? (val(x) / val(l)).toFixed(2) + "×" : "");
-    lines.push(`| ${name} | ${p} | ${unit(name)} | ${w ? metric(w) : ""} | ${cells.poll ? metric(cells.poll) : ""} | ${g ? metric(g) : ""} | ${l ? metric(l) : ""} | ${cells["linux poll"] ? metric(cells["linux poll"]) : ""} | ${over(w)} | ${over(g)} |`);
+    lines.push(`| ${name} | ${p} | ${unit(name)} | ${w ? metric(w) : ""} | ${cells.hash ? metric(cells.hash) : ""} | ${cells.poll ? metric(cells.poll) : ""} | ${g ? metric(g) : ""} | ${l ? metric(l) : ""} | ${cells["linux poll"] ? metric(cells["linux poll"]) : ""} | ${over(w)} | ${over(g)} |`);
   }
   return lines.join("\n");
 }

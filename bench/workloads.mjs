@@ -25,8 +25,8 @@ function pipes(k, n) {
  * The libevent benchmark: N pipes registered level-triggered, A of them carrying a byte;
  * each readable pipe is read (1 byte) and the next pipe written, until W writes are done.
  */
-export function ring({ pipes: n, active, writes }, mode = "epoll") {
-  const k = createKernelSync({ maxFds: 2 * n + 64, core: "release" });
+export function ring({ pipes: n, active, writes, index = "rbtree" }, mode = "epoll") {
+  const k = createKernelSync({ maxFds: 2 * n + 64, core: "release", index });
   const s = k.sys;
   const { rd, wr } = pipes(k, n);
   const one = new Uint8Array([1]);
@@ -76,8 +76,8 @@ export function pipetest({ pipes: n, tokens, passes }) {
 }
 
 /** epoll_ctl ADD, MOD, DEL of `watches` eventfds in one set: ns per operation each. */
-export function ctl({ watches }) {
-  const k = createKernelSync({ maxFds: watches + 64, core: "release" });
+export function ctl({ watches, index = "rbtree" }) {
+  const k = createKernelSync({ maxFds: watches + 64, core: "release", index });
   const s = k.sys;
   const fds = new Int32Array(watches);
   for (let i = 0; i < watches; i++) fds[i] = s.eventfd(0, EFD_NONBLOCK);
@@ -102,8 +102,8 @@ export function ctl({ watches }) {
 }
 
 /** `fds` always-ready eventfds, level-triggered; epoll_wait(maxevents): ns per returned event. */
-export function harvest({ fds: n, maxevents, events }) {
-  const k = createKernelSync({ maxFds: n + 64, core: "release" });
+export function harvest({ fds: n, maxevents, events, index = "rbtree" }) {
+  const k = createKernelSync({ maxFds: n + 64, core: "release", index });
   const s = k.sys;
   const ep = s.epoll_create1(0);
   for (let i = 0; i < n; i++) {
@@ -123,8 +123,8 @@ export function harvest({ fds: n, maxevents, events }) {
 }
 
 /** Core memory per watched fd with `watches` eventfds in one set. */
-export function footprint({ watches }) {
-  const k = createKernelSync({ maxFds: watches + 64, core: "release" });
+export function footprint({ watches, index = "rbtree" }) {
+  const k = createKernelSync({ maxFds: watches + 64, core: "release", index });
   const s = k.sys;
   const ep = s.epoll_create1(0);
   const fds = new Int32Array(watches);
@@ -260,4 +260,19 @@ export async function explore({ strategy, runs, maxPreemptions }) {
     runs: r.runs,
     ...(r.schedules === undefined ? {} : { schedules: r.schedules, complete: r.complete }),
   };
+}
+
+/**
+ * The in-memory floor: list moves in the core's wasm (list_del_init + list_add_tail of N nodes,
+ * round after round), no files, no wait queues, no host calls — what moving an item from a
+ * ready list to a transfer list costs at the least on this machine.
+ */
+export function floor({ nodes, moves }) {
+  const k = createKernelSync({ core: "release" });
+  const rounds = Math.max(1, Math.floor(moves / nodes));
+  k.core.floor_moves(nodes, 2); // warm
+  const t0 = now();
+  const m = k.core.floor_moves(nodes, rounds);
+  if (m !== nodes * rounds) throw new Error(`floor_moves: ${m}`);
+  return { ns_per_event: nsSince(t0) / m, events: m };
 }
