@@ -1,5 +1,7 @@
 // The benchmark workloads on the model, through kernel.sys (epoll) or its poll().
 // Each returns { ns_per_event | ns_per_op | bytes_per_watch, ...counts } (explore: a Promise of it).
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import {
   createKernelSync, EPOLLIN, EPOLL_CTL_ADD, EPOLL_CTL_MOD, EPOLL_CTL_DEL, O_NONBLOCK, EFD_NONBLOCK, POLLIN,
   AF_INET, SOCK_STREAM, SOCK_NONBLOCK, EINPROGRESS, IPPROTO_TCP, TCP_NODELAY, EAGAIN,
@@ -7,6 +9,17 @@ import {
 import { explore as exploreSchedules } from "epoll-wasm/testing";
 
 const now = () => process.hrtime.bigint();
+
+// A full garbage collection before each timed section, so that what earlier kernels left
+// behind (a run of 1,000,000 pipes leaves a lot) is not collected inside the next
+// measurement. Node exposes gc() only behind a flag, which can be set at run time.
+setFlagsFromString("--expose-gc");
+const fullGc = runInNewContext("gc");
+/** The start of a timed section: a collected heap, then the clock. */
+const start = () => {
+  fullGc();
+  return now();
+};
 const nsSince = (t0) => Number(now() - t0);
 
 function pipes(k, n) {
@@ -41,7 +54,7 @@ export function ring({ pipes: n, active, writes, index = "rbtree" }, mode = "epo
   }
   const out = new Uint32Array(64 * 3);
   const space = Math.floor(n / active);
-  const t0 = now();
+  const t0 = start();
   for (let i = 0; i < active; i++) s.write(wr[i * space], one, 1);
   let done = active;
   let events = 0;
@@ -84,7 +97,7 @@ export function ctl({ watches, index = "rbtree" }) {
   const ep = s.epoll_create1(0);
   const ev = { events: EPOLLIN, data: 0 };
   const phase = (op) => {
-    const t0 = now();
+    const t0 = start();
     for (let i = 0; i < watches; i++) {
       ev.data = i;
       if (s.epoll_ctl(ep, op, fds[i], op === EPOLL_CTL_DEL ? null : ev) !== 0) throw new Error(`ctl ${op}`);
@@ -115,7 +128,7 @@ export function harvest({ fds: n, maxevents, events, index = "rbtree" }) {
   const warm = Math.min(events, n + 100000);
   while (got < warm) got += s.epoll_wait_into(ep, out, maxevents, 0);
   got = 0;
-  const t0 = now();
+  const t0 = start();
   while (got < events) got += s.epoll_wait_into(ep, out, maxevents, 0);
   const elapsed = nsSince(t0);
   k.fdt.closeAll();
@@ -182,7 +195,7 @@ export function http({ active: C, dead: D, requests }, mode = "epoll") {
     if (s.read(fd, buf, buf.length) <= 0) throw new Error("read request");
     if (s.write(fd, RESP, RESP.length) !== RESP.length) throw new Error("write response");
   };
-  const t0 = now();
+  const t0 = start();
   let done = 0;
   while (done < requests) {
     for (let i = 0; i < C; i++) if (s.write(cl[i], REQ, REQ.length) !== REQ.length) throw new Error("write request");
@@ -249,7 +262,7 @@ function pingPong(k) {
  */
 export async function explore({ strategy, runs, maxPreemptions }) {
   const options = { strategy, runs, seed: 1, kernel: { core: "release" }, ...(maxPreemptions === undefined ? {} : { maxPreemptions }) };
-  const t0 = now();
+  const t0 = start();
   const r = await exploreSchedules(pingPong, options);
   const elapsed = nsSince(t0);
   if (r.failures.length) throw new Error(`explore ${strategy}: a failing schedule in a scenario that cannot fail: ${r.failures[0].error}`);
@@ -271,7 +284,7 @@ export function floor({ nodes, moves }) {
   const k = createKernelSync({ core: "release" });
   const rounds = Math.max(1, Math.floor(moves / nodes));
   k.core.floor_moves(nodes, 2); // warm
-  const t0 = now();
+  const t0 = start();
   const m = k.core.floor_moves(nodes, rounds);
   if (m !== nodes * rounds) throw new Error(`floor_moves: ${m}`);
   return { ns_per_event: nsSince(t0) / m, events: m };

@@ -18,6 +18,7 @@ import { ThreadCaller } from "../syscalls/pause.js";
 import type { Coroutine, Coroutines } from "./coroutine.js";
 import type { GuestMemory } from "./memory.js";
 import { Futexes } from "./futex.js";
+import { MAX_FDS } from "../kernel/process.js";
 import { readSockAddr, storeSockAddr } from "./sockaddr.js";
 
 type Result = number | Promise<number>;
@@ -48,7 +49,7 @@ const NS = 1000000000n;
 const EVENT_SIZE = 16;
 const RLIM_INFINITY = 0xffffffffffffffffn;
 /** The most fds a kernel allows (createKernel's maxFds): RLIMIT_NOFILE's hard limit. */
-const NR_OPEN = 1n << 20n;
+const NR_OPEN = BigInt(MAX_FDS);
 /** SIG_IGN of the guest headers (guest/include/signal.h): -2 as an unsigned pointer; 0 is SIG_DFL. */
 const SIG_IGN = 0xfffffffe;
 

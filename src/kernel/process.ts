@@ -45,6 +45,8 @@ export interface KernelOptions {
 }
 
 const WASM32_MAX_BYTES = 0xffff0000;
+/** The largest maxFds (Linux's fs.nr_open may be raised this far and beyond): room for 1,000,000 pipes. */
+export const MAX_FDS = 1 << 23;
 /** Bytes of core memory per watch (an EpItem, 68, and its one EppollEntry, 12): Linux's EP_ITEM_COST
  *  (sizeof(struct epitem) + sizeof(struct eppoll_entry)), the divisor of max_user_watches. */
 export const EP_ITEM_COST = 80;
@@ -70,7 +72,7 @@ export function checkOptions(o: KernelOptions): void {
   if (o.seed !== undefined && !Number.isSafeInteger(o.seed)) bad("seed");
   if (o.maxUserWatches !== undefined && !(Number.isInteger(o.maxUserWatches) && o.maxUserWatches >= 0 && o.maxUserWatches <= 0xffffffff)) bad("maxUserWatches");
   if (o.maxMemoryBytes !== undefined && !(Number.isInteger(o.maxMemoryBytes) && o.maxMemoryBytes > 0)) bad("maxMemoryBytes");
-  if (o.maxFds !== undefined && !(Number.isInteger(o.maxFds) && o.maxFds >= 3 && o.maxFds <= 1 << 20)) bad("maxFds");
+  if (o.maxFds !== undefined && !(Number.isInteger(o.maxFds) && o.maxFds >= 3 && o.maxFds <= MAX_FDS)) bad("maxFds");
   if (o.core !== undefined && o.core !== "debug" && o.core !== "release") bad("core");
   if (o.capBlockSuspend !== undefined && typeof o.capBlockSuspend !== "boolean") bad("capBlockSuspend");
   if (o.index !== undefined && o.index !== "rbtree" && o.index !== "hash") bad("index");
