@@ -3,8 +3,8 @@
 // sleep of the kernel's own kind (src/syscalls/pause.ts), so the scheduler, the virtual clock,
 // signals (-EINTR) and deadlock reports treat it as any blocking call.
 import { EAGAIN, ETIMEDOUT } from "../uapi.js";
-import { WaitEntry, WaitQueueHead } from "../kernel/waitqueue.js";
-import { sleep, type Body, type Caller } from "../syscalls/pause.js";
+import { WaitQueueHead } from "../kernel/waitqueue.js";
+import { autoremoveEntry, sleep, type Body, type Caller } from "../syscalls/pause.js";
 
 export class Futexes {
   readonly #heads = new Map<number, WaitQueueHead>();
@@ -19,11 +19,7 @@ export class Futexes {
     if (c.signalPending()) return c.interrupted();
     let head = this.#heads.get(addr);
     if (!head) this.#heads.set(addr, (head = new WaitQueueHead()));
-    const entry: WaitEntry = new WaitEntry(() => {
-      entry.head?.remove(entry);
-      c.wake();
-      return 1;
-    }, true);
+    const entry = autoremoveEntry(c, true);
     head.add(entry);
     try {
       if (deadline >= 0n) c.arm(deadline);

@@ -8,12 +8,11 @@
 import { EAGAIN, EBADF, EBUSY, EFAULT, EINVAL, EPOLL_CTL_ADD } from "../uapi.js";
 import { TF_CAN_POLL, TF_HAS_EVENT, TF_IS_EPOLL, TF_NO_WAKEUP_CAP, TF_SAME_FILE, TF_VALID } from "../abi.js";
 import type { OpenFile } from "../kernel/file.js";
-import { WaitEntry } from "../kernel/waitqueue.js";
 import { EpollFile } from "../files/epoll.js";
 import { EventCopier, type EpollEvent } from "../core/transfer.js";
 import { transferFault } from "../usermem.js";
 import { isCInt, msToNs, pwait2Timeout, readEvent, readSigmask, type CtlEvent, type EpollEventIn, type Sigmask, type Timespec } from "./args.js";
-import { PREEMPT, lock, sleep, type Body, type Caller } from "./pause.js";
+import { PREEMPT, autoremoveEntry, lock, sleep, type Body, type Caller } from "./pause.js";
 
 /** epoll_ctl(2): copy the event in and resolve both fds, then act under ep->mtx. */
 export function epoll_ctl(c: Caller, epfd: number, op: number, fd: number, event: EpollEventIn | null): number | Body {
@@ -140,7 +139,7 @@ function* ep_poll(c: Caller, f: EpollFile, epfd: number, out: EpollEvent[] | Uin
       // Linux finds nothing, then takes ep->lock to queue itself: other threads may run
       // in between.
       yield PREEMPT;
-      const entry = c.thread === null ? null : autoremoveEntry(c);
+      const entry = c.thread === null ? null : autoremoveEntry(c, true);
       eavail = core.events_available(f.ep) === 1;
       if (!eavail) {
         if (entry) f.wq.add(entry);
@@ -159,16 +158,6 @@ function* ep_poll(c: Caller, f: EpollFile, epfd: number, out: EpollEvent[] | Uin
 }
 
 /** An exclusive entry on ep->wq that wakes `c` and unlinks itself (ep_autoremove_wake_function). */
-function autoremoveEntry(c: Caller): WaitEntry {
-  const entry: WaitEntry = new WaitEntry(() => {
-    entry.head?.remove(entry);
-    c.wake();
-    return 1;
-  }, true);
-  (entry as { owner?: string }).owner = c.thread?.name;
-  return entry;
-}
-
 /** ep_send_events under ep->mtx; a thread lets others run after each item's re-poll. */
 function* send_events(c: Caller, f: EpollFile, out: EpollEvent[] | Uint32Array, maxevents: number, fault: number): Body {
   if (c.thread === null) return sendNow(c, f, out, maxevents, fault);

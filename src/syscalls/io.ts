@@ -6,14 +6,14 @@ import { InetSocketFile } from "../files/inet-sock.js";
 import { TcpSock } from "../files/tcp.js";
 import { raiseSigpipe } from "./signal.js";
 import type { OpenFile } from "../kernel/file.js";
-import { WaitEntry, type WaitQueueHead } from "../kernel/waitqueue.js";
+import type { WaitQueueHead } from "../kernel/waitqueue.js";
 import { EpollFile } from "../files/epoll.js";
 import { PipeFile } from "../files/pipe.js";
 import { SocketFile } from "../files/socket.js";
 import { sendWait } from "../files/unix-dgram.js";
 import { isU8 } from "../usermem.js";
 import { isInt } from "./args.js";
-import { sleep, type Body, type Caller } from "./pause.js";
+import { autoremoveEntry, sleep, type Body, type Caller } from "./pause.js";
 import { splitSend } from "./tcp-split.js";
 
 const EMPTY = new Uint8Array(0);
@@ -129,11 +129,7 @@ export function* blockingIo(c: Caller, f: OpenFile, fd: number, dir: "read" | "w
   let slept = false;
   try {
     for (;;) {
-      const entry: WaitEntry = new WaitEntry(() => {
-        entry.head?.remove(entry);
-        c.wake();
-        return 1;
-      }, w.exclusive);
+      const entry = autoremoveEntry(c, w.exclusive);
       w.head.add(entry); // queue first, then re-check: no wakeup can be lost
       const r = attempt();
       if (r !== -EAGAIN) {
@@ -172,11 +168,7 @@ export function* sleepOn(c: Caller, head: WaitQueueHead, exclusive: boolean, wha
   // (Every caller restarts under SA_RESTART: accept, connect, sendto — ERESTARTSYS; 0 is
   // "look again".)
   if (c.signalPending()) return c.interrupted(true);
-  const entry: WaitEntry = new WaitEntry(() => {
-    entry.head?.remove(entry);
-    c.wake();
-    return 1;
-  }, exclusive);
+  const entry = autoremoveEntry(c, exclusive);
   head.add(entry);
   try {
     if (!still()) return 0;

@@ -21,6 +21,7 @@ import type { Process } from "../kernel/process.js";
 import type { Thread } from "../kernel/sched.js";
 import type { Mutex } from "../kernel/mutex.js";
 import { Timer } from "../kernel/timers.js";
+import { WaitEntry } from "../kernel/waitqueue.js";
 import { ALL_SIGNALS, ProcessExited, UNBLOCKABLE } from "../kernel/signals.js";
 
 /** Signals a handler can catch (all but SIGKILL and SIGSTOP). */
@@ -63,6 +64,20 @@ export type Woke = "woken" | "timeout" | number;
 export type Body = Generator<Pause, number, Woke | undefined>;
 
 export const lock = (mtx: Mutex): LockPause => ({ kind: "lock", mtx });
+
+/**
+ * autoremove_wake_function: a wait entry whose wakeup takes it off its queue and wakes the
+ * caller; `owner` names the caller's thread (kernel.inspect lists a set's waiters by it).
+ */
+export function autoremoveEntry(c: Caller, exclusive: boolean): WaitEntry {
+  const entry: WaitEntry = new WaitEntry(() => {
+    entry.head?.remove(entry);
+    c.wake();
+    return 1;
+  }, exclusive);
+  (entry as { owner?: string }).owner = c.thread?.name;
+  return entry;
+}
 export const sleep = (deadline: bigint, what: string, ready: (() => boolean) | null, stopCont = false): SleepPause => ({ kind: "sleep", deadline, what, ready, stopCont });
 
 /** Who is making the call: the process, and the thread (null for kernel.sys). */
