@@ -39,7 +39,7 @@ export type DirectCalls = { [K in keyof Sys]: Sys[K] extends (...a: infer A) => 
 
 const PASSING = new Set<string>(PASS_THROUGH);
 
-let directOf: (ts: ThreadSys) => DirectCalls;
+let directOf: (ts: ThreadSys, atomic: boolean) => DirectCalls;
 
 /**
  * The calls of a thread for a runtime that calls from synchronous code (a guest program's
@@ -50,7 +50,18 @@ let directOf: (ts: ThreadSys) => DirectCalls;
  * methods. Not a member of ThreadSys, whose members are the syscalls.
  */
 export function directCalls(ts: ThreadSys): DirectCalls {
-  return directOf(ts);
+  return directOf(ts, false);
+}
+
+/**
+ * directCalls() whose entry is never a scheduling point, even when other threads are
+ * runnable (a call that must sleep still sleeps, and lets them run). For C stdio's writes and
+ * reads of a FILE (a guest's WASI fd_write/fd_read): glibc holds the FILE's lock across them,
+ * and wasi-libc, built without threads, has no lock, so another thread must not run
+ * in the middle of one. MODEL: the scheduling point at the entry of such a call is dropped.
+ */
+export function atomicCalls(ts: ThreadSys): DirectCalls {
+  return directOf(ts, true);
 }
 
 /**
@@ -108,23 +119,24 @@ export class ThreadSys {
   }
 
   #direct: DirectCalls | null = null;
+  #atomic: DirectCalls | null = null;
 
   static {
-    directOf = (ts) => (ts.#direct ??= ts.#makeDirect());
+    directOf = (ts, atomic) => (atomic ? (ts.#atomic ??= ts.#makeDirect(true)) : (ts.#direct ??= ts.#makeDirect(false)));
   }
 
-  /** The calls of directCalls(this). */
-  #makeDirect(): DirectCalls {
+  /** The calls of directCalls(this) (atomicCalls(this) when `atomic`). */
+  #makeDirect(atomic: boolean): DirectCalls {
     const d: Record<string, (...a: unknown[]) => unknown> = {};
     const self = this as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-    for (const name of [...PASS_THROUGH, ...Object.keys(SLEEPING)]) d[name] = (...a) => this.#callDirect(name, a) ?? self[name](...a);
+    for (const name of [...PASS_THROUGH, ...Object.keys(SLEEPING)]) d[name] = (...a) => this.#callDirect(name, a, atomic) ?? self[name](...a);
     return d as DirectCalls;
   }
 
   /** The call run synchronously as far as it goes (see directCalls); undefined when it must take the ThreadSys path. */
-  #callDirect(name: string, args: unknown[]): unknown {
+  #callDirect(name: string, args: unknown[], atomic: boolean): unknown {
     const k = this.#k;
-    if (k.hooks !== null || !k.sched.aloneReady(this.thread)) return undefined;
+    if (k.hooks !== null || !(atomic ? k.sched.current === this.thread && !k.sched.exiting : k.sched.aloneReady(this.thread))) return undefined;
     k.guard();
     let r: unknown;
     if (PASSING.has(name)) r = (this.#sys[name as keyof Sys] as (...a: unknown[]) => unknown)(...args);
@@ -139,6 +151,12 @@ export class ThreadSys {
       }
       r = body;
     }
+    return this.#returnToUser(r);
+  }
+
+  /** The return to user space of a direct call that produced `r`. */
+  #returnToUser(r: unknown): unknown {
+    const k = this.#k;
     try {
       this.#c.returnToUser();
     } catch (e) {

@@ -62,7 +62,7 @@ async function run() {
       draw(kernel, next);
       if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     });
-    const status = await kernel.spawnProcess(bytes, { args: [name, ...args], stdout: print, stderr: print });
+    const status = await kernel.spawnProcess(bytes, { args: [name, ...args], stdout: print, stderr: print, tty: true });
     draw(kernel, null);
     $("status").textContent = String(status);
     document.body.dataset.status = String(status);

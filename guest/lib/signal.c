@@ -45,7 +45,11 @@ int sigpending(sigset_t *set) { return (int)ew_ret(ew_rt_sigpending(set)); }
 int kill(pid_t pid, int sig) { return (int)ew_ret(ew_kill(pid, sig)); }
 int raise(int sig) { return (int)ew_ret(ew_tgkill(getpid(), gettid(), sig)); }
 int pthread_kill(pthread_t t, int sig) {
-  int r = ew_tgkill(getpid(), ((struct ew_thread *)t)->tid, sig);
+  struct ew_thread *th = (struct ew_thread *)t;
+  /* A thread that has ended but is not joined yet still exists (as on Linux): the signal is
+   * accepted and goes nowhere. */
+  if (th->done) return sig < 0 || sig > 64 ? EINVAL : 0;
+  int r = ew_tgkill(getpid(), th->tid, sig);
   return r < 0 ? -r : 0;
 }
 

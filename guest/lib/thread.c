@@ -32,7 +32,12 @@ EW_EXPORT(__ew_main_abuf) void *ew_main_abuf(void) { return main_abuf; }
 EW_EXPORT(__ew_abuf_size) int ew_abuf_size(void) { return ABUF_SIZE; }
 EW_EXPORT(__ew_errno) int *ew_errno_addr(void) { return &errno; }
 
-EW_EXPORT(__ew_thread_start) void ew_thread_start(struct ew_thread *t) { t->ret = t->fn(t->arg); }
+static void run_key_destructors(struct ew_thread *t);
+
+EW_EXPORT(__ew_thread_start) void ew_thread_start(struct ew_thread *t) {
+  t->ret = t->fn(t->arg);
+  run_key_destructors(t);
+}
 
 int ew_futex_wait(volatile int *addr, int val, const void *abstime) { return ew_futex_wait_import(addr, val, abstime); }
 int ew_futex_wake(volatile int *addr, int n) { return ew_futex_wake_import(addr, n); }
@@ -115,7 +120,9 @@ int pthread_detach(pthread_t th) {
 }
 
 _Noreturn void pthread_exit(void *ret) {
-  ew_self()->ret = ret;
+  struct ew_thread *t = ew_self();
+  t->ret = ret;
+  run_key_destructors(t);
   ew_thread_exit();
 }
 
@@ -288,4 +295,21 @@ int pthread_setspecific(pthread_key_t key, const void *value) {
   if (key >= 64 || !key_used[key]) return EINVAL;
   ew_self()->keys[key] = (void *)value;
   return 0;
+}
+
+/* At a thread's end: each non-null value's destructor, up to PTHREAD_DESTRUCTOR_ITERATIONS (4)
+ * rounds while destructors leave values behind (POSIX). */
+static void run_key_destructors(struct ew_thread *t) {
+  for (int round = 0; round < 4; round++) {
+    int again = 0;
+    for (unsigned i = 0; i < 64; i++) {
+      void *v = t->keys[i];
+      if (v && key_used[i] && key_dtor[i]) {
+        t->keys[i] = NULL;
+        key_dtor[i](v);
+        again = 1;
+      }
+    }
+    if (!again) return;
+  }
 }

@@ -9,7 +9,9 @@ export class StdioFile extends NullFile {
   #at = 0;
   constructor(
     input: Uint8Array | null,
-    private readonly sink: ((bytes: Uint8Array) => void) | null
+    private readonly sink: ((bytes: Uint8Array) => void) | null,
+    /** A terminal (isatty): C's stdio then buffers stdout by line, not by block. */
+    readonly tty = false
   ) {
     super();
     this.#input = input ?? new Uint8Array(0);

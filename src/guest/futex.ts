@@ -16,6 +16,7 @@ export class Futexes {
    */
   *wait(c: Caller, addr: number, still: () => boolean, deadline: bigint): Body {
     if (!still()) return -EAGAIN;
+    if (deadline >= 0n && deadline <= c.p.now()) return -ETIMEDOUT; // a deadline already past
     if (c.signalPending()) return c.interrupted();
     let head = this.#heads.get(addr);
     if (!head) this.#heads.set(addr, (head = new WaitQueueHead()));

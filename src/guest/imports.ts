@@ -265,7 +265,13 @@ export function makeImports(h: GuestHost): Record<string, (...a: number[]) => nu
       const hdr: MsgHdr = { iov: bufs, name: name === 0 ? null : from };
       return then(sysOf(co).recvmsg(fd, hdr, flags), (r) => {
         if (r < 0) return r;
-        iov.forEach(([p], i) => m.set(p, bufs[i]));
+        // Only the bytes received: the rest of the caller's buffers stays as it was.
+        let left = r;
+        iov.forEach(([p], i) => {
+          const k = Math.min(left, bufs[i].length);
+          if (k > 0) m.set(p, bufs[i].subarray(0, k));
+          left -= k;
+        });
         let mflags = hdr.flags ?? 0;
         if (name !== 0) {
           if (from.family === 0) m.setI32(msg + 4, 0);
@@ -377,7 +383,8 @@ export function makeImports(h: GuestHost): Record<string, (...a: number[]) => nu
         return r;
       });
     },
-    sched_yield: (co) => (co.inHandler > 0 || !co.thread ? 0 : yieldThen(co, () => 0)),
+    // A scheduling point; signals sent meanwhile are taken as it returns.
+    sched_yield: (co) => (co.inHandler > 0 || !co.thread ? 0 : yieldThen(co, () => (new ThreadCaller(kernel, co.thread!).returnToUser(), 0))),
 
     thread_create: (co, record, stackTop, abuf, size) => h.createThread(record, stackTop, abuf, size),
     thread_join: (co, record) => {
@@ -385,7 +392,14 @@ export function makeImports(h: GuestHost): Record<string, (...a: number[]) => nu
       if (!t || !t.thread) return -U.ESRCH;
       if (t === co) return -U.EDEADLK;
       if (co.inHandler > 0) return -U.EDEADLK;
-      return t.thread.join().then(() => 0, () => 0);
+      // pthread_join sleeps in the kernel (a futex): the signals that came meanwhile are
+      // taken as it returns, before the program goes on.
+      const me = co.thread;
+      const back = () => {
+        if (me) new ThreadCaller(kernel, me).returnToUser();
+        return 0;
+      };
+      return t.thread.join().then(back, back);
     },
     thread_exit: () => h.exitThread(),
     thread_self: (co) => co.record,
@@ -396,6 +410,7 @@ export function makeImports(h: GuestHost): Record<string, (...a: number[]) => nu
       if (abstime !== 0) {
         const t = timespec(abstime);
         deadline = BigInt(t.tv_sec) * NS + BigInt(t.tv_nsec);
+        if (deadline < 0n) deadline = 0n; // before the clock's start: already past
       }
       const c = new ThreadCaller(kernel, co.thread);
       return yieldThen(co, () => c.run(futexes.wait(c, addr >>> 0, () => m.ok(addr, 4) && m.i32(addr) === val, deadline)));

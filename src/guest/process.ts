@@ -29,6 +29,11 @@ export interface SpawnOptions {
   stdout?: (bytes: Uint8Array) => void;
   /** Receives each write to fd 2 (default: discarded). */
   stderr?: (bytes: Uint8Array) => void;
+  /**
+   * fds 0-2 are terminals (isatty(): stdout line-buffered, as in a shell). Default false: they
+   * behave as pipes (stdout block-buffered), as when a program's output is captured.
+   */
+  tty?: boolean;
 }
 
 /** struct ew_thread's `done` word (guest/lib/ew.h): set when the thread has ended. */
@@ -48,6 +53,7 @@ function checkOptions(o: unknown): SpawnOptions {
   if (s.env !== undefined && !strings(s.env)) throw new TypeError("spawnProcess: options.env must be an array of strings");
   if (s.stdin !== undefined && typeof s.stdin !== "string" && !(s.stdin instanceof Uint8Array)) throw new TypeError("spawnProcess: options.stdin must be a string or a Uint8Array");
   for (const k of ["stdout", "stderr"] as const) if (s[k] !== undefined && typeof s[k] !== "function") throw new TypeError(`spawnProcess: options.${k} must be a function`);
+  if (s.tty !== undefined && typeof s.tty !== "boolean") throw new TypeError("spawnProcess: options.tty must be a boolean");
   return s;
 }
 
@@ -77,7 +83,8 @@ export async function spawnProcess(kernel: Kernel, module: WebAssembly.Module | 
 async function run(kernel: Kernel, mod: WebAssembly.Module, o: SpawnOptions): Promise<number> {
   // fds 0, 1, 2: the host's stdio in place of the null device.
   const input = typeof o.stdin === "string" ? new TextEncoder().encode(o.stdin) : (o.stdin ?? null);
-  kernel.installStdio([new StdioFile(input, null), new StdioFile(null, o.stdout ?? null), new StdioFile(null, o.stderr ?? null)]);
+  const tty = o.tty ?? false;
+  kernel.installStdio([new StdioFile(input, null, tty), new StdioFile(null, o.stdout ?? null, tty), new StdioFile(null, o.stderr ?? null, tty)]);
 
   let ex!: GuestExports;
   const mem = new GuestMemory(() => ex.memory);

@@ -6,8 +6,9 @@ import { AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC, EFAULT, EINVAL } from "../uapi.j
 import type { SockAddr } from "../syscalls/args.js";
 import type { GuestMemory } from "./memory.js";
 
-const utf8in = new TextDecoder("utf-8");
-const utf8out = new TextEncoder();
+/** AF_UNIX names are bytes: one char per byte (latin1), so any byte survives the round trip. */
+const bytesToName = (b: Uint8Array): string => String.fromCharCode(...b);
+const nameToBytes = (s: string): Uint8Array => Uint8Array.from(s, (ch) => ch.charCodeAt(0) & 0xff);
 
 /** IPv6 text (any valid form: the kernel normalizes it) for 16 bytes. */
 export function v6Text(b: Uint8Array): string {
@@ -50,7 +51,7 @@ export function readSockAddr(m: GuestMemory, ptr: number, len: number): SockAddr
   if (len > 128 || len < 2) return -EINVAL;
   if (!m.ok(ptr, len)) return -EFAULT;
   const family = m.u16(ptr);
-  if (family === AF_UNIX) return { family, path: utf8in.decode(m.copy(ptr + 2, len - 2)) };
+  if (family === AF_UNIX) return { family, path: bytesToName(m.copy(ptr + 2, len - 2)) };
   const port = (m.u8[ptr + 2] << 8) | m.u8[ptr + 3];
   // Too short for its family: no port, which the kernel refuses (EINVAL) where Linux does.
   if (family === AF_INET || family === AF_UNSPEC) {
@@ -65,7 +66,7 @@ export function readSockAddr(m: GuestMemory, ptr: number, len: number): SockAddr
 /** The bytes of a SockAddr the kernel filled (getsockname, accept, recvfrom). */
 export function sockAddrBytes(a: SockAddr): Uint8Array {
   if (a.family === AF_UNIX) {
-    const path = utf8out.encode(a.path ?? "");
+    const path = nameToBytes(a.path ?? "");
     // A path name is reported with its NUL; an abstract name (leading NUL) or none without.
     const n = path.length === 0 || path[0] === 0 ? path.length : path.length + 1;
     const out = new Uint8Array(2 + n);

@@ -1,18 +1,22 @@
 // The WASI (preview 1) imports wasi-libc itself uses: stdio's fd_write/fd_read (on the
 // kernel's fds, so printf after dup2 goes where Linux would send it), argv and environ,
 // the kernel's clocks, proc_exit, a random source drawn from the kernel's seed. Any other
-// WASI function answers ENOSYS. WASI numbers its errors its own way: the few the kernel's
-// calls return here are translated.
+// WASI function answers ENOSYS.
+// Errors: wasi-libc stores the error a WASI call returns into errno as it is, and the guest's
+// headers give errno Linux's numbers, so the calls on the kernel's fds return Linux's errno
+// (EPIPE is 32 to the program, as on Linux). Only where wasi-libc itself tests a WASI value
+// (fd_prestat_get's BADF ends its scan of preopened directories) is the WASI number kept.
 import * as U from "../uapi.js";
 import type { GuestKernel as Kernel } from "./kernel-view.js";
 import type { Coroutine, Coroutines } from "./coroutine.js";
-import { directCalls } from "../thread-sys.js";
+import { atomicCalls } from "../thread-sys.js";
+import { StdioFile } from "../files/stdio.js";
 import type { GuestMemory } from "./memory.js";
 
 /** WASI errno values (wasi_snapshot_preview1). */
-const W = { SUCCESS: 0, AGAIN: 6, BADF: 8, FAULT: 21, INTR: 27, INVAL: 28, IO: 29, NOSYS: 52, PIPE: 64, SPIPE: 70 } as const;
-const fromLinux = (r: number): number =>
-  r === -U.EAGAIN ? W.AGAIN : r === -U.EBADF ? W.BADF : r === -U.EFAULT ? W.FAULT : r === -U.EINTR ? W.INTR : r === -U.EINVAL ? W.INVAL : r === -U.EPIPE ? W.PIPE : W.IO;
+const W = { SUCCESS: 0, BADF: U.EBADF, FAULT: U.EFAULT, NOSYS: U.ENOSYS, SPIPE: U.ESPIPE, WASI_BADF: 8 } as const;
+/** A kernel call's -errno as the error a WASI call returns (Linux's number: see above). */
+const fromLinux = (r: number): number => -r;
 
 export interface WasiOptions {
   args: string[];
@@ -26,7 +30,8 @@ export function makeWasi(kernel: Kernel, m: GuestMemory, co: Coroutines, o: Wasi
   const args = o.args.map((a) => enc.encode(a + "\0"));
   const env = o.env.map((a) => enc.encode(a + "\0"));
   let rnd = (o.seed ^ 0x9e3779b9) >>> 0 || 1;
-  const sysOf = (c: Coroutine) => (c.inHandler > 0 || c.sys === null ? kernel.sys : directCalls(c.sys));
+  // Atomic: a FILE's write or read is not interrupted by another thread (atomicCalls).
+  const sysOf = (c: Coroutine) => (c.inHandler > 0 || c.sys === null ? kernel.sys : atomicCalls(c.sys));
   const then = (r: number | Promise<number>, f: (v: number) => number) => (typeof r === "number" ? f(r) : r.then(f));
 
   const strings = (list: Uint8Array[]) => ({
@@ -99,19 +104,22 @@ export function makeWasi(kernel: Kernel, m: GuestMemory, co: Coroutines, o: Wasi
     args_get: a.get,
     environ_sizes_get: e.sizes,
     environ_get: e.get,
-    // A character device without seek rights: isatty() holds, so stdout is line-buffered.
+    // The file's WASI type: a terminal is a character device without seek rights, which is
+    // what wasi-libc's isatty() looks for (stdout is then line-buffered); sockets are sockets,
+    // a memfd a regular file, the rest (pipes, epoll, eventfd, …) of no WASI type.
     fd_fdstat_get: (fd: number, p: number): number => {
-      if (kernel.sys.fcntl(fd, U.F_GETFD) < 0) return W.BADF;
+      const f = kernel.fdt.get(fd);
+      if (!f) return W.BADF;
       if (!m.ok(p, 24)) return W.FAULT;
       m.u8.fill(0, p, p + 24);
-      m.u8[p] = 2; // CHARACTER_DEVICE
+      m.u8[p] = f instanceof StdioFile ? (f.tty ? 2 : 0) : f.kind === "socket" ? 6 : f.kind === "memfd" ? 4 : 0;
       m.setU64(p + 8, 0x1fffffffn & ~(0x4n | 0x20n)); // every right but fd_seek and fd_tell
       return W.SUCCESS;
     },
     fd_fdstat_set_flags: (): number => W.NOSYS,
     fd_seek: (): number => W.SPIPE,
-    fd_prestat_get: (): number => W.BADF, // no preopened directories: WASI files are not the kernel's
-    fd_prestat_dir_name: (): number => W.BADF,
+    fd_prestat_get: (): number => W.WASI_BADF, // no preopened directories: WASI files are not the kernel's
+    fd_prestat_dir_name: (): number => W.WASI_BADF,
     clock_time_get: (id: number, _precision: bigint, p: number): number => {
       if (!m.ok(p, 8)) return W.FAULT;
       m.setU64(p, id === 0 ? kernel.clock.realtime() : kernel.now());

@@ -45,6 +45,7 @@ async function runCommand(argv: string[]): Promise<number> {
       args: [basename(file), ...argv.slice(i + 1)],
       env: [],
       stdin,
+      tty: process.stdout.isTTY === true,
       stdout: (b) => process.stdout.write(b),
       stderr: (b) => process.stderr.write(b),
     });

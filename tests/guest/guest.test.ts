@@ -10,7 +10,7 @@ import { DeadlockError, ProcessExited } from "../../src/index";
 import { createKernelSync } from "../../src/index";
 import { fixture, nativeState, ROOT, runGuest, runNative, transcript, type Run } from "./guest";
 
-const PROGRAMS = ["echo_server", "prodcons", "timerfd_ticks", "pipetest", "epwbench", "signals"];
+const PROGRAMS = ["echo_server", "prodcons", "timerfd_ticks", "pipetest", "epwbench", "signals", "corners"];
 const native = nativeState();
 const expected = (name: string) => readFileSync(join(ROOT, "tests/guest/expected", `${name}.txt`), "utf8");
 
@@ -33,7 +33,7 @@ describe.each(PROGRAMS)("%s", (name) => {
 });
 
 test("prodcons and signals print the same whatever the seed (threads interleave differently)", async () => {
-  for (const name of ["prodcons", "signals", "echo_server"]) {
+  for (const name of ["prodcons", "signals", "echo_server", "corners"]) {
     for (const seed of [2, 3, 7]) expect([name, seed, transcript(await runGuest(name, { kernel: { seed } }))]).toEqual([name, seed, expected(name)]);
   }
 }, 120000);
