@@ -25,7 +25,8 @@ import {
   KmemCache, kmem_cache_create, kmem_cache_alloc, kmem_cache_free, handle_of, from_handle,
   alloc_bytes, free_top,
 } from "./slab";
-import { host_vfs_poll, host_remove_wait_queue, host_set_ephead, host_wake_ep } from "./host";
+import { host_vfs_poll, host_remove_wait_queue, host_set_watched, host_wake_ep } from "./host";
+import { FEP_LISTED, FEP_MAX_FILES, fep_word, fep_first, fep_reserve, fep_files_add, list_file, clear_tfile_check_list, tfile_count, tfile_at } from "./fep";
 
 // ---- constants ----------------------------------------------------------------------
 
@@ -92,10 +93,12 @@ let step_epi: u32 = 0;
 /**
  * struct epitem. Layout (bytes):
  *   0 slab header | 4 rbn (3 words) | 16 rdllink | 24 next (ovflist link) | 28 ffd.file
- *   32 ffd.fd | 36 pwqlist | 40 ep | 44 event.events | 48 data lo | 52 data hi
- *   56 target: the file's f_ep list owner — its EpitemsHead, or (low bit set) the target
- *   EventPoll when the file is an epoll file | 60 fllink (next on that list) | 64 ws
- * 68 bytes: with one EppollEntry (12) and the file's EpitemsHead (12) a watch costs 92.
+ *   32 ffd.fd | 36 ep | 40 event.events | 44 data lo | 48 data hi | 52 fllink (next on the
+ *   file's f_ep list) | 56 ext
+ * 60 bytes, and that is the whole cost of a watch: the first wait entry lives in the item
+ * (the low bit of `ext` says it is hooked), and a file's f_ep list starts in a word of the
+ * file table (fep.ts), not in a separate head. What few items need more (a second wait
+ * queue, an epoll file as target, a wakeup source) keep in an EpItemExt.
  */
 @unmanaged
 export class EpItem {
@@ -108,37 +111,31 @@ export class EpItem {
   next: usize = 0;
   file: u32 = 0;
   fd: i32 = 0;
-  pwqlist: usize = 0;
   ep: usize = 0;
   events: u32 = 0;
   data_lo: u32 = 0;
   data_hi: u32 = 0;
-  target: usize = 0; // EpitemsHead, or EventPoll | 1 (see epi_tep / epi_ephead)
   // Singly linked: removal walks the file's list, which is as long as the number of sets
   // watching that one file (Linux's hlist has a back link; 4 bytes a watch saved here).
   fllink: usize = 0;
-  ws: usize = 0; // epi->ws (EPOLLWAKEUP)
+  ext: usize = 0; // EpItemExt address | EPI_WAIT_HOOKED
 }
+
+/** Low bit of EpItem.ext: the item's embedded (first) wait entry is on a wait queue. */
+const EPI_WAIT_HOOKED: usize = 1;
 
 /**
- * struct epitems_head: the f_ep list of a file that is not an epoll file (an epoll file's
- * list is its EventPoll's `refs`). Allocated with the file's first watch, freed with its
- * last (unless it is on tfile_check_list, which then frees it). `next` links
- * tfile_check_list; 0 means "not listed".
+ * The rarely needed rest of an epitem, allocated on first need and freed with the item:
+ * the EventPoll its file is when that file is an epoll file (its f_ep list is then
+ * tep->refs), its wakeup source (epi->ws, EPOLLWAKEUP), and the wait entries after the
+ * first (files that poll on more than one wait queue head), newest first.
  */
 @unmanaged
-export class EpitemsHead {
+export class EpItemExt {
   hdr: u32 = 0;
-  // The first item; or, for a head emptied while on tfile_check_list (it is freed when the
-  // list is cleared), the file id shifted left with the low bit set (items are 4-aligned).
-  epitems: usize = 0;
-  next: usize = 0;
-}
-
-/** A head whose items are gone but which waits on tfile_check_list to be freed. */
-// @ts-ignore: decorator
-@inline function ephead_emptied(head: usize): bool {
-  return (EH(head).epitems & 1) != 0;
+  tep: usize = 0;
+  ws: usize = 0;
+  pwqlist: usize = 0;
 }
 
 /** struct wakeup_source, reduced to what epoll's accounting changes. */
@@ -165,17 +162,31 @@ export class EppollEntry {
 @inline export function EPI(p: usize): EpItem { return changetype<EpItem>(p); }
 // @ts-ignore: decorator
 @inline export function PWQ(p: usize): EppollEntry { return changetype<EppollEntry>(p); }
+// @ts-ignore: decorator
+@inline export function EXT(p: usize): EpItemExt { return changetype<EpItemExt>(p); }
+/** The item's EpItemExt, or 0. */
+// @ts-ignore: decorator
+@inline export function epi_ext(epi: usize): usize { return EPI(epi).ext & ~EPI_WAIT_HOOKED; }
+/** Whether the item's embedded wait entry is hooked on a wait queue. */
+// @ts-ignore: decorator
+@inline export function epi_wait_hooked(epi: usize): bool { return (EPI(epi).ext & EPI_WAIT_HOOKED) != 0; }
 /** The EventPoll this item's file is, when the file is an epoll file; else 0. */
 // @ts-ignore: decorator
 @inline export function epi_tep(epi: usize): usize {
-  const t = EPI(epi).target;
-  return (t & 1) != 0 ? t & ~(<usize>1) : 0;
+  const x = epi_ext(epi);
+  return x != 0 ? EXT(x).tep : 0;
 }
-/** The f_ep head of this item's file when it is not an epoll file; else 0. */
+/** epi->ws: the item's wakeup source, or 0. */
 // @ts-ignore: decorator
-@inline export function epi_ephead(epi: usize): usize {
-  const t = EPI(epi).target;
-  return (t & 1) != 0 ? 0 : t;
+@inline export function epi_ws(epi: usize): usize {
+  const x = epi_ext(epi);
+  return x != 0 ? EXT(x).ws : 0;
+}
+/** The item's extra wait entries (after the embedded one), newest first. */
+// @ts-ignore: decorator
+@inline export function epi_pwqlist(epi: usize): usize {
+  const x = epi_ext(epi);
+  return x != 0 ? EXT(x).pwqlist : 0;
 }
 // @ts-ignore: decorator
 @inline export function rdllist_of(ep: usize): usize { return ep + offsetof<EventPoll>("rdl_next"); }
@@ -196,10 +207,8 @@ export class EppollEntry {
 export const ep_cache: KmemCache = kmem_cache_create(offsetof<EventPoll>());
 export const epi_cache: KmemCache = kmem_cache_create(offsetof<EpItem>());
 export const pwq_cache: KmemCache = kmem_cache_create(offsetof<EppollEntry>());
-export const ephead_cache: KmemCache = kmem_cache_create(offsetof<EpitemsHead>());
+export const ext_cache: KmemCache = kmem_cache_create(offsetof<EpItemExt>());
 export const ws_cache: KmemCache = kmem_cache_create(offsetof<WakeupSource>());
-// @ts-ignore: decorator
-@inline export function EH(p: usize): EpitemsHead { return changetype<EpitemsHead>(p); }
 // @ts-ignore: decorator
 @inline export function WS(p: usize): WakeupSource { return changetype<WakeupSource>(p); }
 
@@ -209,6 +218,8 @@ export let max_user_watches: u32 = 0xffffffff;
 export function set_max_user_watches(n: u32): void { max_user_watches = n; }
 
 let loop_check_gen: u32 = 1;
+/** The loop check could not list a file (ENOMEM). */
+let tfile_nomem: bool = false;
 let inserting_into: usize = 0;
 
 // ---- lifetime -----------------------------------------------------------------------
@@ -227,87 +238,80 @@ export function ep_alloc(file: u32): usize {
   return ep;
 }
 
-/** ep_unregister_pollwait(): unhook every wait entry of the item and free them. */
-function ep_unregister_pollwait(epi: usize): void {
-  let pwq = EPI(epi).pwqlist;
-  while (pwq != 0) {
-    const next = PWQ(pwq).next;
-    host_remove_wait_queue(handle_of(pwq));
-    kmem_cache_free(pwq_cache, pwq);
-    pwq = next;
+/** The item's EpItemExt, allocated on first need; 0 on ENOMEM. */
+function epi_ext_get(epi: usize): usize {
+  let x = epi_ext(epi);
+  if (x == 0) {
+    x = kmem_cache_alloc(ext_cache);
+    if (x == 0) return 0;
+    EPI(epi).ext |= x;
   }
-  EPI(epi).pwqlist = 0;
+  return x;
 }
 
-// ---- f_ep lists, tfile_check_list, wakeup sources -----------------------------------
-
-/** tfile_check_list: heads of the non-epoll files a full-check ADD may add paths to. */
-let tfile_check_list: usize = EP_UNACTIVE_PTR;
-
-function free_ephead(head: usize, file: u32): void {
-  host_set_ephead(file, 0);
-  kmem_cache_free(ephead_cache, head);
-}
+/** Wait entries hooked while the item lives (the embedded ones and the EppollEntry objects). */
+export let wait_entries: u32 = 0;
 
 /**
- * attach_epitem(): put the new item at the head of its file's f_ep list, allocating the
- * file's EpitemsHead on its first watch. `head` is the file's existing head or 0.
- * Returns false on ENOMEM (nothing changed).
+ * ep_unregister_pollwait(): unhook every wait entry of the item, newest first (the extra
+ * entries, then the embedded one), and free the extra ones.
  */
-function attach_epitem(epi: usize, tep: usize, head0: usize): bool {
-  let headlink: usize;
-  if (tep != 0) {
-    EPI(epi).target = tep | 1;
-    headlink = tep + offsetof<EventPoll>("refs");
-  } else {
-    let head = head0;
-    if (head == 0) {
-      head = kmem_cache_alloc(ephead_cache);
-      if (head == 0) return false;
-      host_set_ephead(EPI(epi).file, handle_of(head));
+function ep_unregister_pollwait(epi: usize): void {
+  const x = epi_ext(epi);
+  if (x != 0) {
+    let pwq = EXT(x).pwqlist;
+    while (pwq != 0) {
+      const next = PWQ(pwq).next;
+      host_remove_wait_queue(handle_of(pwq));
+      kmem_cache_free(pwq_cache, pwq);
+      wait_entries--;
+      pwq = next;
     }
-    if (ephead_emptied(head)) EH(head).epitems = 0; // emptied in this same ctl: reuse it
-    EPI(epi).target = head;
-    headlink = head + offsetof<EpitemsHead>("epitems");
+    EXT(x).pwqlist = 0;
   }
-  EPI(epi).fllink = load<usize>(headlink);
-  store<usize>(headlink, epi);
-  return true;
+  if (epi_wait_hooked(epi)) {
+    host_remove_wait_queue(-handle_of(epi));
+    EPI(epi).ext &= ~EPI_WAIT_HOOKED;
+    wait_entries--;
+  }
 }
 
-/** The address of the link heading the f_ep list this item is on. */
+// ---- f_ep lists, wakeup sources -----------------------------------------------------
+
+/** The address of the link heading the f_ep list this item is (or goes) on. */
 // @ts-ignore: decorator
 @inline function f_ep_headlink(epi: usize): usize {
   const tep = epi_tep(epi);
-  return tep != 0 ? tep + offsetof<EventPoll>("refs") : epi_ephead(epi) + offsetof<EpitemsHead>("epitems");
+  return tep != 0 ? tep + offsetof<EventPoll>("refs") : fep_word(EPI(epi).file);
 }
 
-/** Unlink the item from its file's f_ep list; free the head with its last item. */
-function detach_epitem(epi: usize): void {
-  let link = f_ep_headlink(epi);
-  while (load<usize>(link) != epi) link = load<usize>(link) + offsetof<EpItem>("fllink");
-  store<usize>(link, EPI(epi).fllink);
-  EPI(epi).fllink = 0;
-  const head = epi_ephead(epi);
-  if (head != 0 && EH(head).epitems == 0) {
-    if (EH(head).next == 0) free_ephead(head, EPI(epi).file);
-    else EH(head).epitems = (<usize>EPI(epi).file << 1) | 1; // freed when the list is cleared
+/**
+ * attach_epitem(): put the new item at the head of its file's f_ep list (the file's word
+ * was reserved by the caller; an epoll target's list is tep->refs).
+ */
+function attach_epitem(epi: usize): void {
+  const link = f_ep_headlink(epi);
+  const v = load<usize>(link);
+  const first = v & ~FEP_LISTED;
+  if (first == 0 && epi_tep(epi) == 0) {
+    fep_files_add(1);
+    host_set_watched(EPI(epi).file, 1);
   }
+  EPI(epi).fllink = first;
+  store<usize>(link, epi | (v & FEP_LISTED));
 }
 
-/** list_file(): queue a file's head for the reverse path check (once). */
-function list_file(head: usize): void {
-  if (head == 0 || EH(head).next != 0) return;
-  EH(head).next = tfile_check_list;
-  tfile_check_list = head;
-}
-
-function clear_tfile_check_list(): void {
-  while (tfile_check_list != EP_UNACTIVE_PTR) {
-    const head = tfile_check_list;
-    tfile_check_list = EH(head).next;
-    EH(head).next = 0;
-    if (ephead_emptied(head)) free_ephead(head, <u32>(EH(head).epitems >> 1));
+/** Unlink the item from its file's f_ep list. */
+function detach_epitem(epi: usize): void {
+  const head = f_ep_headlink(epi);
+  let link = head;
+  // Only the head word carries the LISTED bit; the fllink words never do.
+  while ((load<usize>(link) & ~FEP_LISTED) != epi) link = load<usize>(link) + offsetof<EpItem>("fllink");
+  store<usize>(link, EPI(epi).fllink | (load<usize>(link) & FEP_LISTED));
+  EPI(epi).fllink = 0;
+  if ((load<usize>(head) & ~FEP_LISTED) == 0 && epi_tep(epi) == 0) {
+    fep_files_add(-1);
+    host_set_watched(EPI(epi).file, 0);
   }
 }
 
@@ -336,11 +340,9 @@ function reverse_path_check_proc(first: usize, depth: i32): bool {
 
 /** reverse_path_check(): every listed file must stay within the path limits. */
 function reverse_path_check(): bool {
-  let head = tfile_check_list;
-  while (head != EP_UNACTIVE_PTR) {
-    for (let i = 0; i < PATH_ARR_SIZE; i++) path_count[i] = 0;
-    if (!ephead_emptied(head) && !reverse_path_check_proc(EH(head).epitems, 0)) return false;
-    head = EH(head).next;
+  for (let i: u32 = 0; i < tfile_count; i++) {
+    for (let j = 0; j < PATH_ARR_SIZE; j++) path_count[j] = 0;
+    if (!reverse_path_check_proc(fep_first(tfile_at(i)), 0)) return false;
   }
   return true;
 }
@@ -363,7 +365,8 @@ function __pm_relax(ws: usize): void {
 
 // @ts-ignore: decorator
 @inline function ep_pm_stay_awake(epi: usize): void {
-  if (EPI(epi).ws != 0) __pm_stay_awake(EPI(epi).ws);
+  const ws = epi_ws(epi);
+  if (ws != 0) __pm_stay_awake(ws);
 }
 
 /** ep_create_wakeup_source(): the set's source on first use, then the item's. */
@@ -373,13 +376,18 @@ function ep_create_wakeup_source(epi: usize): bool {
     EP(ep).ws = kmem_cache_alloc(ws_cache);
     if (EP(ep).ws == 0) return false;
   }
-  EPI(epi).ws = kmem_cache_alloc(ws_cache);
-  return EPI(epi).ws != 0;
+  const x = epi_ext_get(epi);
+  if (x == 0) return false;
+  EXT(x).ws = kmem_cache_alloc(ws_cache);
+  return EXT(x).ws != 0;
 }
 
 function ep_destroy_wakeup_source(epi: usize): void {
-  if (EPI(epi).ws != 0) kmem_cache_free(ws_cache, EPI(epi).ws);
-  EPI(epi).ws = 0;
+  const x = epi_ext(epi);
+  if (x != 0 && EXT(x).ws != 0) {
+    kmem_cache_free(ws_cache, EXT(x).ws);
+    EXT(x).ws = 0;
+  }
 }
 
 /**
@@ -394,6 +402,8 @@ export function ep_remove(ep: usize, epi: usize): void {
   ep_index_erase(ep, epi);
   if (ep_is_linked(epi)) list_del_init(rdllink_of(epi));
   ep_destroy_wakeup_source(epi);
+  const x = epi_ext(epi);
+  if (x != 0) kmem_cache_free(ext_cache, x);
   EP(ep).nitems--;
   kmem_cache_free(epi_cache, epi);
   epoll_watches--;
@@ -401,15 +411,11 @@ export function ep_remove(ep: usize, epi: usize): void {
 
 /**
  * eventpoll_release_file() for a file that is not an epoll file: its last reference is
- * gone, so every item watching it is removed (the head goes with the last one).
+ * gone, so every item on its f_ep list is removed.
  */
-export function eventpoll_release_head(head: usize): void {
-  while (EH(head).epitems != 0) {
-    const epi = EH(head).epitems;
-    const last = EPI(epi).fllink == 0;
-    ep_remove(EPI(epi).ep, epi);
-    if (last) break; // the head was freed with its last item
-  }
+export function eventpoll_release_fep(file: u32): void {
+  let epi: usize;
+  while ((epi = fep_first(file)) != 0) ep_remove(EPI(epi).ep, epi);
 }
 
 /** Whether a set holding an item of this f_ep list is in mid-transfer (ep->mtx held). */
@@ -465,20 +471,29 @@ let queue_ok: bool = true;
 
 /**
  * ep_ptable_queue_proc(): called (through the host's poll_wait) once per wait queue head
- * during the registration poll. Returns the new EppollEntry handle, or 0 if the item is
- * gone or memory ran out (ep_insert then fails with ENOMEM).
+ * during the registration poll. The first entry is the one embedded in the item; its
+ * handle is the item's handle negated. Later ones are EppollEntry objects (positive
+ * handles). Returns 0 if the item is gone or memory ran out (ep_insert then fails with
+ * ENOMEM).
  */
 export function ep_ptable_queue_proc(epi_h: i32): i32 {
   const epi = from_handle(epi_cache, epi_h);
   if (epi == 0 || !queue_ok) return 0;
-  const pwq = kmem_cache_alloc(pwq_cache);
+  if (!epi_wait_hooked(epi)) {
+    EPI(epi).ext |= EPI_WAIT_HOOKED;
+    wait_entries++;
+    return -epi_h;
+  }
+  const x = epi_ext_get(epi);
+  const pwq = x != 0 ? kmem_cache_alloc(pwq_cache) : 0;
   if (pwq == 0) {
     queue_ok = false;
     return 0;
   }
   PWQ(pwq).base = epi;
-  PWQ(pwq).next = EPI(epi).pwqlist;
-  EPI(epi).pwqlist = pwq;
+  PWQ(pwq).next = EXT(x).pwqlist;
+  EXT(x).pwqlist = pwq;
+  wait_entries++;
   return handle_of(pwq);
 }
 
@@ -503,7 +518,7 @@ export function __ep_eventpoll_poll(ep: usize, depth: i32): u32 {
       break;
     }
     // Queued by a callback but not ready for what the item asks: drop it.
-    __pm_relax(EPI(epi).ws);
+    __pm_relax(epi_ws(epi));
     list_del_init(l);
     l = next;
   }
@@ -594,11 +609,11 @@ function ep_poll_safewake(ep: usize): void {
 }
 
 /**
- * ep_poll_callback(): a watched file's wait queue was woken with `key` (0 = no key).
- * Returns 1 if this wakeup counts against an exclusive wake's budget (ewake).
+ * ep_poll_callback(): a wait queue the item hooked (through any of its entries) was woken
+ * with `key` (0 = no key). Returns 1 if this wakeup counts against an exclusive wake's
+ * budget (ewake).
  */
-export function ep_poll_callback(pwq: usize, key: u32): i32 {
-  const epi = PWQ(pwq).base;
+export function ep_poll_callback(epi: usize, key: u32): i32 {
   const ep = EPI(epi).ep;
   const events = EPI(epi).events;
   let ewake: i32 = 0;
@@ -635,15 +650,25 @@ export function ep_poll_callback(pwq: usize, key: u32): i32 {
 // ---- insert / modify / disable -------------------------------------------------------
 
 /**
- * ep_insert(). ep->mtx held. `head` is the target file's EpitemsHead (0: none yet, or the
- * target is an epoll file `tep`). With `full_check` the new wakeup paths are counted
- * (reverse_path_check). Returns 0 or -errno with nothing left behind.
+ * ep_insert(). ep->mtx held. `tep` is the target's EventPoll when it is an epoll file. With
+ * `full_check` the new wakeup paths are counted (reverse_path_check). Returns 0 or -errno
+ * with nothing left behind.
  */
 function ep_insert(ep: usize, events: u32, data_lo: u32, data_hi: u32, file: u32, fd: i32, tep: usize,
-  head: usize, full_check: bool): i32 {
+  full_check: bool): i32 {
   if (epoll_watches >= max_user_watches) return -ENOSPC;
+  // The file's f_ep word (normally reserved when the host gave the file its id).
+  if (tep == 0 && !fep_reserve(file)) return -ENOMEM;
   const epi = kmem_cache_alloc(epi_cache);
   if (epi == 0) return -ENOMEM;
+  if (tep != 0) {
+    const x = epi_ext_get(epi);
+    if (x == 0) {
+      kmem_cache_free(epi_cache, epi);
+      return -ENOMEM;
+    }
+    EXT(x).tep = tep;
+  }
   epoll_watches++;
   INIT_LIST_HEAD(rdllink_of(epi));
   EPI(epi).ep = ep;
@@ -653,14 +678,14 @@ function ep_insert(ep: usize, events: u32, data_lo: u32, data_hi: u32, file: u32
   EPI(epi).data_lo = data_lo;
   EPI(epi).data_hi = data_hi;
   EPI(epi).next = EP_UNACTIVE_PTR;
-  if (!attach_epitem(epi, tep, head)) {
-    kmem_cache_free(epi_cache, epi);
-    epoll_watches--;
-    return -ENOMEM;
-  }
-  if (full_check && tep == 0) list_file(epi_ephead(epi));
+  attach_epitem(epi);
+  const listed = !full_check || tep != 0 || list_file(file);
   EP(ep).nitems++;
   ep_index_insert(ep, epi);
+  if (!listed) {
+    ep_remove(ep, epi);
+    return -ENOMEM;
+  }
 
   // Too many wakeup paths would lead to the files below: refuse (EINVAL, as Linux).
   if (full_check && !reverse_path_check()) {
@@ -696,8 +721,8 @@ function ep_modify(ep: usize, epi: usize, events: u32, data_lo: u32, data_hi: u3
   EPI(epi).data_hi = data_hi;
   if ((events & <u32>EPOLLWAKEUP) != 0) {
     // Linux ignores a failure to create the source here, and so does the model.
-    if (EPI(epi).ws == 0) ep_create_wakeup_source(epi);
-  } else if (EPI(epi).ws != 0) {
+    if (epi_ws(epi) == 0) ep_create_wakeup_source(epi);
+  } else if (epi_ws(epi) != 0) {
     ep_destroy_wakeup_source(epi);
   }
   if (ep_item_poll(epi, false, 1) != 0 && !ep_is_linked(epi)) {
@@ -730,9 +755,10 @@ function ep_loop_check_proc(ep: usize, depth: i32): i32 {
       if (tovisit == inserting_into || depth > EP_MAX_NESTS) result = EP_MAX_NESTS + 1;
       else result = max(result, ep_loop_check_proc(tovisit, depth + 1) + 1);
       if (result > EP_MAX_NESTS) break;
-    } else {
-      // A file a new path may reach: count its wakeup paths after the insert.
-      list_file(epi_ephead(epi));
+    } else if (!list_file(EPI(epi).file)) {
+      // A file a new path may reach (its wakeup paths are counted after the insert), but
+      // the list could not grow: the ctl fails with ENOMEM.
+      tfile_nomem = true;
     }
   }
   EP(ep).loop_check_depth = result;
@@ -772,7 +798,7 @@ function ep_loop_check(ep: usize, to: usize): bool {
  * Must be called with ep->mtx held (the host takes it before calling).
  */
 export function do_epoll_ctl(ep_h: i32, op: i32, file: u32, fd: i32, tflags: u32, tep_h: i32,
-  thead_h: i32, events_in: u32, data_lo: u32, data_hi: u32): i32 {
+  events_in: u32, data_lo: u32, data_hi: u32): i32 {
   // ep_op_has_event() is "op != DEL" in Linux. MODEL: op 4 is EPOLL_CTL_DISABLE (the 2012
   // proposal, docs/API.md), which carries no event; Linux answers op 4 like any bad op.
   const has_event = op != EPOLL_CTL_DEL && op != EPOLL_CTL_DISABLE;
@@ -791,13 +817,11 @@ export function do_epoll_ctl(ep_h: i32, op: i32, file: u32, fd: i32, tflags: u32
   if (EP(ep).scanning != 0) return -EAGAIN;
   if (file == EP(ep).file) return -EINVAL; // the set itself, whatever the flags claimed
   let tep: usize = 0;
-  let thead: usize = 0;
   if ((tflags & <u32>TF_IS_EPOLL) != 0) {
     tep = from_handle(ep_cache, tep_h);
     if (tep == 0 || EP(tep).file != file) return -EBADF;
-  } else if (thead_h != 0) {
-    thead = from_handle(ephead_cache, thead_h);
-    if (thead == 0 || EH(thead).epitems == 0 || ephead_emptied(thead) || EPI(EH(thead).epitems).file != file) return -EBADF;
+  } else if (file >= FEP_MAX_FILES) {
+    return -EBADF; // no host file has such an id
   }
   if (has_event && (events & <u32>EPOLLEXCLUSIVE) != 0) {
     if (op == EPOLL_CTL_MOD) return -EINVAL;
@@ -806,7 +830,7 @@ export function do_epoll_ctl(ep_h: i32, op: i32, file: u32, fd: i32, tflags: u32
   // A full check (loop check, then path counting) when the ADD may create new nested
   // paths: the epoll file is itself watched, or the target is an epoll file.
   const full_check = op == EPOLL_CTL_ADD && (EP(ep).refs != 0 || tep != 0);
-  const res = do_epoll_ctl_locked(ep, op, file, fd, tep, thead, full_check, events, data_lo, data_hi);
+  const res = do_epoll_ctl_locked(ep, op, file, fd, tep, full_check, events, data_lo, data_hi);
   if (full_check) {
     clear_tfile_check_list();
     loop_check_gen++;
@@ -814,17 +838,19 @@ export function do_epoll_ctl(ep_h: i32, op: i32, file: u32, fd: i32, tflags: u32
   return res;
 }
 
-function do_epoll_ctl_locked(ep: usize, op: i32, file: u32, fd: i32, tep: usize, thead: usize, full_check: bool,
+function do_epoll_ctl_locked(ep: usize, op: i32, file: u32, fd: i32, tep: usize, full_check: bool,
   events: u32, data_lo: u32, data_hi: u32): i32 {
   if (full_check) {
     loop_check_gen++;
+    tfile_nomem = false;
     if (tep != 0 && ep_loop_check(ep, tep)) return -ELOOP;
+    if (tfile_nomem) return -ENOMEM;
   }
   const epi = ep_find(ep, file, fd);
   switch (op) {
     case EPOLL_CTL_ADD:
       if (epi != 0) return -EEXIST;
-      return ep_insert(ep, events | <u32>EPOLLERR | <u32>EPOLLHUP, data_lo, data_hi, file, fd, tep, thead, full_check);
+      return ep_insert(ep, events | <u32>EPOLLERR | <u32>EPOLLHUP, data_lo, data_hi, file, fd, tep, full_check);
     case EPOLL_CTL_DEL:
       if (epi == 0) return -ENOENT;
       ep_remove(ep, epi);
@@ -912,7 +938,7 @@ export function ep_send_step(ep: usize, slot: u32): i32 {
   const l = lh(txlist).next;
   const epi = epi_of_rdllink(l);
   // Hand the item's wakeup source over to the set's for the duration of the transfer.
-  const ws = EPI(epi).ws;
+  const ws = epi_ws(epi);
   if (ws != 0) {
     if (WS(ws).active != 0) __pm_stay_awake(EP(ep).ws);
     __pm_relax(ws);

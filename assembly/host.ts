@@ -1,6 +1,7 @@
 // Every function the core imports from the TypeScript host, declared in one place.
 // Files, wait queues and fd tables live in the host; the core sees files as integer ids
-// and wait entries as EppollEntry handles.
+// and wait entries as handles: an item's first (embedded) entry as the item's handle
+// negated, further ones as EppollEntry handles.
 
 /**
  * vfs_poll(file, pt): the file's current readiness mask. When `epi` is non-zero the call
@@ -12,19 +13,18 @@
 @external("host", "vfs_poll")
 export declare function host_vfs_poll(file: u32, epi: i32, events: u32, depth: i32): u32;
 
-/** remove_wait_queue() for the wait entry the host linked for this EppollEntry. */
+/** remove_wait_queue() for the wait entry the host linked under this entry handle. */
 // @ts-ignore: decorator
 @external("host", "remove_wait_queue")
 export declare function host_remove_wait_queue(pwq: i32): void;
 
 /**
- * The file's f_ep list head (an EpitemsHead handle) was created (head > 0) with its first
- * watch, or freed (head 0) with its last: the host keeps it with the file, passes it back
- * to epoll_ctl, and hands it to eventpoll_release_file when the file goes.
+ * The file's f_ep list gained its first item (watched 1) or lost its last (watched 0): the
+ * host notes it with the file, so that closing an unwatched file costs no core call.
  */
 // @ts-ignore: decorator
-@external("host", "set_ephead")
-export declare function host_set_ephead(file: u32, head: i32): void;
+@external("host", "set_watched")
+export declare function host_set_watched(file: u32, watched: i32): void;
 
 /**
  * wake_up() on one of the EventPoll's host-owned wait queue heads: `which` 0 is ep->wq

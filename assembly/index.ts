@@ -4,8 +4,9 @@
 
 import { EBADF, EBUSY, EINVAL, ENOENT, ENOMEM, ENOSYS } from "../src/uapi";
 import {
-  ep_cache, epi_cache, pwq_cache, ephead_cache, ws_cache, EP, EPI, PWQ, WS, ep_alloc, ep_free, ep_find,
-  do_epoll_ctl, eventpoll_release_head, eventpoll_release_refs, rbn_of, rbr_of, epi_of_rbn, EH, f_ep_busy,
+  ep_cache, epi_cache, pwq_cache, ws_cache, EP, EPI, PWQ, WS, ep_alloc, ep_free, ep_find,
+  do_epoll_ctl, eventpoll_release_fep, eventpoll_release_refs, rbn_of, rbr_of, epi_of_rbn, f_ep_busy,
+  epi_ws, epi_wait_hooked, wait_entries,
   ep_is_linked, EP_UNACTIVE_PTR, rdllist_of, rdllink_of, epi_of_rdllink, EventPoll,
   ep_send_events, ep_events_available, ep_poll_callback, ep_ptable_queue_proc,
   __ep_eventpoll_poll, events_buffer, set_max_user_watches as _set_max_user_watches,
@@ -16,6 +17,7 @@ import { lh, INIT_LIST_HEAD, list_add_tail, list_del_init, list_empty } from "./
 import { slab_allocs, alloc_bytes } from "./slab";
 import { from_handle, handle_of, set_memory_limit as _set_memory_limit, memory_bytes as _memory_bytes, set_failslab as _set_failslab } from "./slab";
 import { check_invariants } from "./invariants";
+import { fep_reserve, fep_first, fep_capacity, fep_files } from "./fep";
 import {
   WQ_EP, WQ_POLL, CACHE_EVENTPOLL, CACHE_EPITEM, CACHE_EPPOLL_ENTRY, CACHE_EPITEMS_HEAD, CACHE_WAKEUP_SOURCE,
   EPI_FD, EPI_EVENTS, EPI_DATA_LO, EPI_DATA_HI, EPI_FILE, EPI_LINKED, EPI_CHAINED, LIST_RDLLIST, LIST_OVFLIST, LIST_TXLIST,
@@ -43,25 +45,34 @@ export function epoll_release(ep_h: i32): i32 {
 }
 
 /**
- * eventpoll_release_file(): a file's last reference is gone. `head` is its f_ep head (for
- * files that are not epoll files; 0 if never watched); `ep` its EventPoll (epoll files).
+ * eventpoll_release_file(): a file's last reference is gone. `file` is its id (0: none),
+ * whose f_ep list is emptied; `ep` its EventPoll when it is an epoll file (the items other
+ * sets hold on it go too). -EBADF for an id the file table never reserved.
  */
-export function eventpoll_release_file(head_h: i32, ep_h: i32): i32 {
+export function eventpoll_release_file(file: u32, ep_h: i32): i32 {
   // Refused while a set watching the file is in mid-transfer: Linux would wait for its
   // ep->mtx; the host waits (defers the release) instead.
-  if (head_h != 0) {
-    const head = from_handle(ephead_cache, head_h);
-    if (head == 0) return -EBADF;
-    if (f_ep_busy(EH(head).epitems)) return -EBUSY;
-    eventpoll_release_head(head);
+  if (file != 0) {
+    if (file >= fep_capacity()) return -EBADF;
+    if (f_ep_busy(fep_first(file))) return -EBUSY;
   }
+  let ep: usize = 0;
   if (ep_h != 0) {
-    const ep = from_handle(ep_cache, ep_h);
+    ep = from_handle(ep_cache, ep_h);
     if (ep == 0) return -EBADF;
     if (f_ep_busy(EP(ep).refs)) return -EBUSY;
-    eventpoll_release_refs(ep);
   }
+  if (file != 0) eventpoll_release_fep(file);
+  if (ep != 0) eventpoll_release_refs(ep);
   return 0;
+}
+
+/**
+ * The host gives file ids out densely; it reserves each id's f_ep word here when it gives
+ * one (struct file carries f_ep). 0, or -ENOMEM (epoll_ctl ADD tries again).
+ */
+export function file_table_reserve(file: u32): i32 {
+  return fep_reserve(file) ? 0 : -ENOMEM;
 }
 
 export { do_epoll_ctl as epoll_ctl };
@@ -84,16 +95,15 @@ export function epoll_send_events(ep_h: i32, maxevents: i32, fault: i32): i32 {
 }
 
 /**
- * The sets watching a file (by its f_ep head, or `ep_h` for an epoll file): the EventPoll
- * handle of the `index`-th one (0 past the end; may repeat a set holding several items),
- * or with index -1, 1 if any of them is in mid-transfer (its ep->mtx is held).
+ * The sets watching a file (by its id's f_ep list, or `ep_h`'s refs for an epoll file): the
+ * EventPoll handle of the `index`-th one (0 past the end; may repeat a set holding several
+ * items), or with index -1, 1 if any of them is in mid-transfer (its ep->mtx is held).
  */
-export function file_watcher(head_h: i32, ep_h: i32, index: i32): i32 {
+export function file_watcher(file: u32, ep_h: i32, index: i32): i32 {
   let first: usize = 0;
-  if (head_h != 0) {
-    const head = from_handle(ephead_cache, head_h);
-    if (head == 0) return -EBADF;
-    first = EH(head).epitems;
+  if (file != 0) {
+    if (file >= fep_capacity()) return -EBADF;
+    first = fep_first(file);
   } else {
     const ep = from_handle(ep_cache, ep_h);
     if (ep == 0) return -EBADF;
@@ -168,11 +178,29 @@ export function eventpoll_poll(ep_h: i32, depth: i32): i32 {
   return <i32>__ep_eventpoll_poll(ep, depth);
 }
 
-/** Wait-queue callback for an EppollEntry; returns ewake (0/1) or -EBADF. */
+/**
+ * Wait-queue callback of an entry handle (an item's embedded entry: the item's handle
+ * negated; else an EppollEntry); returns ewake (0/1) or -EBADF.
+ */
 export function poll_callback(pwq_h: i32, key: u32): i32 {
+  return entry_item(pwq_h) ? ep_poll_callback(entry_epi, key) : -EBADF;
+}
+
+let entry_epi: usize = 0;
+
+/** Resolve a wait entry handle to its item (in entry_epi); false if stale or unhooked. */
+function entry_item(pwq_h: i32): bool {
+  if (pwq_h < 0) {
+    if (pwq_h == I32.MIN_VALUE) return false;
+    const epi = from_handle(epi_cache, -pwq_h);
+    if (epi == 0 || !epi_wait_hooked(epi)) return false;
+    entry_epi = epi;
+    return true;
+  }
   const pwq = from_handle(pwq_cache, pwq_h);
-  if (pwq == 0) return -EBADF;
-  return ep_poll_callback(pwq, key);
+  if (pwq == 0) return false;
+  entry_epi = PWQ(pwq).base;
+  return true;
 }
 
 export { ep_ptable_queue_proc as ptable_queue_proc };
@@ -199,9 +227,12 @@ export function memory_bytes(): u32 {
   return <u32>_memory_bytes();
 }
 
-/** The next `n` slab allocations fail (failslab; the testing toolkit's ENOMEM); returns how many were still due. */
-export function set_failslab(n: u32): u32 {
-  return _set_failslab(n);
+/**
+ * `n` slab allocations fail after `skip` more succeed (failslab; the testing toolkit's
+ * ENOMEM uses skip 0); returns how many failures were still due.
+ */
+export function set_failslab(n: u32, skip: u32): u32 {
+  return _set_failslab(n, skip);
 }
 
 /** Core allocations so far: slab objects handed out (see slab.ts). */
@@ -213,12 +244,15 @@ export function user_watches(): u32 {
   return epoll_watches;
 }
 
-/** Live objects per cache: 0 EventPoll, 1 EpItem, 2 EppollEntry, 3 EpitemsHead, 4 WakeupSource. */
+/**
+ * Live objects Linux would have, per kind: 0 eventpoll, 1 epitem, 2 eppoll_entry (wait
+ * entries, embedded ones included), 3 epitems_head (files with watchers), 4 wakeup_source.
+ */
 export function cache_live(which: i32): i32 {
   if (which == CACHE_EVENTPOLL) return ep_cache.live;
   if (which == CACHE_EPITEM) return epi_cache.live;
-  if (which == CACHE_EPPOLL_ENTRY) return pwq_cache.live;
-  if (which == CACHE_EPITEMS_HEAD) return ephead_cache.live;
+  if (which == CACHE_EPPOLL_ENTRY) return wait_entries;
+  if (which == CACHE_EPITEMS_HEAD) return fep_files;
   if (which == CACHE_WAKEUP_SOURCE) return ws_cache.live;
   return -EINVAL;
 }
@@ -336,7 +370,7 @@ export function wakeup_source_field(ep_h: i32, epi_h: i32, which: i32): i32 {
   if (epi_h != 0) {
     const epi = from_handle(epi_cache, epi_h);
     if (epi == 0) return -EBADF;
-    ws = EPI(epi).ws;
+    ws = epi_ws(epi);
   } else {
     const ep = from_handle(ep_cache, ep_h);
     if (ep == 0) return -EBADF;
@@ -355,11 +389,9 @@ export function invariants(): i32 {
   return EP_DEBUG ? check_invariants() : -ENOSYS;
 }
 
-// Keep PWQ referenced for tooling that inspects entries (and to type-check it).
+/** The item a wait entry handle belongs to (its handle), or -EBADF. */
 export function pwq_item(pwq_h: i32): i32 {
-  const pwq = from_handle(pwq_cache, pwq_h);
-  if (pwq == 0) return -EBADF;
-  return handle_of(PWQ(pwq).base);
+  return entry_item(pwq_h) ? handle_of(entry_epi) : -EBADF;
 }
 
 /**

@@ -14,8 +14,8 @@
 //  10  cache accounting: live objects differ from what the sets reach
 //  11  tep->refs holds an item that does not target tep
 //  12  the root is red
-//  13  an f_ep list (a file's EpitemsHead, or an EventPoll's refs) is broken: an item
-//      on the wrong list, a live head with no items, or items missing
+//  13  an f_ep list (a file's word in the file table, or an EventPoll's refs) is broken:
+//      an item on the wrong list, a word left on tfile_check_list, or items missing
 //  14  hash index: an item in a bucket other than (fd & mask)
 //  15  hash index: an item's back link (pprev) is not the link that holds it
 //  (1-3 and 12 are the rb-tree's; with the hash index, 2 and 3 do not apply.)
@@ -23,9 +23,10 @@
 import { rb_check_subtree, rb_is_black } from "./rbtree";
 import { live_slot, SLAB_LIVE } from "./slab";
 import {
-  ep_cache, epi_cache, pwq_cache, ephead_cache, EP, EPI, PWQ, EH, EpitemsHead, EventPoll, rdllist_of, epi_tep, epi_ephead,
-  rbr_of, epi_of_rdllink, EP_UNACTIVE_PTR, epoll_watches,
+  ep_cache, epi_cache, pwq_cache, ext_cache, EP, EPI, PWQ, EventPoll, rdllist_of, epi_tep, epi_ext, epi_pwqlist,
+  epi_wait_hooked, wait_entries, rbr_of, epi_of_rdllink, EP_UNACTIVE_PTR, epoll_watches,
 } from "./eventpoll";
+import { FEP_LISTED, fep_capacity, fep_word, fep_files, tfile_count } from "./fep";
 import { lh } from "./list";
 import { index_hash, ep_hash_check, ep_index_first, ep_index_next } from "./epindex";
 
@@ -62,7 +63,9 @@ function check_ep(ep: usize): i32 {
       if (!scanning) return 8;
       chained++;
     }
-    let pwq = EPI(epi).pwqlist;
+    const x = epi_ext(epi);
+    if (x != 0 && (load<u32>(x) & SLAB_LIVE) == 0) return 9;
+    let pwq = epi_pwqlist(epi);
     while (pwq != 0) {
       if ((load<u32>(pwq) & SLAB_LIVE) == 0 || PWQ(pwq).base != epi) return 9;
       pwq = PWQ(pwq).next;
@@ -111,14 +114,14 @@ function check_ep(ep: usize): i32 {
   return 0;
 }
 
-/** Walks one f_ep list from `headlink`; the item count, or -1 if broken. */
-function check_fep(headlink: usize, tep: usize, head: usize): i32 {
+/** Walks one f_ep list from `headlink`: items of `tep`, or of file `file`; the count, or -1 if broken. */
+function check_fep(headlink: usize, tep: usize, file: u32): i32 {
   let n: i32 = 0;
   let epi = load<usize>(headlink);
+  if ((epi & FEP_LISTED) != 0) return -1; // only inside do_epoll_ctl
   while (epi != 0) {
     if ((load<u32>(epi) & SLAB_LIVE) == 0) return -1;
-    if (epi_tep(epi) != tep || epi_ephead(epi) != head) return -1;
-    if (head != 0 && EPI(epi).file != EPI(EH(head).epitems).file) return -1;
+    if (epi_tep(epi) != tep || (tep == 0 && EPI(epi).file != file)) return -1;
     if (++n > <i32>epi_cache.live) return -1;
     epi = EPI(epi).fllink;
   }
@@ -140,19 +143,25 @@ export function check_invariants(): i32 {
   for (let i: u32 = 1; i <= pwq_cache.top; i++) if (live_slot(pwq_cache, i) != 0) pwqs++;
   if (eps != ep_cache.live || items != epi_cache.live || items != epoll_watches) return 10;
   if (pwqs != pwq_cache.live) return 10;
-  // Every live entry must hang off a live item's pwqlist (walk from the items' side).
+  // Every live entry must hang off a live item (walk from the items' side), and every
+  // EpItemExt must belong to one item.
   let reached: u32 = 0;
+  let hooked: u32 = 0;
+  let exts: u32 = 0;
   for (let i: u32 = 1; i <= epi_cache.top; i++) {
     const epi = live_slot(epi_cache, i);
     if (epi == 0) continue;
-    let pwq = EPI(epi).pwqlist;
+    if (epi_wait_hooked(epi)) hooked++;
+    if (epi_ext(epi) != 0) exts++;
+    let pwq = epi_pwqlist(epi);
     while (pwq != 0) {
       reached++;
       pwq = PWQ(pwq).next;
     }
   }
-  if (reached != pwqs) return 10;
-  // Every item is on exactly one f_ep list: its epoll target's refs or its file's head.
+  if (reached != pwqs || wait_entries != pwqs + hooked || exts != ext_cache.live) return 10;
+  // Every item is on exactly one f_ep list: its epoll target's refs or its file's word.
+  if (tfile_count != 0) return 13;
   let onlists: u32 = 0;
   for (let i: u32 = 1; i <= ep_cache.top; i++) {
     const ep = live_slot(ep_cache, i);
@@ -161,13 +170,13 @@ export function check_invariants(): i32 {
     if (n < 0) return 13;
     onlists += <u32>n;
   }
-  for (let i: u32 = 1; i <= ephead_cache.top; i++) {
-    const head = live_slot(ephead_cache, i);
-    if (head == 0) continue;
-    const n = check_fep(head + offsetof<EpitemsHead>("epitems"), 0, head);
-    if (n <= 0 || EH(head).next != 0) return 13;
+  let files: u32 = 0;
+  for (let f: u32 = 0; f < fep_capacity(); f++) {
+    const n = check_fep(fep_word(f), 0, f);
+    if (n < 0) return 13;
+    if (n > 0) files++;
     onlists += <u32>n;
   }
-  if (onlists != epi_cache.live) return 13;
+  if (onlists != epi_cache.live || files != fep_files) return 13;
   return 0;
 }

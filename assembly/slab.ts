@@ -128,19 +128,28 @@ export let slab_allocs: u32 = 0;
  * nothing changed (the same path as running out of the memory budget).
  */
 let failslab: u32 = 0;
+/** Allocations that still succeed before the failing ones start. */
+let failslab_skip: u32 = 0;
 
-/** Make the next `n` object allocations fail (0 ends it); returns how many were still due. */
-export function set_failslab(n: u32): u32 {
+/**
+ * Make `n` object allocations fail (0 ends it), after `skip` more succeed; returns how many
+ * failures were still due.
+ */
+export function set_failslab(n: u32, skip: u32): u32 {
   const left = failslab;
   failslab = n;
+  failslab_skip = skip;
   return left;
 }
 
 /** Allocate a zeroed object; returns its address (header set to LIVE|handle) or 0 (ENOMEM). */
 export function kmem_cache_alloc(c: KmemCache): usize {
   if (failslab != 0) {
-    failslab--;
-    return 0;
+    if (failslab_skip != 0) failslab_skip--;
+    else {
+      failslab--;
+      return 0;
+    }
   }
   slab_allocs++;
   let index = c.free;

@@ -218,7 +218,7 @@ export class Fuzzer {
       if (typeof (k.core as unknown as Record<string, unknown>)[n] !== "function") throw new Error(`export ${n} is not a function`);
       if (!(n in ARGS)) throw new Error(`abi-fuzz: no argument generator for core export ${n}: add one`);
     }
-    this.pools.pwq.push((1 << 23) | 1); // the first EppollEntry of a fresh kernel
+    this.pools.pwq.push(-((1 << 23) | 1)); // the first wait entry of a fresh kernel (embedded in its first item)
     this.harvest();
   }
 
@@ -343,8 +343,8 @@ export class Fuzzer {
         eids.push(f.id);
         this.remember("ep", f.ep);
       } else ids.push(f.id);
-      const head = (f as unknown as { epHead: number }).epHead;
-      if (head) this.remember("head", head);
+      // A watched file's id names its f_ep list (eventpoll_release_file, file_watcher).
+      if (f.epWatched) this.remember("head", f.id);
     }
     this.fileIds = ids;
     this.epollFileIds = eids;
@@ -355,8 +355,10 @@ export class Fuzzer {
         epi = k.core.ep_item_next(ep, epi);
       }
     }
-    const entries = (k as unknown as { pwqEntries: ({ pwq: number } | undefined)[] }).pwqEntries;
-    for (const e of entries) if (e && this.chance(0.5)) this.remember("pwq", e.pwq);
+    // Wait entry handles: EppollEntry objects, and the items' embedded entries (negative).
+    type Entries = { pwqEntries: ({ pwq: number } | undefined)[]; epiEntries: ({ pwq: number } | undefined)[] };
+    const { pwqEntries, epiEntries } = k as unknown as Entries;
+    for (const e of [...pwqEntries, ...epiEntries]) if (e && this.chance(0.5)) this.remember("pwq", e.pwq);
   }
 
   /** Every host epoll file's EventPoll goes into allEps (a closed one may be a deferred release). */
@@ -407,9 +409,9 @@ export class Fuzzer {
 
   /**
    * A coherent target for epoll_ctl, as the host would describe an open file (its id, fd,
-   * TF_* flags, EventPoll and f_ep head), so that many raw calls get past validation.
+   * TF_* flags and EventPoll), so that many raw calls get past validation.
    */
-  coherentTarget(): { file: number; fd: number; tflags: number; tep: number; thead: number } | null {
+  coherentTarget(): { file: number; fd: number; tflags: number; tep: number } | null {
     const fds = this.k.fdt.fds().filter((fd) => fd > 2);
     if (!fds.length) return null;
     const fd = this.pick(fds);
@@ -420,7 +422,7 @@ export class Fuzzer {
       tflags |= 16;
       tep = f.ep;
     }
-    return { file: f.id, fd, tflags, tep, thead: (f as unknown as { epHead: number }).epHead };
+    return { file: f.id, fd, tflags, tep };
   }
 
   private sysOp(): Op {
@@ -513,7 +515,7 @@ const WEIGHT: Record<string, number> = {
   ptable_queue_proc: 0.7,
 };
 
-/** epoll_ctl with every argument independent: made-up files, mismatched heads and flags. */
+/** epoll_ctl with every argument independent: made-up files, mismatched sets and flags. */
 const epollCtlWild = (f: Fuzzer): number[] => [
   f.chance(0.05) ? -E.EBADF : f.handle("ep"),
   f.chance(0.9) ? 1 + f.int(4) : f.small(),
@@ -521,7 +523,6 @@ const epollCtlWild = (f: Fuzzer): number[] => [
   f.fd(),
   f.tflags(),
   f.handle("ep"),
-  f.chance(0.4) ? 0 : f.handle("head"),
   f.events(),
   f.chance(0.5) ? f.int(100) : f.u32(),
   f.chance(0.8) ? 0 : f.u32(),
@@ -531,12 +532,15 @@ const epollCtlWild = (f: Fuzzer): number[] => [
 const ARGS: Record<string, (f: Fuzzer) => number[]> = {
   epoll_create: (f) => [f.file()],
   epoll_release: (f) => [f.handle("ep")],
+  // File ids, mostly small: a made-up one near 2^24 would reserve a 64 MiB table (correct,
+  // but it would crowd out the rest of the run).
+  file_table_reserve: (f) => [f.chance(0.9) ? f.int(4096) : f.special()],
   eventpoll_release_file: (f) => [f.chance(0.5) ? f.handle("head") : 0, f.chance(0.5) ? f.handle("ep") : 0],
   epoll_ctl: (f) => {
     const t = f.chance(0.5) ? f.coherentTarget() : null;
     if (t) {
       const op = f.chance(0.9) ? 1 + f.int(4) : f.small();
-      return [f.handle("ep"), op, t.file, t.fd, f.chance(0.9) ? t.tflags : f.tflags(), t.tep, f.chance(0.9) ? t.thead : f.handle("head"),
+      return [f.handle("ep"), op, t.file, t.fd, f.chance(0.9) ? t.tflags : f.tflags(), t.tep,
         f.events(), f.int(100), 0];
     }
     return epollCtlWild(f);

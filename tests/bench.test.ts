@@ -57,10 +57,11 @@ test("bench: --help prints the usage, unknown flags exit 2, progress suits a non
   // stderr is a pipe here: one progress line per step, no carriage returns.
   expect(r.stderr).not.toContain("\r");
   expect(r.stderr.trim().split("\n")).toEqual([
-    expect.stringMatching(/^\[#+\.*\] 1\/3 footprint wasm$/),
-    expect.stringMatching(/^\[#+\.*\] 2\/3 footprint wasm hash$/),
-    expect.stringMatching(/^\[#+\] 3\/3 footprint linux$/),
-    expect.stringMatching(/^done: 3 steps in [\d.]+ s$/),
+    expect.stringMatching(/^\[#+\.*\] 1\/4 footprint wasm$/),
+    expect.stringMatching(/^\[#+\.*\] 2\/4 footprint wasm hash$/),
+    expect.stringMatching(/^\[#+\.*\] 3\/4 footprint linux$/),
+    expect.stringMatching(/^\[#+\] 4\/4 footprint host$/),
+    expect.stringMatching(/^done: 4 steps in [\d.]+ s$/),
   ]);
   expect(r.stdout).toContain('"wasm / linux" is the model');
   expect(snapshot()).toEqual(before);

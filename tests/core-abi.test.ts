@@ -22,8 +22,11 @@ test("stale and forged handles are rejected with -EBADF", () => {
   expect(core.set_waitqueue_active(ep, 0, 1)).toBe(-E.EBADF);
   expect(core.epoll_ctl(ep, E.EPOLL_CTL_ADD, 1, 3, 1 | 2 | 4, 0, 0, E.EPOLLIN, 0, 0)).toBe(-E.EBADF);
   expect(core.ep_item_next(ep, 0)).toBe(-E.EBADF);
+  // File ids: one the file table holds (nothing watches it) is released as a no-op; one it
+  // never reserved is refused.
+  for (const id of [0, 1, 1023]) expect(core.eventpoll_release_file(id, 0)).toBe(0);
+  for (const id of [-1, 0x7fffffff, 0x00800001, 1 << 24]) expect(core.eventpoll_release_file(id, 0)).toBe(-E.EBADF);
   for (const h of [0, -1, 1, 0x7fffffff, 0x00800001, 12345]) {
-    expect(core.eventpoll_release_file(h, 0)).toBe(h === 0 ? 0 : -E.EBADF);
     expect(core.eventpoll_release_file(0, h)).toBe(h === 0 ? 0 : -E.EBADF);
     expect(core.poll_callback(h, 0)).toBe(-E.EBADF);
     expect(core.epitem_field(h, 1)).toBe(-E.EBADF);
@@ -38,8 +41,9 @@ test("a stale EppollEntry handle (item deleted) cannot queue anything", () => {
   k.sys.pipe2(p, E.O_NONBLOCK);
   const epfd = k.sys.epoll_create1(0);
   expect(k.sys.epoll_ctl(epfd, E.EPOLL_CTL_ADD, p[0], { events: E.EPOLLIN })).toBe(0);
-  // The first entry of a fresh kernel: generation 1, slot 1.
-  const pwq = (1 << 23) | 1;
+  // The first wait entry of a fresh kernel's first item is embedded in the item: its handle
+  // is the item's (generation 1, slot 1) negated.
+  const pwq = -((1 << 23) | 1);
   expect(k.core.pwq_item(pwq)).toBeGreaterThan(0);
   expect(k.core.poll_callback(pwq, E.EPOLLIN)).toBe(1);
   expect(k.sys.epoll_ctl(epfd, E.EPOLL_CTL_DEL, p[0], null)).toBe(0);
@@ -48,7 +52,7 @@ test("a stale EppollEntry handle (item deleted) cannot queue anything", () => {
   // The slot is reused with the next generation; the old handle still does not match.
   expect(k.sys.epoll_ctl(epfd, E.EPOLL_CTL_ADD, p[0], { events: E.EPOLLIN })).toBe(0);
   expect(k.core.pwq_item(pwq)).toBe(-E.EBADF);
-  expect(k.core.pwq_item((2 << 23) | 1)).toBeGreaterThan(0);
+  expect(k.core.pwq_item(-((2 << 23) | 1))).toBeGreaterThan(0);
 });
 
 test("random interleavings of ADD/MOD/DEL/close keep the tree and lists valid (debug walk)", () => {

@@ -54,9 +54,9 @@ test("signal constants have their Linux x86-64 numbers", () => {
   expect([E.SIG_BLOCK, E.SIG_UNBLOCK, E.SIG_SETMASK]).toEqual([0, 1, 2]);
 });
 
-test("EP_ITEM_COST is what a watch really costs in the core (EpItem + EppollEntry)", () => {
-  // Watches on dups of one eventfd share its f_ep head, so each costs exactly one EpItem
-  // and one EppollEntry; memory grows in 64 KiB pages, so take many.
+test("EP_ITEM_COST is what a watch really costs in the core (an EpItem, its wait entry inside)", () => {
+  // Watches on dups of one eventfd share its f_ep word, so each costs exactly one EpItem
+  // (with its embedded wait entry); memory grows in 64 KiB pages, so take many.
   const N = 20000;
   const k = newKernel({ maxFds: N + 16 });
   const efd = k.sys.eventfd(0, 0);

@@ -489,8 +489,9 @@ test("scenario 3: MOD versus DEL on one item from two threads, with a waiter (20
     const ep = k.sys.epoll_create1(0);
     const x = k.sys.eventfd(1, E.EFD_NONBLOCK); // always readable, level-triggered at first
     expect(k.sys.epoll_ctl(ep, E.EPOLL_CTL_ADD, x, { events: E.EPOLLIN, data: 1 })).toBe(0);
-    // x's item is the first EppollEntry of this fresh kernel: generation 1, slot 1.
-    const pwq = (1 << 23) | 1;
+    // x's wait entry is the one embedded in the first item of this fresh kernel: its handle
+    // is the item's (generation 1, slot 1) negated.
+    const pwq = -((1 << 23) | 1);
     expect(k.core.pwq_item(pwq)).toBeGreaterThan(0);
     const y = k.sys.eventfd(0, E.EFD_NONBLOCK);
     expect(k.sys.epoll_ctl(ep, E.EPOLL_CTL_ADD, y, { events: E.EPOLLIN | E.EPOLLET, data: 100 })).toBe(0);
@@ -746,10 +747,10 @@ test("scenario 7: totalmess stress — random ctl/wait/read/write/dup/close from
       }
     };
     const fileWatchers = (fd: number) => {
-      const head = (k.fdt.get(fd) as unknown as { epHead: number }).epHead;
+      const f = k.fdt.get(fd)!;
       const out: number[] = [];
-      for (let i = 0; head; i++) {
-        const w = k.core.file_watcher(head, 0, i);
+      for (let i = 0; f.epWatched; i++) {
+        const w = k.core.file_watcher(f.id, 0, i);
         if (w <= 0) break;
         out.push(w);
       }

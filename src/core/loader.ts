@@ -12,8 +12,9 @@ export interface CoreExports {
   memory: WebAssembly.Memory;
   epoll_create(file: number): number;
   epoll_release(ep: number): number;
-  eventpoll_release_file(head: number, ep: number): number;
-  epoll_ctl(ep: number, op: number, file: number, fd: number, tflags: number, tep: number, thead: number,
+  eventpoll_release_file(file: number, ep: number): number;
+  file_table_reserve(file: number): number;
+  epoll_ctl(ep: number, op: number, file: number, fd: number, tflags: number, tep: number,
     events: number, dataLo: number, dataHi: number): number;
   epoll_wait_check(maxevents: number): number;
   epoll_send_events(ep: number, maxevents: number, fault: number): number;
@@ -25,7 +26,7 @@ export interface CoreExports {
   set_waitqueue_active(ep: number, which: number, active: number): number;
   set_max_user_watches(n: number): void;
   set_memory_limit(bytes: number): number;
-  set_failslab(n: number): number;
+  set_failslab(n: number, skip?: number): number; // skip: allocations that succeed first (omitted: 0)
   memory_bytes(): number;
   user_watches(): number;
   core_allocs(): number;
@@ -42,7 +43,7 @@ export interface CoreExports {
   wakeup_source_field(ep: number, epi: number, which: number): number;
   pwq_item(pwq: number): number;
   debug_selftest_abort(): number;
-  file_watcher(head: number, ep: number, index: number): number;
+  file_watcher(file: number, ep: number, index: number): number;
   epoll_send_begin(ep: number, maxevents: number, fault: number): number;
   epoll_send_step(ep: number): number;
   events_log_ptr(): number;
@@ -54,7 +55,7 @@ export interface CoreExports {
 export interface CoreImports {
   vfs_poll(file: number, epi: number, events: number, depth: number): number;
   remove_wait_queue(pwq: number): void;
-  set_ephead(file: number, head: number): void;
+  set_watched(file: number, watched: number): void;
   wake_ep(ep: number, which: number, key: number): void;
 }
 
@@ -114,7 +115,7 @@ function importObject(imports: CoreImports, getMemory: () => WebAssembly.Memory,
     host: {
       vfs_poll: imports.vfs_poll,
       remove_wait_queue: imports.remove_wait_queue,
-      set_ephead: imports.set_ephead,
+      set_watched: imports.set_watched,
       wake_ep: imports.wake_ep,
     },
   };

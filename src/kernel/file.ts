@@ -29,8 +29,8 @@ export abstract class OpenFile {
   id = 0;
   /** References held by fd table slots. */
   refs = 0;
-  /** The core's EpitemsHead handle of this file's f_ep list (0: nobody watches it). */
-  epHead = 0;
+  /** Whether an epoll item watches this file (the core says when its f_ep list fills or empties). */
+  epWatched = false;
   /** Position for seekable files. */
   pos = 0;
 

@@ -236,7 +236,7 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
   const imports: CoreImports = {
     vfs_poll: (...a) => pending!.imports.vfs_poll(...a),
     remove_wait_queue: (...a) => pending!.imports.remove_wait_queue(...a),
-    set_ephead: (...a) => pending!.imports.set_ephead(...a),
+    set_watched: (...a) => pending!.imports.set_watched(...a),
     wake_ep: (...a) => pending!.imports.wake_ep(...a),
   };
   const core = await instantiateCore(kind, imports, (e) => pending!.onAbort(e));

@@ -47,9 +47,9 @@ export interface KernelOptions {
 const WASM32_MAX_BYTES = 0xffff0000;
 /** The largest maxFds (Linux's fs.nr_open may be raised this far and beyond): room for 1,000,000 pipes. */
 export const MAX_FDS = 1 << 23;
-/** Bytes of core memory per watch (an EpItem, 68, and its one EppollEntry, 12): Linux's EP_ITEM_COST
+/** Bytes of core memory per watch (an EpItem, its first wait entry inside): Linux's EP_ITEM_COST
  *  (sizeof(struct epitem) + sizeof(struct eppoll_entry)), the divisor of max_user_watches. */
-export const EP_ITEM_COST = 80;
+export const EP_ITEM_COST = 60;
 
 export function defaultCoreKind(): CoreKind {
   // No Node built-ins: read process.env only where a `process` global exists.
@@ -150,8 +150,12 @@ export class Process {
   /** Ids of released files, for reuse (LIFO). */
   private readonly freeIds: number[] = [];
   private readonly epolls = new Map<number, EpollFile>();
-  /** Host wait entries of EppollEntry handles, by slab slot. */
+  /** Host wait entries of EppollEntry handles (positive), by slab slot. */
   private readonly pwqEntries: (WaitEntry | undefined)[] = [];
+  /** Host wait entries of the items' embedded entries (handles: the item's negated), by the item's slot. */
+  private readonly epiEntries: (WaitEntry | undefined)[] = [];
+  /** File ids below this have their f_ep word in the core (file_table_reserve). */
+  private fileTableCap = 0;
 
   /** Made by Kernel (use createKernel() / createKernelSync()). */
   constructor(options: KernelOptions, core: CoreExports | ((imports: CoreImports, onAbort: (e: CoreAbortError) => void) => CoreExports)) {
@@ -214,6 +218,9 @@ export class Process {
     if (f.id === 0) {
       f.id = this.freeIds.pop() ?? this.files.length;
       f.assignInode(this.inodes);
+      // struct file comes with its f_ep: reserve the id's word in the core, a chunk at a
+      // time. Out of core memory, the reservation is left to epoll_ctl(ADD) (ENOMEM there).
+      if (f.id >= this.fileTableCap && this.core.file_table_reserve(f.id) === 0) this.fileTableCap = (f.id | 1023) + 1;
     }
     this.files[f.id] = f;
     return f;
@@ -248,10 +255,10 @@ export class Process {
 
   /** The EventPoll handles of the sets watching a file (with repeats), and whether busy. */
   watchers(f: OpenFile): { eps: EpollFile[]; busy: boolean } {
-    const head = f.epHead;
+    const head = f.epWatched ? f.id : 0;
     const ep = f instanceof EpollFile ? f.ep : 0;
     if (!head && !ep) return { eps: [], busy: false };
-    // A file's watchers are on its head's list and, for an epoll file, on its refs list
+    // A file's watchers are on its f_ep list and, for an epoll file, on its refs list
     // (both, if a raw caller registered an epoll file as a plain one).
     const eps: EpollFile[] = [];
     let busy = false;
@@ -272,17 +279,17 @@ export class Process {
   private lastRef(f: OpenFile): void {
     // An explorer: the release changes every set that watches the file, and the watch count.
     const fp = this.fdt.fp;
-    if (fp && (f.epHead || f instanceof EpollFile)) {
+    if (fp && (f.epWatched || f instanceof EpollFile)) {
       for (const e of this.watchers(f).eps) fp.touch(e, true);
       fp.touch("watches", true);
     }
     // MODEL: Linux's eventpoll_release would sleep on the ep->mtx of a set in mid-transfer;
     // the release completes when that transfer ends instead.
-    if ((f.epHead || f instanceof EpollFile) && this.watchers(f).busy) {
+    if ((f.epWatched || f instanceof EpollFile) && this.watchers(f).busy) {
       this.deferred.push(f);
       return;
     }
-    if ((f.epHead || f instanceof EpollFile) && this.core.eventpoll_release_file(f.epHead, f instanceof EpollFile ? f.ep : 0) === -EBUSY) {
+    if ((f.epWatched || f instanceof EpollFile) && this.core.eventpoll_release_file(f.epWatched ? f.id : 0, f instanceof EpollFile ? f.ep : 0) === -EBUSY) {
       this.deferred.push(f);
       return;
     }
@@ -373,7 +380,8 @@ export class Process {
   }
   /** Host wait entries still linked for epoll items. */
   hostWaitEntries(): number {
-    return this.pwqEntries.reduce((n, e) => (e ? n + 1 : n), 0);
+    const live = (n: number, e: WaitEntry | undefined) => (e ? n + 1 : n);
+    return this.pwqEntries.reduce(live, 0) + this.epiEntries.reduce(live, 0);
   }
   /**
    * EPOLLWAKEUP accounting (the wakeup_source epoll keeps): of the item (epfd, fd), or of
@@ -427,16 +435,17 @@ export class Process {
         }
       },
       remove_wait_queue: (pwq) => {
-        const slot = pwq & SLOT_MASK;
-        const e = this.pwqEntries[slot];
+        const table = pwq < 0 ? this.epiEntries : this.pwqEntries;
+        const slot = Math.abs(pwq) & SLOT_MASK;
+        const e = table[slot];
         if (e) {
           e.head?.remove(e);
-          this.pwqEntries[slot] = undefined;
+          table[slot] = undefined;
         }
       },
-      set_ephead: (fileId, head) => {
+      set_watched: (fileId, watched) => {
         const f = this.files[fileId];
-        if (f) f.epHead = head;
+        if (f) f.epWatched = watched !== 0;
       },
       wake_ep: (ep, which, key) => {
         const f = this.epolls.get(ep);
@@ -467,13 +476,14 @@ export class Process {
   queueEntry(epi: number, events: number, head: WaitQueueHead): void {
     const core = this.core;
     const pwq = core.ptable_queue_proc(epi);
-    if (pwq <= 0) return; // ENOMEM: ep_insert notices and fails
+    if (pwq === 0) return; // ENOMEM: ep_insert notices and fails
     const fp = this.fdt.fp;
     const ep = this.inserting;
     // An explorer records that a wakeup reached the set (ep_poll_callback changes its ready list).
     const callback = fp && ep ? (pwq: number, key: number) => (fp.touch(ep, true), core.poll_callback(pwq, key)) : core.poll_callback;
     const entry = new EpollWaitEntry(callback, pwq, (events & EPOLLEXCLUSIVE) !== 0);
     head.add(entry);
-    this.pwqEntries[pwq & SLOT_MASK] = entry;
+    if (pwq < 0) this.epiEntries[-pwq & SLOT_MASK] = entry;
+    else this.pwqEntries[pwq & SLOT_MASK] = entry;
   }
 }

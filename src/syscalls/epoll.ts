@@ -62,7 +62,7 @@ function ctlResolved(c: Caller, epf: OpenFile | undefined, op: number, tf: OpenF
   const failslab = p.hooks !== null && opv === EPOLL_CTL_ADD && ep > 0 && p.hooks.fault("enomem", c.thread, `epoll_ctl(ADD fd ${fd})`, 0) !== 0;
   if (failslab) p.core.set_failslab(1);
   p.inserting = epf ?? null;
-  const r = p.core.epoll_ctl(ep, opv, tf ? tf.id : 0, isCInt(fd) ? fd : -1, tflags, tep, tf ? tf.epHead : 0,
+  const r = p.core.epoll_ctl(ep, opv, tf ? tf.id : 0, isCInt(fd) ? fd : -1, tflags, tep,
     ev ? ev.events : 0, ev ? ev.lo : 0, ev ? ev.hi : 0);
   p.inserting = null;
   if (failslab && p.core.set_failslab(0) !== 0) p.hooks!.faultUnused("enomem"); // refused before allocating
