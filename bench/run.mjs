@@ -229,6 +229,8 @@ if (want("footprint")) {
   plan.push(["footprint wasm", () => results.push({ name: "footprint", impl: "wasm", params, ...W.footprint(params) })]);
   plan.push(["footprint wasm hash", () => results.push({ name: "footprint", impl: "wasm", params: { ...params, index: "hash" }, ...W.footprint({ ...params, index: "hash" }) })]);
   plan.push(["footprint linux", () => linux("footprint", params).forEach((r) => results.push(r))]);
+  const hparams = { pipes: params.watches / 10 };
+  plan.push(["footprint host", () => results.push({ name: "footprint_host", impl: "wasm", params: hparams, ...W.footprintHost(hparams) })]);
 }
 if (want("explore")) {
   // The testing toolkit (epoll-wasm/testing): schedules explored per second of a 2-thread,
@@ -290,7 +292,7 @@ function table() {
     const impl = r.name === "ring_poll" || r.name === "http_poll" ? "linux poll" : r.params.runtime === "guest" ? "guest" : r.params.index === "hash" ? "hash" : r.impl;
     rows.get(k).cells[impl] = r;
   }
-  const unit = (n) => (n === "footprint" ? "bytes/watch" : n === "ctl" ? "ns/op" : n === "http" ? "ns/request" : n === "explore" ? "ns/schedule" : "ns/event");
+  const unit = (n) => (n === "footprint" ? "bytes/watch" : n === "footprint_host" ? "host bytes/watched pipe" : n === "ctl" ? "ns/op" : n === "http" ? "ns/request" : n === "explore" ? "ns/schedule" : "ns/event");
   // explore: what the run found, after its params (exhaustive: distinct schedules, covered or not).
   const found = (r) => (!r || r.name !== "explore" ? "" : ` (${fmt(r.schedules_per_s)} schedules/s${r.schedules === undefined ? "" : `; ${r.runs} runs, ${r.schedules} schedules, ${r.complete ? "complete" : "not complete"}`})`);
   const lines = [
