@@ -23,11 +23,15 @@ export class EventCopier {
   /** For the core `core`. */
   constructor(private readonly core: CoreExports) {}
 
-  /** A view of the core's memory, made again only after the memory has grown. */
+  /**
+   * A view of the core's memory, made again only after the memory has grown: growing a
+   * (non-shared) wasm memory detaches its old buffer, which leaves the old view empty. This
+   * spares the event path the `memory.buffer` getter.
+   */
   #words(): Uint32Array {
-    const buf = this.core.memory.buffer;
-    if (this.#mem32 === null || this.#mem32.buffer !== buf) this.#mem32 = new Uint32Array(buf);
-    return this.#mem32;
+    const m = this.#mem32;
+    if (m !== null && m.length !== 0) return m;
+    return (this.#mem32 = new Uint32Array(this.core.memory.buffer));
   }
 
   /**
