@@ -26,7 +26,7 @@ import {
   alloc_bytes, free_top,
 } from "./slab";
 import { host_vfs_poll, host_remove_wait_queue, host_set_watched, host_wake_ep } from "./host";
-import { FEP_LISTED, FEP_MAX_FILES, fep_word, fep_first, fep_reserve, fep_files_add, list_file, clear_tfile_check_list, tfile_count, tfile_at } from "./fep";
+import { READY_VALID, ready_word, FEP_LISTED, FEP_MAX_FILES, fep_word, fep_first, fep_reserve, fep_files_add, list_file, clear_tfile_check_list, tfile_count, tfile_at } from "./fep";
 
 // ---- constants ----------------------------------------------------------------------
 
@@ -461,8 +461,11 @@ export function ep_item_poll(epi: usize, queue: bool, depth: i32): u32 {
   const events = EPI(epi).events;
   let res: u32;
   const tep = epi_tep(epi);
-  if (tep != 0 && !queue) res = __ep_eventpoll_poll(tep, depth);
-  else res = host_vfs_poll(EPI(epi).file, queue ? handle_of(epi) : 0, events, depth);
+  if (queue) return host_vfs_poll(EPI(epi).file, handle_of(epi), events, depth) & events;
+  if (tep != 0) return __ep_eventpoll_poll(tep, depth) & events;
+  // A file that publishes its readiness is answered from its word (fep.ts), in the core.
+  const w = load<u32>(ready_word(EPI(epi).file));
+  res = (w & READY_VALID) != 0 ? w & ~READY_VALID : host_vfs_poll(EPI(epi).file, 0, events, depth);
   return res & events;
 }
 

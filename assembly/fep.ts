@@ -1,4 +1,4 @@
-// The f_ep word of every host file, and tfile_check_list.
+// The f_ep word and the readiness word of every host file, and tfile_check_list.
 //
 // Linux keeps, in struct file, f_ep: a pointer to the file's epitems_head (an hlist of the
 // items watching it plus the tfile_check_list link), allocated with the file's first watch.
@@ -7,7 +7,13 @@
 // the low bit set while the file is on tfile_check_list. No object is allocated per watched
 // file, so a watch costs its EpItem alone.
 //
-// The host reserves the word when it gives a file its id (file_table_reserve), as Linux
+// Beside it sits the file's readiness word: 0, or (READY_VALID | the file's poll mask) kept
+// current by a host file type that publishes its state (pipes do). ep_item_poll reads a
+// published mask there instead of calling the host's vfs_poll, so re-polling a ready item
+// in ep_send_events never leaves WebAssembly. The registration poll always goes to the host
+// (it hooks the wait entries), and a word is cleared when its file is released.
+//
+// The host reserves the words when it gives a file its id (file_table_reserve), as Linux
 // allocates struct file with its f_ep; epoll_ctl(ADD) reserves it again and fails with
 // ENOMEM if the table cannot grow, so a host that skipped the reservation loses nothing.
 //
@@ -17,12 +23,17 @@
 // Invariant: outside do_epoll_ctl no word has the LISTED bit and tfile_count is 0.
 
 import { alloc_bytes, alloc_pow2, free_pow2 } from "./slab";
+import { READY_VALID as READY_VALID_BIT } from "../src/abi";
 
 /** Low bit of an f_ep word: the file is on tfile_check_list. Items are 4-aligned. */
 export const FEP_LISTED: usize = 1;
 
-const CHUNK_SHIFT: u32 = 10; // 1024 words (4 KiB) per chunk
+const CHUNK_SHIFT: u32 = 10; // 1024 files (8 KiB: two words each) per chunk
 const CHUNK_WORDS: u32 = 1 << CHUNK_SHIFT;
+const ENTRY_SHIFT: u32 = 3; // bytes per file: f_ep word, readiness word
+
+/** A published readiness word has this bit; the poll mask is the rest (no poll bit is this high). */
+export const READY_VALID: u32 = <u32>READY_VALID_BIT;
 
 let chunks: usize = 0; // table of chunk addresses
 let nchunks: u32 = 0;
@@ -30,6 +41,7 @@ let chunkcap: u32 = 0;
 
 /** Files whose f_ep list holds items (Linux: live epitems_head objects). */
 export let fep_files: u32 = 0;
+/** A file's list gained its first item (d 1) or lost its last (d -1). */
 export function fep_files_add(d: i32): void { fep_files += d; }
 
 /** Ids below this have a word. */
@@ -57,9 +69,9 @@ export function fep_reserve(file: u32): bool {
       chunks = table;
       chunkcap = cap;
     }
-    const mem = alloc_bytes(<usize>CHUNK_WORDS << 2);
+    const mem = alloc_bytes(<usize>CHUNK_WORDS << ENTRY_SHIFT);
     if (mem == 0) return false;
-    memory.fill(mem, 0, <usize>CHUNK_WORDS << 2);
+    memory.fill(mem, 0, <usize>CHUNK_WORDS << ENTRY_SHIFT);
     store<usize>(chunks + (<usize>nchunks << 2), mem);
     nchunks++;
   }
@@ -69,7 +81,13 @@ export function fep_reserve(file: u32): bool {
 /** The address of file `file`'s f_ep word. The id must be below fep_capacity(). */
 // @ts-ignore: decorator
 @inline export function fep_word(file: u32): usize {
-  return load<usize>(chunks + (<usize>(file >> CHUNK_SHIFT) << 2)) + (<usize>(file & (CHUNK_WORDS - 1)) << 2);
+  return load<usize>(chunks + (<usize>(file >> CHUNK_SHIFT) << 2)) + (<usize>(file & (CHUNK_WORDS - 1)) << ENTRY_SHIFT);
+}
+
+/** The address of file `file`'s readiness word. The id must be below fep_capacity(). */
+// @ts-ignore: decorator
+@inline export function ready_word(file: u32): usize {
+  return fep_word(file) + 4;
 }
 
 /** The first item watching `file` (0: none, or an id without a word). */

@@ -17,7 +17,7 @@ import { lh, INIT_LIST_HEAD, list_add_tail, list_del_init, list_empty } from "./
 import { slab_allocs, alloc_bytes } from "./slab";
 import { from_handle, handle_of, set_memory_limit as _set_memory_limit, memory_bytes as _memory_bytes, set_failslab as _set_failslab } from "./slab";
 import { check_invariants } from "./invariants";
-import { fep_reserve, fep_first, fep_capacity, fep_files } from "./fep";
+import { fep_reserve, fep_first, fep_capacity, fep_files, ready_word } from "./fep";
 import {
   WQ_EP, WQ_POLL, CACHE_EVENTPOLL, CACHE_EPITEM, CACHE_EPPOLL_ENTRY, CACHE_EPITEMS_HEAD, CACHE_WAKEUP_SOURCE,
   EPI_FD, EPI_EVENTS, EPI_DATA_LO, EPI_DATA_HI, EPI_FILE, EPI_LINKED, EPI_CHAINED, LIST_RDLLIST, LIST_OVFLIST, LIST_TXLIST,
@@ -73,6 +73,15 @@ export function eventpoll_release_file(file: u32, ep_h: i32): i32 {
  */
 export function file_table_reserve(file: u32): i32 {
   return fep_reserve(file) ? 0 : -ENOMEM;
+}
+
+/**
+ * The byte address of a file's readiness word (fep.ts), for a host file type that keeps
+ * it current: READY_VALID | its poll mask, or 0 to be polled through vfs_poll. 0 (no
+ * address) if the id has no word. The address stays valid while the core lives.
+ */
+export function file_ready_word(file: u32): usize {
+  return file != 0 && file < fep_capacity() ? ready_word(file) : 0;
 }
 
 export { do_epoll_ctl as epoll_ctl };

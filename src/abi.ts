@@ -76,3 +76,7 @@ export const STEP_DATA_LO = 1;
 export const STEP_DATA_HI = 2;
 export const STEP_EPI = 3;
 export const STEP_PREV_EVENTS = 4;
+
+// ---- file_ready_word(file): a file's published readiness ----
+/** The bit that marks a readiness word as published; the file's poll mask is the rest. */
+export const READY_VALID = 0x80000000;

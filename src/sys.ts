@@ -195,9 +195,15 @@ export class Sys {
     const fdt = this.#k.fdt;
     if (fdt.freeCount(2) < 2) return -U.EMFILE; // both fds must fit before either is installed
     if (!writableArray(fds)) return -U.EFAULT;
-    const [rf, wf] = createPipe(flags, this.#k.pipeBuffers);
+    const k = this.#k;
+    const [rf, wf] = createPipe(flags, k.pipeBuffers, k.ready);
     const cloexec = (flags & O_CLOEXEC) !== 0;
-    return this.#publishFds(fds, fdt.install(this.#k.track(rf), cloexec), fdt.install(this.#k.track(wf), cloexec));
+    const a = fdt.install(k.track(rf), cloexec);
+    const b = fdt.install(k.track(wf), cloexec);
+    rf.readyWord = k.ready.wordOf(rf.id);
+    wf.readyWord = k.ready.wordOf(wf.id);
+    rf.pipe.publish();
+    return this.#publishFds(fds, a, b);
   }
 
   /**

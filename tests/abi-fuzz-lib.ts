@@ -534,6 +534,7 @@ const ARGS: Record<string, (f: Fuzzer) => number[]> = {
   epoll_release: (f) => [f.handle("ep")],
   // File ids, mostly small: a made-up one near 2^24 would reserve a 64 MiB table (correct,
   // but it would crowd out the rest of the run).
+  file_ready_word: (f) => [f.file()],
   file_table_reserve: (f) => [f.chance(0.9) ? f.int(4096) : f.special()],
   eventpoll_release_file: (f) => [f.chance(0.5) ? f.handle("head") : 0, f.chance(0.5) ? f.handle("ep") : 0],
   epoll_ctl: (f) => {
@@ -760,7 +761,7 @@ export function illegalResult(op: Op, r: number): string | null {
 }
 
 /** Raw exports whose answers describe memory or the build, which differ between the cores. */
-const BUILD_DEPENDENT = new Set(["invariants", "memory_bytes", "events_ptr", "events_log_ptr", "core_allocs", "set_memory_limit"]);
+const BUILD_DEPENDENT = new Set(["invariants", "memory_bytes", "events_ptr", "events_log_ptr", "file_ready_word", "core_allocs", "set_memory_limit"]);
 
 /**
  * Replays `ops` on a fresh kernel of the debug core (assertions and the invariant walk on)

@@ -14,6 +14,7 @@ export interface CoreExports {
   epoll_release(ep: number): number;
   eventpoll_release_file(file: number, ep: number): number;
   file_table_reserve(file: number): number;
+  file_ready_word(file: number): number;
   epoll_ctl(ep: number, op: number, file: number, fd: number, tflags: number, tep: number,
     events: number, dataLo: number, dataHi: number): number;
   epoll_wait_check(maxevents: number): number;

@@ -11,6 +11,7 @@ import { OpenFile, pollWait, type PollTable } from "../kernel/file.js";
 import { WaitQueueHead } from "../kernel/waitqueue.js";
 import { copyBytes } from "../kernel/copy.js";
 import { NO_INODE, type InodeAllocator, type InodeId } from "../kernel/inode.js";
+import type { ReadyWords } from "../kernel/ready-words.js";
 
 
 interface PipeBuffer {
@@ -50,8 +51,31 @@ export class PipeInode {
   pollUsage = false;
   readonly maxUsage = PIPE_DEF_BUFFERS;
   inode: InodeId = NO_INODE;
+  /** The two ends (createPipe): their readiness words follow the pipe's state. */
+  rd: PipeFile | null = null;
+  wr: PipeFile | null = null;
 
-  constructor(private readonly pool: PipeBufferPool) {}
+  constructor(private readonly pool: PipeBufferPool, private readonly ready: ReadyWords | null = null) {}
+
+  /**
+   * Rewrite both ends' readiness words (kernel/ready-words.ts) after a change of what poll
+   * reads: the buffer count (empty, full) or the readers and writers. Called before the
+   * change's wakeups, so a woken item re-polled from its word sees the new state.
+   */
+  publish(): void {
+    this.publishRd();
+    this.publishWr();
+  }
+  /** The read end's word: it reads `empty` and `writers` (the write path changes only those). */
+  publishRd(): void {
+    const r = this.rd;
+    if (r !== null && r.readyWord !== 0) this.ready!.publish(r.readyWord, r.pollMask());
+  }
+  /** The write end's word: it reads `full` and `readers`. */
+  publishWr(): void {
+    const w = this.wr;
+    if (w !== null && w.readyWord !== 0) this.ready!.publish(w.readyWord, w.pollMask());
+  }
 
   get empty(): boolean {
     return this.bufs.length === 0;
@@ -99,6 +123,12 @@ export class PipeFile extends OpenFile {
     pipe.pollUsage = true;
     if (this.readable) pollWait(pt, pipe.rdWait);
     if (this.writable) pollWait(pt, pipe.wrWait);
+    return this.pollMask();
+  }
+
+  /** What poll returns now (no wait queue hooked): pipe_poll's mask for this end. */
+  pollMask(): number {
+    const pipe = this.pipe;
     let mask = 0;
     if (this.readable) {
       if (!pipe.empty) mask |= EPOLLIN | EPOLLRDNORM;
@@ -118,6 +148,7 @@ export class PipeFile extends OpenFile {
     let wakeWriter = false;
     let ret = 0;
     let want = count;
+    const held = pipe.bufs.length;
     while (!pipe.empty) {
       const b = pipe.bufs[0];
       const chars = Math.min(b.len, want);
@@ -142,6 +173,9 @@ export class PipeFile extends OpenFile {
       // MODEL: a blocking read in the synchronous layer returns -EAGAIN instead of sleeping.
       return -EAGAIN;
     }
+    // The read end's mask changes when the pipe empties, the write end's when it stops being full.
+    if (pipe.empty) pipe.publishRd();
+    if (held >= pipe.maxUsage) pipe.publishWr();
     if (wakeWriter) pipe.wrWait.wakeUp(EPOLLOUT | EPOLLWRNORM, 1);
     return ret;
   }
@@ -152,6 +186,7 @@ export class PipeFile extends OpenFile {
     if (pipe.readers === 0) return -EPIPE; // MODEL: no SIGPIPE is raised (signals only interrupt calls)
     const packet = (this.flags & O_DIRECT) !== 0;
     const wasEmpty = pipe.empty;
+    const held = pipe.bufs.length;
     let ret = 0;
     // Merge the sub-page remainder into the last buffer when it fits there entirely.
     const chars = count & (PAGE_SIZE - 1);
@@ -172,6 +207,8 @@ export class PipeFile extends OpenFile {
       b.len = n;
       ret += n;
     }
+    if (wasEmpty && ret > 0) pipe.publishRd();
+    if (pipe.full && held < pipe.maxUsage) pipe.publishWr();
     // Readers are woken even when nothing fit (-EAGAIN): once the pipe has been polled,
     // every write attempt wakes rd_wait, and an edge-triggered reader sees a new edge.
     if (wasEmpty || pipe.pollUsage) pipe.rdWait.wakeUp(EPOLLIN | EPOLLRDNORM, 1);
@@ -201,6 +238,7 @@ export class PipeFile extends OpenFile {
     if (this.readable) pipe.readers--;
     if (this.writable) pipe.writers--;
     if (!pipe.readers && !pipe.writers) pipe.freeBuffers();
+    pipe.publish();
     // Last reader or last writer gone while the other side remains: wake everybody.
     if (!pipe.readers !== !pipe.writers) {
       pipe.rdWait.wakeUp(0, 0);
@@ -210,11 +248,13 @@ export class PipeFile extends OpenFile {
 }
 
 /** create_pipe_files(): the read end gets O_NONBLOCK, the write end O_NONBLOCK and O_DIRECT. */
-export function createPipe(flags: number, pool: PipeBufferPool): [PipeFile, PipeFile] {
-  const inode = new PipeInode(pool);
+export function createPipe(flags: number, pool: PipeBufferPool, ready: ReadyWords | null = null): [PipeFile, PipeFile] {
+  const inode = new PipeInode(pool, ready);
   inode.readers = 1;
   inode.writers = 1;
   const r = new PipeFile(inode, O_RDONLY | (flags & O_NONBLOCK));
   const w = new PipeFile(inode, O_WRONLY | (flags & (O_NONBLOCK | O_DIRECT)));
+  inode.rd = r;
+  inode.wr = w;
   return [r, w];
 }

@@ -31,6 +31,11 @@ export abstract class OpenFile {
   refs = 0;
   /** Whether an epoll item watches this file (the core says when its f_ep list fills or empties). */
   epWatched = false;
+  /**
+   * The index of this file's readiness word in the core's memory (kernel/ready-words.ts),
+   * for a file type that publishes its poll mask there; 0: it does not.
+   */
+  readyWord = 0;
   /** Position for seekable files. */
   pos = 0;
 

@@ -1,5 +1,6 @@
 // A Process: one core instance, one fd table, one clock, the threads. Wires the core's
 // imports (vfs_poll, remove_wait_queue, f_ep_link, wake_ep) to host files and wait queues.
+import { ReadyWords } from "./ready-words.js";
 import { type CoreExports, type CoreImports, type CoreKind, CoreAbortError } from "../core/loader.js";
 import { Clock, type ClockMode } from "./clock.js";
 import { FdTable } from "./fdtable.js";
@@ -93,6 +94,8 @@ export class Process {
   readonly timers = new TimerQueue();
   /** Inode numbers of this kernel's pipes, sockets and memfds. */
   private readonly inodes = new InodeAllocator();
+  /** Readiness words of files that publish their poll mask in the core (pipes). */
+  readonly ready!: ReadyWords;
   /** Free pipe buffers (pages) of this kernel's pipes. */
   readonly pipeBuffers = new PipeBufferPool();
   /** The AF_UNIX name space of this kernel (bound socket names). */
@@ -126,6 +129,16 @@ export class Process {
     this.#hooks = h;
     this.sched.hooks = h;
     this.fdt.fp = h.fp;
+    if (h.fp !== null) {
+      // Footprints record every poll: each must reach the host, so nothing is published.
+      this.ready.disable();
+      for (const f of this.files) {
+        if (f && f.readyWord !== 0) {
+          this.ready.release(f.readyWord);
+          f.readyWord = 0;
+        }
+      }
+    }
   }
 
   /** Files whose last reference went while a set watching them was in mid-transfer. */
@@ -173,6 +186,7 @@ export class Process {
     }
     this.core.set_max_user_watches(options.maxUserWatches ?? Math.floor(Math.min(mem, WASM32_MAX_BYTES) / 25 / EP_ITEM_COST));
     (this as { copier: EventCopier }).copier = new EventCopier(this.core);
+    (this as { ready: ReadyWords }).ready = new ReadyWords(this.core);
     this.sched = new Scheduler(this.seed, this.clock, this.timers);
     this.signals = new Signals(
       () => [this.main, ...this.sched.threads.filter((t) => t.state !== "done")],
@@ -240,6 +254,10 @@ export class Process {
   }
 
   private untrack(f: OpenFile): void {
+    if (f.readyWord !== 0) {
+      this.ready.release(f.readyWord); // the id's next file starts unpublished
+      f.readyWord = 0;
+    }
     this.files[f.id] = undefined;
     this.freeIds.push(f.id);
   }
