@@ -170,11 +170,19 @@ export function check_invariants(): i32 {
     if (n < 0) return 13;
     onlists += <u32>n;
   }
+  // Each watched file's list is walked once, from the item at its head: the walk's cost
+  // follows the items, not the file table (whose size follows the largest id ever given).
   let files: u32 = 0;
-  for (let f: u32 = 0; f < fep_capacity(); f++) {
-    const n = check_fep(fep_word(f), 0, f);
+  for (let i: u32 = 1; i <= epi_cache.top; i++) {
+    const epi = live_slot(epi_cache, i);
+    if (epi == 0 || epi_tep(epi) != 0) continue;
+    const f = EPI(epi).file;
+    if (f >= fep_capacity()) return 13;
+    const head = fep_word(f);
+    if ((load<usize>(head) & ~FEP_LISTED) != epi) continue; // counted from its list's head
+    const n = check_fep(head, 0, f);
     if (n < 0) return 13;
-    if (n > 0) files++;
+    files++;
     onlists += <u32>n;
   }
   if (onlists != epi_cache.live || files != fep_files) return 13;
