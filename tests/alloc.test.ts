@@ -2,6 +2,7 @@
 // object, and the host makes no garbage — 2,000,000 events run without a single minor GC,
 // where one small object per event makes dozens.
 import { PerformanceObserver, constants } from "node:perf_hooks";
+import { getHeapSpaceStatistics } from "node:v8";
 import * as E from "../src/index";
 import { newKernel } from "./helpers";
 
@@ -68,3 +69,46 @@ test("the ring event path allocates nothing in the core or the host", async () =
   void sink;
   expect(control).toBeGreaterThanOrEqual(3);
 }, 60000); // 2.3M events: 4-6 s alone, more on a loaded machine
+
+/** Bytes in V8's young generation now (it only grows between minor collections). */
+const youngBytes = () => getHeapSpaceStatistics().find((sp) => sp.space_name === "new_space")!.space_used_size;
+
+test("the first write to a pipe made long ago allocates nothing either (its buffer ring came with the pipe)", async () => {
+  const N = 20000;
+  const k = newKernel({ maxFds: 2 * N + 16 });
+  const s = k.sys;
+  const WARM = 1000;
+  const rd: number[] = [];
+  const wr: number[] = [];
+  const ep = s.epoll_create1(0);
+  for (let i = 0; i < N; i++) {
+    const p: number[] = [];
+    expect(s.pipe2(p, E.O_NONBLOCK)).toBe(0);
+    rd.push(p[0]);
+    wr.push(p[1]);
+    expect(s.epoll_ctl(ep, E.EPOLL_CTL_ADD, p[0], { events: E.EPOLLIN, data: i })).toBe(0);
+  }
+  const one = new Uint8Array([1]);
+  const byte = new Uint8Array(1);
+  const out = new Uint32Array(64 * 3);
+  let delivered = 0;
+  const cycle = (from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      s.write(wr[i], one, 1);
+      if (s.epoll_wait_into(ep, out, 64, 0) === 1 && out[1] === i) delivered++;
+      s.read(rd[i], byte, 1);
+    }
+  };
+  for (let r = 0; r < 50; r++) cycle(0, WARM); // the JIT and the buffer pool, on other pipes
+  delivered = 0;
+  let grew = 0;
+  const gcs = await gcsDuring(() => {
+    const before = youngBytes();
+    cycle(WARM, N); // every pipe here is written for the first time
+    grew = youngBytes() - before;
+  });
+  expect(delivered).toBe(N - WARM);
+  expect(gcs).toBe(0);
+  // A growable buffer array per pipe made on its first write would take ~150 bytes each (2.8 MB).
+  expect(grew).toBeLessThan(64 * 1024);
+}, 60000);

@@ -42,7 +42,17 @@ export class PipeBufferPool {
 }
 
 export class PipeInode {
-  readonly bufs: PipeBuffer[] = []; // tail first; length <= maxUsage
+  /**
+   * The buffer ring (pipe->bufs): the `nrbufs` buffers held sit in slots tail, tail + 1, …
+   * (mod maxUsage), oldest first. Like alloc_pipe_info, the ring is allocated with the
+   * pipe, so no read or write ever allocates it: the first write to a pipe made long ago
+   * would otherwise hang a young array off an old object and draw the collector in (at
+   * 100,000 pipes, scavenges and marking on the event path).
+   */
+  readonly #ring: (PipeBuffer | null)[] = [];
+  #tail = 0;
+  /** Buffers held (0 … maxUsage). */
+  nrbufs = 0;
   readers = 0;
   writers = 0;
   readonly rdWait = new WaitQueueHead();
@@ -55,7 +65,9 @@ export class PipeInode {
   rd: PipeFile | null = null;
   wr: PipeFile | null = null;
 
-  constructor(private readonly pool: PipeBufferPool, private readonly ready: ReadyWords | null = null) {}
+  constructor(private readonly pool: PipeBufferPool, private readonly ready: ReadyWords | null = null) {
+    for (let i = 0; i < this.maxUsage; i++) this.#ring.push(null);
+  }
 
   /**
    * Rewrite both ends' readiness words (kernel/ready-words.ts) after a change of what poll
@@ -78,31 +90,43 @@ export class PipeInode {
   }
 
   get empty(): boolean {
-    return this.bufs.length === 0;
+    return this.nrbufs === 0;
   }
   get full(): boolean {
-    return this.bufs.length >= this.maxUsage;
+    return this.nrbufs >= this.maxUsage;
   }
   /** Bytes held (FIONREAD). */
   get size(): number {
     let n = 0;
-    for (const b of this.bufs) n += b.len;
+    for (let i = 0; i < this.nrbufs; i++) n += this.buffer(i).len;
     return n;
   }
 
+  /** The i-th buffer held, oldest first (i < nrbufs). */
+  buffer(i: number): PipeBuffer {
+    return this.#ring[(this.#tail + i) % this.maxUsage]!;
+  }
+
+  /** A fresh buffer at the head of the ring (the pipe must not be full). */
   newBuffer(packet: boolean): PipeBuffer {
     const buf = this.pool.get(packet);
-    this.bufs.push(buf);
+    this.#ring[(this.#tail + this.nrbufs) % this.maxUsage] = buf;
+    this.nrbufs++;
     return buf;
   }
 
+  /** The oldest buffer is consumed: back to the pool. */
   releaseTail(): void {
-    this.pool.put(this.bufs.shift()!);
+    const ring = this.#ring;
+    this.pool.put(ring[this.#tail]!);
+    ring[this.#tail] = null;
+    this.#tail = (this.#tail + 1) % this.maxUsage;
+    this.nrbufs--;
   }
 
   /** The pipe is gone: its buffers go back to the pool. */
   freeBuffers(): void {
-    for (const b of this.bufs.splice(0)) this.pool.put(b);
+    while (this.nrbufs > 0) this.releaseTail();
   }
 }
 
@@ -148,9 +172,9 @@ export class PipeFile extends OpenFile {
     let wakeWriter = false;
     let ret = 0;
     let want = count;
-    const held = pipe.bufs.length;
+    const held = pipe.nrbufs;
     while (!pipe.empty) {
-      const b = pipe.bufs[0];
+      const b = pipe.buffer(0);
       const chars = Math.min(b.len, want);
       copyBytes(buf, ret, b.page, b.offset, chars);
       ret += chars;
@@ -186,12 +210,12 @@ export class PipeFile extends OpenFile {
     if (pipe.readers === 0) return -EPIPE; // MODEL: no SIGPIPE is raised (signals only interrupt calls)
     const packet = (this.flags & O_DIRECT) !== 0;
     const wasEmpty = pipe.empty;
-    const held = pipe.bufs.length;
+    const held = pipe.nrbufs;
     let ret = 0;
     // Merge the sub-page remainder into the last buffer when it fits there entirely.
     const chars = count & (PAGE_SIZE - 1);
     if (chars && !wasEmpty) {
-      const last = pipe.bufs[pipe.bufs.length - 1];
+      const last = pipe.buffer(pipe.nrbufs - 1);
       const off = last.offset + last.len;
       if (!last.packet && off + chars <= PAGE_SIZE) {
         copyBytes(last.page, off, buf, 0, chars);
