@@ -200,8 +200,8 @@ export class Sys {
     const cloexec = (flags & O_CLOEXEC) !== 0;
     const a = fdt.install(k.track(rf), cloexec);
     const b = fdt.install(k.track(wf), cloexec);
-    rf.readyWord = k.ready.wordOf(rf.id);
-    wf.readyWord = k.ready.wordOf(wf.id);
+    rf.readyWord = rf.pipe.rdWord = k.ready.wordOf(rf.id);
+    wf.readyWord = rf.pipe.wrWord = k.ready.wordOf(wf.id);
     rf.pipe.publish();
     return this.#publishFds(fds, a, b);
   }
