@@ -22,24 +22,50 @@ interface PipeBuffer {
 }
 
 /**
- * A kernel's free pipe buffers with their pages (the page allocator's role): a pipe takes
- * one per buffer it fills and gives it back when a reader empties it, so the event path
- * allocates nothing once the pool is warm. At most `max` buffers are kept.
+ * A kernel's pipe buffers with their pages (the page allocator's role). A buffer is named by
+ * its index here, and a pipe's ring holds indexes: small integers, so filling a ring never
+ * stores a pointer into an object made long before (which costs the collector a remembered
+ * slot per store when the buffer is young). A pipe takes a buffer per page it fills and
+ * gives it back when a reader empties it, so the event path allocates nothing once the pool
+ * is warm. At most `max` free buffers keep their page; the rest give it up until reused.
  */
 export class PipeBufferPool {
-  private readonly free: PipeBuffer[] = [];
+  /** Every buffer made, by index (a buffer is never forgotten: ids stay valid). */
+  readonly #all: PipeBuffer[] = [];
+  /** Indexes of the free buffers, most recently freed last. */
+  readonly #free: number[] = [];
+  #withPage = 0; // free buffers that kept their page
   constructor(private readonly max = 4096) {}
-  get(packet: boolean): PipeBuffer {
-    const b = this.free.pop() ?? { page: new Uint8Array(PAGE_SIZE), offset: 0, len: 0, packet };
+  /** A free buffer's index, emptied and marked as a packet or not. */
+  get(packet: boolean): number {
+    let id: number;
+    if (this.#free.length !== 0) id = this.#free.pop()!;
+    else {
+      id = this.#all.length;
+      this.#all.push({ page: NO_PAGE, offset: 0, len: 0, packet });
+    }
+    const b = this.#all[id];
+    if (b.page === NO_PAGE) b.page = new Uint8Array(PAGE_SIZE);
+    else this.#withPage--;
     b.offset = 0;
     b.len = 0;
     b.packet = packet;
-    return b;
+    return id;
   }
-  put(b: PipeBuffer): void {
-    if (this.free.length < this.max) this.free.push(b);
+  /** Buffer `id` (from get). */
+  buffer(id: number): PipeBuffer {
+    return this.#all[id];
+  }
+  /** Buffer `id` is free again. */
+  put(id: number): void {
+    if (this.#withPage < this.max) this.#withPage++;
+    else this.#all[id].page = NO_PAGE;
+    this.#free.push(id);
   }
 }
+
+/** The page of a pool buffer that gave its own up. */
+const NO_PAGE = new Uint8Array(0);
 
 export class PipeInode {
   /**
@@ -49,7 +75,7 @@ export class PipeInode {
    * would otherwise hang a young array off an old object and draw the collector in (at
    * 100,000 pipes, scavenges and marking on the event path).
    */
-  readonly #ring: (PipeBuffer | null)[] = [];
+  readonly #ring: number[] = []; // buffer indexes in the pool; -1: none
   #tail = 0;
   /** Buffers held (0 … maxUsage). */
   nrbufs = 0;
@@ -71,7 +97,7 @@ export class PipeInode {
   wrWord = 0;
 
   constructor(private readonly pool: PipeBufferPool, private readonly ready: ReadyWords | null = null) {
-    for (let i = 0; i < this.maxUsage; i++) this.#ring.push(null);
+    for (let i = 0; i < this.maxUsage; i++) this.#ring.push(-1);
   }
 
   /**
@@ -116,22 +142,22 @@ export class PipeInode {
 
   /** The i-th buffer held, oldest first (i < nrbufs). */
   buffer(i: number): PipeBuffer {
-    return this.#ring[(this.#tail + i) % this.maxUsage]!;
+    return this.pool.buffer(this.#ring[(this.#tail + i) % this.maxUsage]);
   }
 
   /** A fresh buffer at the head of the ring (the pipe must not be full). */
   newBuffer(packet: boolean): PipeBuffer {
-    const buf = this.pool.get(packet);
-    this.#ring[(this.#tail + this.nrbufs) % this.maxUsage] = buf;
+    const id = this.pool.get(packet);
+    this.#ring[(this.#tail + this.nrbufs) % this.maxUsage] = id;
     this.nrbufs++;
-    return buf;
+    return this.pool.buffer(id);
   }
 
   /** The oldest buffer is consumed: back to the pool. */
   releaseTail(): void {
     const ring = this.#ring;
-    this.pool.put(ring[this.#tail]!);
-    ring[this.#tail] = null;
+    this.pool.put(ring[this.#tail]);
+    ring[this.#tail] = -1;
     this.#tail = (this.#tail + 1) % this.maxUsage;
     this.nrbufs--;
   }
