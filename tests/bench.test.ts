@@ -82,3 +82,24 @@ test("npm run bench -- --only http: the request/response workload on the model (
     if (!r.unavailable) expect(r.ns_per_request).toBeGreaterThan(0);
   }
 }, 120000);
+
+test("bench/cpuprof.mjs: a profile of ring whose shares add up, and usage errors exit 2", () => {
+  const r = spawnSync(process.execPath, ["bench/cpuprof.mjs", "10", "2", "20000", "5"], { cwd: root, encoding: "utf8" });
+  expect([r.status, r.stderr]).toEqual([0, ""]);
+  const [head, ...rows] = r.stdout.trim().split("\n");
+  expect(head).toMatch(/^ring N=10 A=2 writes=20000: \d+ ns\/event, \d+ samples; the core's wasm \d+\.\d % of them$/);
+  expect(rows).toHaveLength(5);
+  const shares = rows.map((line) => {
+    const m = /^ *(\d+\.\d) % {2}\S/.exec(line);
+    expect(m).not.toBeNull();
+    return Number(m![1]);
+  });
+  // Printed from the most self time down, and no row is more than the whole.
+  expect([...shares].sort((x, y) => y - x)).toEqual(shares);
+  expect(shares.reduce((x, y) => x + y, 0)).toBeLessThanOrEqual(100.5);
+  for (const bad of [["0"], ["10", "11"], ["ten"]]) {
+    const b = spawnSync(process.execPath, ["bench/cpuprof.mjs", ...bad], { cwd: root, encoding: "utf8" });
+    expect([bad.join(" "), b.status, b.stdout]).toEqual([bad.join(" "), 2, ""]);
+    expect(b.stderr).toMatch(/^usage: node bench\/cpuprof\.mjs/);
+  }
+}, 60000);
