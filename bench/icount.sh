@@ -3,9 +3,12 @@
 # callgrind: steadier than time on a shared machine, for comparing two builds of the host
 # and core. The difference of two runs (50,000 and 250,000 writes) removes start-up and
 # set-up. V8 runs single-threaded so that background compilation does not vary the count,
-# and without its memory reducer: that starts a marking cycle on a timer once the program
-# stops allocating, and under valgrind (50 times slower) the timer fires inside the loop,
-# adding work that grows with the heap and that a run at full speed does not see.
+# and with its predictable GC schedule (fixed young generation and heap growth, no memory
+# reducer, no idle-time work): V8 otherwise sizes its heaps from allocation rates measured
+# in time, and under valgrind (50 times slower) a loop that allocates nothing looks idle —
+# a timer may start marking inside the loop, or the young generation shrinks and the
+# teardown after the loop needs 20 scavenges in one run and 3 in the other. At 100,000
+# pipes that made repeated counts of the same build differ by 3x (now by 3 %).
 # With --cache, callgrind also simulates the caches and the line adds the data reads and
 # writes that missed the first-level cache (D1) and the last level (LL) per event: a
 # model of this machine's caches, not a measurement of them, but it shows where a larger
@@ -20,7 +23,7 @@ n=${1:-100}; a=${2:-1}
 # Prints callgrind's totals: Ir, or with the cache model Ir Dr Dw I1mr D1mr D1mw ILmr DLmr DLmw.
 count() {
   valgrind --tool=callgrind --cache-sim=$cache --smc-check=all-non-file --callgrind-out-file=/dev/null \
-    node --single-threaded --no-memory-reducer -e "import('$here/workloads.mjs').then((W) => W.ring({ pipes: $n, active: $a, writes: $1 }))" 2>&1 |
+    node --single-threaded --predictable-gc-schedule -e "import('$here/workloads.mjs').then((W) => W.ring({ pipes: $n, active: $a, writes: $1 }))" 2>&1 |
     sed -n 's/.*Collected : //p'
 }
 read -r -a lo <<< "$(count 50000)"

@@ -37,8 +37,10 @@ function pipes(k, n) {
 /**
  * The libevent benchmark: N pipes registered level-triggered, A of them carrying a byte;
  * each readable pipe is read (1 byte) and the next pipe written, until W writes are done.
+ * `timed`, if given, is called with "start" and "end" around the timed section (a profiler
+ * keeps only what lies between: bench/cpuprof.mjs).
  */
-export function ring({ pipes: n, active, writes, index = "rbtree" }, mode = "epoll") {
+export function ring({ pipes: n, active, writes, index = "rbtree", timed }, mode = "epoll") {
   const k = createKernelSync({ maxFds: 2 * n + 64, core: "release", index });
   const s = k.sys;
   const { rd, wr } = pipes(k, n);
@@ -55,6 +57,7 @@ export function ring({ pipes: n, active, writes, index = "rbtree" }, mode = "epo
   const out = new Uint32Array(64 * 3);
   const space = Math.floor(n / active);
   const t0 = start();
+  timed?.("start");
   for (let i = 0; i < active; i++) s.write(wr[i * space], one, 1);
   let done = active;
   let events = 0;
@@ -78,6 +81,7 @@ export function ring({ pipes: n, active, writes, index = "rbtree" }, mode = "epo
     }
   }
   const elapsed = nsSince(t0);
+  timed?.("end");
   k.fdt.closeAll();
   return { ns_per_event: elapsed / events, events };
 }

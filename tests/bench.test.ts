@@ -87,7 +87,7 @@ test("bench/cpuprof.mjs: a profile of ring whose shares add up, and usage errors
   const r = spawnSync(process.execPath, ["bench/cpuprof.mjs", "10", "2", "20000", "5"], { cwd: root, encoding: "utf8" });
   expect([r.status, r.stderr]).toEqual([0, ""]);
   const [head, ...rows] = r.stdout.trim().split("\n");
-  expect(head).toMatch(/^ring N=10 A=2 writes=20000: \d+ ns\/event, \d+ samples; the core's wasm \d+\.\d % of them$/);
+  expect(head).toMatch(/^ring N=10 A=2 writes=20000: \d+ ns\/event, \d+ samples in the timed section; the core's wasm \d+\.\d % of them$/);
   expect(rows).toHaveLength(5);
   const shares = rows.map((line) => {
     const m = /^ *(\d+\.\d) % {2}\S/.exec(line);
