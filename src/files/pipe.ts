@@ -21,13 +21,26 @@ interface PipeBuffer {
   packet: boolean;
 }
 
+/** Slots of a pipe's ring: pipe->max_usage, fixed (no F_SETPIPE_SZ). */
+const RING = PIPE_DEF_BUFFERS;
+const RING_SHIFT = 4;
+if (1 << RING_SHIFT !== RING) throw new Error("a ring row must be 2^RING_SHIFT slots");
+
 /**
- * A kernel's pipe buffers with their pages (the page allocator's role). A buffer is named by
- * its index here, and a pipe's ring holds indexes: small integers, so filling a ring never
- * stores a pointer into an object made long before (which costs the collector a remembered
- * slot per store when the buffer is young). A pipe takes a buffer per page it fills and
- * gives it back when a reader empties it, so the event path allocates nothing once the pool
- * is warm. At most `max` free buffers keep their page; the rest give it up until reused.
+ * A kernel's pipe buffers with their pages (the page allocator's role), and the rings that
+ * hold them. A buffer is named by its index here, and a pipe's ring holds indexes: small
+ * integers, so filling a ring never stores a pointer into an object made long before (which
+ * costs the collector a remembered slot per store when the buffer is young). A pipe takes a
+ * buffer per page it fills and gives it back when a reader empties it, so the event path
+ * allocates nothing once the pool is warm. At most `max` free buffers keep their page; the
+ * rest give it up until reused.
+ *
+ * The rings themselves are rows of one Int32Array (`rings`, 16 slots = 64 bytes a pipe):
+ * struct-of-arrays rather than an array object per pipe, so that with many pipes a read or
+ * a write touches one dense line for its ring instead of an array's header and elements
+ * elsewhere in the heap. A row is taken when a pipe is made (alloc_pipe_info) and given
+ * back when its last end is released. Invariant: a row's slots past the pipe's buffers,
+ * and every slot of a free row, hold -1.
  */
 export class PipeBufferPool {
   /** Every buffer made, by index (a buffer is never forgotten: ids stay valid). */
@@ -35,7 +48,30 @@ export class PipeBufferPool {
   /** Indexes of the free buffers, most recently freed last. */
   readonly #free: number[] = [];
   #withPage = 0; // free buffers that kept their page
+  /** Ring rows: row r is rings[r << 4 … (r << 4) + 15]. Replaced (grown) only by newRing. */
+  rings = new Int32Array(64 * RING).fill(-1);
+  #rows = 0; // rows ever handed out
+  readonly #freeRows: number[] = [];
   constructor(private readonly max = 4096) {}
+
+  /** A row for a new pipe's ring, every slot -1. */
+  newRing(): number {
+    if (this.#freeRows.length !== 0) return this.#freeRows.pop()!;
+    if ((this.#rows + 1) * RING > this.rings.length) {
+      const grown = new Int32Array(this.rings.length * 2).fill(-1);
+      grown.set(this.rings);
+      this.rings = grown;
+    }
+    return this.#rows++;
+  }
+  /** Row `row` is free again (its pipe holds no buffer: every slot is -1). */
+  freeRing(row: number): void {
+    this.#freeRows.push(row);
+  }
+  /** Rows in use (pipes alive), for tests. */
+  get ringsInUse(): number {
+    return this.#rows - this.#freeRows.length;
+  }
   /** A free buffer's index, emptied and marked as a packet or not. */
   get(packet: boolean): number {
     let id: number;
@@ -69,13 +105,13 @@ const NO_PAGE = new Uint8Array(0);
 
 export class PipeInode {
   /**
-   * The buffer ring (pipe->bufs): the `nrbufs` buffers held sit in slots tail, tail + 1, …
-   * (mod maxUsage), oldest first. Like alloc_pipe_info, the ring is allocated with the
-   * pipe, so no read or write ever allocates it: the first write to a pipe made long ago
-   * would otherwise hang a young array off an old object and draw the collector in (at
-   * 100,000 pipes, scavenges and marking on the event path).
+   * The buffer ring (pipe->bufs), a row of the pool's `rings`: the `nrbufs` buffers held
+   * sit in slots tail, tail + 1, … (mod maxUsage), oldest first. Like alloc_pipe_info, the
+   * ring is allocated with the pipe, so no read or write ever allocates it: the first write
+   * to a pipe made long ago would otherwise hang a young array off an old object and draw
+   * the collector in (at 100,000 pipes, scavenges and marking on the event path).
    */
-  readonly #ring: number[] = []; // buffer indexes in the pool; -1: none
+  #row: number; // the ring's row in pool.rings (slot i at (row << 4) + i); -1 once freed
   #tail = 0;
   /** Buffers held (0 … maxUsage). */
   nrbufs = 0;
@@ -85,7 +121,7 @@ export class PipeInode {
   readonly wrWait = new WaitQueueHead();
   /** Set once anybody polls: from then on every write wakes readers ("epoll nonsense"). */
   pollUsage = false;
-  readonly maxUsage = PIPE_DEF_BUFFERS;
+  readonly maxUsage = RING;
   inode: InodeId = NO_INODE;
   /**
    * The readiness words (kernel/ready-words.ts) of the read and the write end, 0 for none:
@@ -97,7 +133,7 @@ export class PipeInode {
   wrWord = 0;
 
   constructor(private readonly pool: PipeBufferPool, private readonly ready: ReadyWords | null = null) {
-    for (let i = 0; i < this.maxUsage; i++) this.#ring.push(-1);
+    this.#row = pool.newRing();
   }
 
   /**
@@ -142,29 +178,35 @@ export class PipeInode {
 
   /** The i-th buffer held, oldest first (i < nrbufs). */
   buffer(i: number): PipeBuffer {
-    return this.pool.buffer(this.#ring[(this.#tail + i) % this.maxUsage]);
+    const pool = this.pool;
+    return pool.buffer(pool.rings[(this.#row << RING_SHIFT) + ((this.#tail + i) & (RING - 1))]);
   }
 
   /** A fresh buffer at the head of the ring (the pipe must not be full). */
   newBuffer(packet: boolean): PipeBuffer {
-    const id = this.pool.get(packet);
-    this.#ring[(this.#tail + this.nrbufs) % this.maxUsage] = id;
+    const pool = this.pool;
+    const id = pool.get(packet);
+    pool.rings[(this.#row << RING_SHIFT) + ((this.#tail + this.nrbufs) & (RING - 1))] = id;
     this.nrbufs++;
-    return this.pool.buffer(id);
+    return pool.buffer(id);
   }
 
   /** The oldest buffer is consumed: back to the pool. */
   releaseTail(): void {
-    const ring = this.#ring;
-    this.pool.put(ring[this.#tail]);
-    ring[this.#tail] = -1;
-    this.#tail = (this.#tail + 1) % this.maxUsage;
+    const pool = this.pool;
+    const at = (this.#row << RING_SHIFT) + this.#tail;
+    pool.put(pool.rings[at]);
+    pool.rings[at] = -1;
+    this.#tail = (this.#tail + 1) & (RING - 1);
     this.nrbufs--;
   }
 
-  /** The pipe is gone: its buffers go back to the pool. */
+  /** The pipe is gone (its last end released): its buffers and its ring's row go back to the pool. */
   freeBuffers(): void {
+    if (this.#row < 0) return;
     while (this.nrbufs > 0) this.releaseTail();
+    this.pool.freeRing(this.#row);
+    this.#row = -1;
   }
 }
 
