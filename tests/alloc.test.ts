@@ -2,13 +2,20 @@
 // object, and the host makes no garbage — 2,000,000 events run without a single minor GC,
 // where one small object per event makes dozens.
 import { PerformanceObserver, constants } from "node:perf_hooks";
-import { getHeapSpaceStatistics } from "node:v8";
+import { getHeapSpaceStatistics, setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import * as E from "../src/index";
 import { newKernel } from "./helpers";
+
+setFlagsFromString("--expose-gc");
+const minorGc = runInNewContext("gc") as (o: { type: "minor" }) => void;
 
 /** Minor (young-generation) collections while fn runs: they are what garbage causes; a
  *  major one may come from what earlier test files left in this worker. */
 async function gcsDuring(fn: () => void): Promise<number> {
+  // Start from an empty young generation: what this worker's earlier tests (or this test's
+  // setup) left there must not fill it, so a collection during fn is fn's own doing.
+  minorGc();
   let gcs = 0;
   const obs = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
